@@ -1,0 +1,311 @@
+/**
+ * The encrypted backup format, as two push-style state machines (Encryptor, Decryptor) that
+ * crypto.ts wraps into streams, buffer helpers and file functions.
+ *
+ * A file is a 56-byte header followed by sealed chunks. Each chunk's nonce is its index plus a
+ * final-chunk flag, and each chunk's additional data is the whole header, so truncation, reordering,
+ * appended bytes and any flipped bit (header, body or tag) fail authentication. The per-file key is
+ * HKDF-SHA256(master key, random salt); the header's key id (a hash of the master key) tells a
+ * wrong key apart from a damaged file. The byte layout is in ARCHITECTURE.md.
+ */
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
+import { BrainError } from "./errors.ts";
+
+export const BACKUP_MAGIC = Buffer.from("LBBACKUP", "ascii");
+export const BACKUP_FORMAT_VERSION = 1;
+export const BACKUP_HEADER_BYTES = 56;
+export const DEFAULT_CHUNK_BYTES = 64 * 1024;
+export const MASTER_KEY_BYTES = 32;
+const TAG_BYTES = 16;
+const SALT_BYTES = 32;
+const KEY_ID_BYTES = 8;
+const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
+const HKDF_INFO = Buffer.from("local-brain backup v1 aes-256-gcm file key", "ascii");
+const KEY_ID_CONTEXT = Buffer.from("local-brain backup key id v1\0", "ascii");
+
+/**
+ * A new random 32-byte master key.
+ *
+ * @example
+ * const key = createMasterKey();
+ * await secrets.set("local-brain", "backup-key", key.toString("base64"));
+ */
+export function createMasterKey(): Buffer {
+  return randomBytes(MASTER_KEY_BYTES);
+}
+
+/**
+ * The short public id of a master key (16 hex characters), stored in every backup header.
+ *
+ * @example
+ * keyIdOf(key); // "3f9a0c1d22b7e410"
+ */
+export function keyIdOf(masterKey: Uint8Array): string {
+  return keyIdBytes(checkKey(masterKey)).toString("hex");
+}
+
+function keyIdBytes(key: Buffer): Buffer {
+  return createHash("sha256").update(KEY_ID_CONTEXT).update(key).digest().subarray(0, KEY_ID_BYTES);
+}
+
+function checkKey(masterKey: Uint8Array): Buffer {
+  if (!(masterKey instanceof Uint8Array) || masterKey.length !== MASTER_KEY_BYTES) {
+    const got = masterKey instanceof Uint8Array ? `${masterKey.length} bytes` : typeof masterKey;
+    throw new BrainError("bad_input", `The backup key must be ${MASTER_KEY_BYTES} bytes; got ${got}.`, {
+      hint: "Use the key `brain backup export-key` prints (base64 of 32 bytes).",
+    });
+  }
+  return Buffer.from(masterKey.buffer, masterKey.byteOffset, masterKey.byteLength);
+}
+
+function fileKey(masterKey: Buffer, salt: Buffer): Buffer {
+  return Buffer.from(hkdfSync("sha256", masterKey, salt, HKDF_INFO, 32));
+}
+
+function chunkNonce(index: number, final: boolean): Buffer {
+  const nonce = Buffer.alloc(12);
+  nonce.writeBigUInt64BE(BigInt(index), 3);
+  nonce[11] = final ? 1 : 0;
+  return nonce;
+}
+
+function sealChunk(key: Buffer, header: Buffer, index: number, final: boolean, plain: Buffer): Buffer {
+  const cipher = createCipheriv("aes-256-gcm", key, chunkNonce(index, final));
+  cipher.setAAD(header);
+  return Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+}
+
+/** The plaintext of a sealed chunk, or null when it does not authenticate. */
+function openChunk(
+  key: Buffer,
+  header: Buffer,
+  index: number,
+  final: boolean,
+  record: Buffer,
+): Buffer | null {
+  const decipher = createDecipheriv("aes-256-gcm", key, chunkNonce(index, final));
+  decipher.setAAD(header);
+  decipher.setAuthTag(record.subarray(record.length - TAG_BYTES));
+  try {
+    return Buffer.concat([decipher.update(record.subarray(0, record.length - TAG_BYTES)), decipher.final()]);
+  } catch {
+    return null;
+  }
+}
+
+function buildHeader(keyId: Buffer, salt: Buffer, chunkBytes: number): Buffer {
+  const header = Buffer.alloc(BACKUP_HEADER_BYTES);
+  BACKUP_MAGIC.copy(header, 0);
+  header[8] = BACKUP_FORMAT_VERSION;
+  header.writeUInt32BE(chunkBytes, 12);
+  keyId.copy(header, 16);
+  salt.copy(header, 24);
+  return header;
+}
+
+/** Turns plaintext into the backup format, one sealed chunk at a time. */
+export class Encryptor {
+  /** Plaintext bytes taken in so far. */
+  plainBytes = 0;
+  private readonly key: Buffer;
+  private readonly header: Buffer;
+  private readonly pending: Buffer;
+  private filled = 0;
+  private index = 0;
+  private headerSent = false;
+
+  constructor(masterKey: Uint8Array, chunkBytes: number) {
+    const master = checkKey(masterKey);
+    if (!Number.isInteger(chunkBytes) || chunkBytes < 1 || chunkBytes > MAX_CHUNK_BYTES) {
+      throw new BrainError("bad_input", `The chunk size must be 1 to ${MAX_CHUNK_BYTES} bytes.`);
+    }
+    const salt = randomBytes(SALT_BYTES);
+    this.key = fileKey(master, salt);
+    this.header = buildHeader(keyIdBytes(master), salt, chunkBytes);
+    this.pending = Buffer.alloc(chunkBytes);
+  }
+
+  update(data: Buffer): Buffer[] {
+    const out = this.takeHeader();
+    this.plainBytes += data.length;
+    let offset = 0;
+    while (offset < data.length) {
+      const copied = data.copy(this.pending, this.filled, offset);
+      this.filled += copied;
+      offset += copied;
+      if (this.filled === this.pending.length) {
+        out.push(sealChunk(this.key, this.header, this.index++, false, this.pending));
+        this.filled = 0;
+      }
+    }
+    return out;
+  }
+
+  /** The final chunk always holds fewer than chunkBytes (possibly zero) bytes of plaintext. */
+  final(): Buffer[] {
+    const out = this.takeHeader();
+    out.push(sealChunk(this.key, this.header, this.index, true, this.pending.subarray(0, this.filled)));
+    return out;
+  }
+
+  private takeHeader(): Buffer[] {
+    if (this.headerSent) return [];
+    this.headerSent = true;
+    return [this.header];
+  }
+}
+
+const HINTS = {
+  notBackup: "Choose a file made by `brain backup`; `brain backup list` shows them.",
+  truncated:
+    "This copy is incomplete: copy it again from its source, or restore another backup (`brain backup list`).",
+  tampered: "Do not trust this file: restore another backup (`brain backup list`).",
+  wrongKey:
+    "Use the key this backup was made with: `brain backup export-key` on the machine that made it prints it.",
+  version: "Update Local Brain to a version that reads this backup format.",
+};
+
+function invalid(message: string, hint: string): BrainError {
+  return new BrainError("backup_invalid", message, { hint });
+}
+
+/** What a backup header says about itself. */
+export interface BackupHeader {
+  version: number;
+  chunkBytes: number;
+  /** Hex id of the master key the file was encrypted with (see {@link keyIdOf}). */
+  keyId: string;
+}
+
+/**
+ * Reads a backup header (the first {@link BACKUP_HEADER_BYTES} bytes) without any key. Only
+ * decryption proves the header authentic.
+ *
+ * @example
+ * parseBackupHeader(firstBytes, "backup-2025-01-02.lbb").keyId; // "3f9a0c1d22b7e410"
+ */
+export function parseBackupHeader(bytes: Buffer, label = "The backup"): BackupHeader {
+  const seen = bytes.subarray(0, BACKUP_MAGIC.length);
+  if (bytes.length === 0) throw invalid(`${label} is empty: not a Local Brain backup.`, HINTS.notBackup);
+  if (!seen.equals(BACKUP_MAGIC.subarray(0, seen.length))) {
+    throw invalid(`${label} is not a Local Brain backup.`, HINTS.notBackup);
+  }
+  if (bytes.length < BACKUP_HEADER_BYTES) {
+    throw invalid(`${label} is truncated: it ends inside its header.`, HINTS.truncated);
+  }
+  const version = bytes[8] ?? 0;
+  if (version !== BACKUP_FORMAT_VERSION) {
+    throw invalid(
+      `${label} uses backup format version ${version}, which this build cannot read.`,
+      HINTS.version,
+    );
+  }
+  const chunkBytes = bytes.readUInt32BE(12);
+  if (bytes.readUIntBE(9, 3) !== 0 || chunkBytes < 1 || chunkBytes > MAX_CHUNK_BYTES) {
+    throw invalid(`${label} has a damaged header.`, HINTS.tampered);
+  }
+  return { version, chunkBytes, keyId: bytes.subarray(16, 24).toString("hex") };
+}
+
+interface OpenHeader {
+  bytes: Buffer;
+  recordBytes: number;
+  key: Buffer;
+  keyIdMismatch: boolean;
+}
+
+/** Checks and opens the backup format, releasing each chunk's plaintext once it authenticates. */
+export class Decryptor {
+  /** Authenticated plaintext bytes released so far. */
+  plainBytes = 0;
+  private readonly master: Buffer;
+  private readonly label: string;
+  private pending: Buffer = Buffer.alloc(0);
+  private header: OpenHeader | undefined;
+  private index = 0;
+
+  constructor(masterKey: Uint8Array, label: string) {
+    this.master = checkKey(masterKey);
+    this.label = label;
+  }
+
+  update(data: Buffer): Buffer[] {
+    this.pending = this.pending.length === 0 ? data : Buffer.concat([this.pending, data]);
+    const header = this.readHeader();
+    const out: Buffer[] = [];
+    // A full-size record is never the final one: the final chunk is always shorter.
+    while (header && this.pending.length >= header.recordBytes) {
+      out.push(this.open(header, this.pending.subarray(0, header.recordBytes), false));
+      this.pending = this.pending.subarray(header.recordBytes);
+    }
+    return out;
+  }
+
+  final(): Buffer[] {
+    const header = this.readHeader();
+    if (!header) {
+      parseBackupHeader(this.pending, this.label); // throws: the data ends before its header does
+      throw invalid(`${this.label} is truncated: it ends inside its header.`, HINTS.truncated);
+    }
+    if (this.pending.length < TAG_BYTES) {
+      if (header.keyIdMismatch) throw this.wrongKeyError(header);
+      const where =
+        this.pending.length === 0 ? `after chunk ${this.index}` : `inside chunk ${this.index + 1}`;
+      throw invalid(`${this.label} is truncated: it ends ${where}, before its final chunk.`, HINTS.truncated);
+    }
+    return [this.open(header, this.pending, true)];
+  }
+
+  private readHeader(): OpenHeader | undefined {
+    if (this.header) return this.header;
+    if (this.pending.length < BACKUP_HEADER_BYTES) {
+      // Reject a file that is not a backup as soon as its first bytes show it.
+      const seen = this.pending.subarray(0, BACKUP_MAGIC.length);
+      if (!seen.equals(BACKUP_MAGIC.subarray(0, seen.length))) parseBackupHeader(this.pending, this.label);
+      return undefined;
+    }
+    this.header = this.parseHeader(Buffer.from(this.pending.subarray(0, BACKUP_HEADER_BYTES)));
+    this.pending = this.pending.subarray(BACKUP_HEADER_BYTES);
+    return this.header;
+  }
+
+  private parseHeader(bytes: Buffer): OpenHeader {
+    const { chunkBytes } = parseBackupHeader(bytes, this.label);
+    const keyIdMismatch = !bytes.subarray(16, 24).equals(keyIdBytes(this.master));
+    const key = fileKey(this.master, bytes.subarray(24, 56));
+    return { bytes, recordBytes: chunkBytes + TAG_BYTES, key, keyIdMismatch };
+  }
+
+  private open(header: OpenHeader, record: Buffer, final: boolean): Buffer {
+    const plain = openChunk(header.key, header.bytes, this.index, final, record);
+    if (plain) {
+      this.index++;
+      this.plainBytes += plain.length;
+      return plain;
+    }
+    if (header.keyIdMismatch && !this.onlyKeyIdAltered(header, record, final))
+      throw this.wrongKeyError(header);
+    const part = header.keyIdMismatch ? "its header" : `chunk ${this.index + 1}`;
+    throw invalid(
+      `${this.label} failed its integrity check at ${part}: it was altered, corrupted, cut short or appended to.`,
+      HINTS.tampered,
+    );
+  }
+
+  /** True when the first chunk authenticates once the header carries this key's id again. */
+  private onlyKeyIdAltered(header: OpenHeader, record: Buffer, final: boolean): boolean {
+    if (this.index !== 0) return false;
+    const repaired = Buffer.from(header.bytes);
+    keyIdBytes(this.master).copy(repaired, 16);
+    return openChunk(header.key, repaired, 0, final, record) !== null;
+  }
+
+  private wrongKeyError(header: OpenHeader): BrainError {
+    const fileId = header.bytes.subarray(16, 24).toString("hex");
+    const ownId = keyIdBytes(this.master).toString("hex");
+    return invalid(
+      `${this.label} was encrypted with a different key (key id ${fileId}; this key's id is ${ownId}).`,
+      HINTS.wrongKey,
+    );
+  }
+}
