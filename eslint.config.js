@@ -1,7 +1,7 @@
 import raycast from "@raycast/eslint-config";
 
 export default [
-  { ignores: ["node_modules", "dist", "coverage", ".raycast-build"] },
+  { ignores: ["node_modules", "dist", "coverage", ".raycast-build", "raycast-env.d.ts"] },
   ...raycast,
   {
     files: ["src/core/**/*.ts"],

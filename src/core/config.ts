@@ -32,14 +32,22 @@ export const DEFAULT_CHAT_MODEL = "qwen3:4b";
 type Env = Record<string, string | undefined>;
 
 /** The per-user data folder: the same for Raycast, the CLI and the background jobs. */
-export function defaultDataDir(env: Env = process.env, platform = process.platform, home = os.homedir()): string {
+export function defaultDataDir(
+  env: Env = process.env,
+  platform = process.platform,
+  home = os.homedir(),
+): string {
   if (platform === "darwin") return path.join(home, "Library", "Application Support", "local-brain");
   const xdg = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : null;
   return path.join(xdg ?? path.join(home, ".local", "share"), "local-brain");
 }
 
 /** The default database path: `~/Library/Application Support/local-brain/brain.db` on macOS. */
-export function defaultDbPath(env: Env = process.env, platform = process.platform, home = os.homedir()): string {
+export function defaultDbPath(
+  env: Env = process.env,
+  platform = process.platform,
+  home = os.homedir(),
+): string {
   return path.join(defaultDataDir(env, platform, home), "brain.db");
 }
 
@@ -49,7 +57,11 @@ export function defaultOffsiteDir(platform = process.platform, home = os.homedir
   return path.join(home, "Library", "Mobile Documents", "com~apple~CloudDocs", "Local Brain");
 }
 
-export function defaultLogDir(env: Env = process.env, platform = process.platform, home = os.homedir()): string {
+export function defaultLogDir(
+  env: Env = process.env,
+  platform = process.platform,
+  home = os.homedir(),
+): string {
   if (platform === "darwin") return path.join(home, "Library", "Logs", "local-brain");
   const state = env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : null;
   return path.join(state ?? path.join(home, ".local", "state"), "local-brain", "logs");

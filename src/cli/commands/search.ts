@@ -1,0 +1,41 @@
+import { assertKind } from "../../core/entries.ts";
+import { SEARCH_MODES } from "../../core/search.ts";
+import { choiceFlag, intFlag, stringFlag, type CliCommand } from "../command.ts";
+import { resultLines } from "../format.ts";
+
+export const search: CliCommand = {
+  name: "search",
+  summary: "Find memories by keyword and meaning",
+  usage:
+    "search QUERY [--mode hybrid|keyword|semantic] [--limit N] [--kind K] [--tag T] [--since ISO] [--until ISO] [--prefix]",
+  options: {
+    mode: { type: "string", short: "m" },
+    limit: { type: "string", short: "n" },
+    kind: { type: "string", short: "k" },
+    tag: { type: "string", short: "t" },
+    since: { type: "string" },
+    until: { type: "string" },
+    prefix: { type: "boolean" },
+  },
+  args: { min: 1, max: Infinity },
+  async run(ctx) {
+    const kind = stringFlag(ctx.flags, "kind");
+    const query = ctx.args.join(" ");
+    const response = await ctx.brain().search(query, {
+      mode: choiceFlag(ctx.flags, "mode", SEARCH_MODES),
+      limit: intFlag(ctx.flags, "limit"),
+      kind: kind === undefined ? undefined : assertKind(kind),
+      tag: stringFlag(ctx.flags, "tag"),
+      since: stringFlag(ctx.flags, "since"),
+      until: stringFlag(ctx.flags, "until"),
+      prefix: ctx.flags.prefix === true,
+    });
+    for (const notice of response.notices) ctx.note(notice);
+    const tty = ctx.io.stdout.isTTY === true;
+    ctx.print(response, () =>
+      response.results.length
+        ? response.results.map((r) => resultLines(r, tty)).join("\n")
+        : `Nothing in your memory matches "${query}".`,
+    );
+  },
+};

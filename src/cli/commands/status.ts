@@ -1,0 +1,21 @@
+import type { CliCommand } from "../command.ts";
+
+export const status: CliCommand = {
+  name: "status",
+  summary: "Counts by kind, database path, size and schema version",
+  usage: "status",
+  args: { min: 0, max: 0 },
+  async run(ctx) {
+    const status = await ctx.brain().status();
+    ctx.print(status, () => {
+      const kinds = Object.entries(status.by_kind)
+        .map(([kind, n]) => `${kind} ${n}`)
+        .join(", ");
+      return [
+        `database: ${status.db_path}`,
+        `size:     ${(status.size_bytes / 1048576).toFixed(1)} MB, schema ${status.schema_version}`,
+        `entries:  ${status.entries} (${kinds}), ${status.tags} tags`,
+      ].join("\n");
+    });
+  },
+};

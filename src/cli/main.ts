@@ -1,0 +1,128 @@
+import { parseArgs } from "node:util";
+import { createBrain, type Brain } from "../core/brain.ts";
+import { resolveConfig } from "../core/config.ts";
+import { BrainError, toBrainError } from "../core/errors.ts";
+import { GLOBAL_OPTIONS, type CliCommand, type CliContext, type FlagValues } from "./command.ts";
+import { commands } from "./commands/index.ts";
+import { processIO, type CliIO } from "./io.ts";
+
+/**
+ * Runs one `brain` command line and returns the exit status: 0 on success, 1 when the command
+ * failed, 2 when the command line itself was wrong. Errors are one sentence on stderr with the
+ * next step; with --json, stdout holds exactly one JSON document or nothing.
+ *
+ * @example
+ * process.exitCode = await main(["search", "pnpm", "--json"]);
+ */
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    io.stdout.write(helpText(rest[0]));
+    return 0;
+  }
+  if (name === "--version" || name === "version") {
+    io.stdout.write(`${process.env.npm_package_version ?? "local-brain"}\n`);
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    return fail(
+      io,
+      new BrainError("bad_input", `Unknown command "${name}".`, {
+        hint: "Run `brain help` to see the commands.",
+      }),
+      2,
+    );
+  }
+  let parsed: { values: FlagValues; positionals: string[] };
+  try {
+    parsed = parseCommandLine(command, rest);
+  } catch (err) {
+    return fail(io, toBrainError(err, "bad_input"), 2);
+  }
+  if (parsed.values.help) {
+    io.stdout.write(helpText(command.name));
+    return 0;
+  }
+  let brain: Brain | undefined;
+  const json = parsed.values.json === true;
+  try {
+    const config = resolveConfig({ dbPath: parsed.values.db as string | undefined }, io.env);
+    const ctx: CliContext = {
+      args: parsed.positionals,
+      flags: parsed.values,
+      json,
+      config,
+      io,
+      brain: () => (brain ??= createBrain(config)),
+      print: (value, human) => {
+        io.stdout.write(
+          json ? `${JSON.stringify(value, null, 2)}\n` : `${typeof human === "string" ? human : human()}\n`,
+        );
+      },
+      note: (line) => {
+        if (!json) io.stderr.write(`${line}\n`);
+      },
+    };
+    return (await command.run(ctx)) ?? 0;
+  } catch (err) {
+    const error = toBrainError(err, "database_error");
+    if (io.env.BRAIN_DEBUG && err instanceof Error) io.stderr.write(`${err.stack}\n`);
+    return fail(io, error, error.code === "bad_input" ? 2 : 1);
+  } finally {
+    brain?.close();
+  }
+}
+
+function parseCommandLine(
+  command: CliCommand,
+  rest: string[],
+): { values: FlagValues; positionals: string[] } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    // parseArgs explains over several lines; its first line names the problem.
+    const message = (err instanceof Error ? err.message : String(err)).split("\n", 1)[0] ?? "";
+    throw new BrainError("bad_input", `${message.replace(/\.$/, "")} for \`brain ${command.name}\`.`, {
+      hint: `Usage: brain ${command.usage}`,
+      cause: err,
+    });
+  }
+  const { min, max } = command.args ?? { min: 0, max: Infinity };
+  const count = parsed.positionals.length;
+  if (count < min || count > max) {
+    const problem = count < min ? "is missing an argument" : `got ${count - max} argument(s) too many`;
+    throw new BrainError("bad_input", `\`brain ${command.name}\` ${problem}.`, {
+      hint: `Usage: brain ${command.usage}`,
+    });
+  }
+  return { values: parsed.values as FlagValues, positionals: parsed.positionals };
+}
+
+function fail(io: CliIO, error: BrainError, status: number): number {
+  io.stderr.write(`brain: ${error.sentence.replace(/\s*\n\s*/g, " ")}\n`);
+  return status;
+}
+
+function helpText(name?: string): string {
+  const command = name ? commands.find((c) => c.name === name) : undefined;
+  if (command) return `${command.summary}.\n\nUsage: brain ${command.usage} [--db PATH] [--json]\n`;
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return [
+    "brain: your local memory.",
+    "",
+    "Usage: brain COMMAND [ARGS] [--db PATH] [--json]",
+    "",
+    ...lines,
+    "",
+    "Every command takes --db PATH (or BRAIN_DB) and --json. `brain help COMMAND` shows a command's flags.",
+    "",
+  ].join("\n");
+}

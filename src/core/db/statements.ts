@@ -1,0 +1,24 @@
+import type Database from "better-sqlite3";
+
+const caches = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+/**
+ * Prepares a statement once per connection and reuses it: queries built from a few fixed shapes
+ * (filters on or off) skip SQLite's parser after their first use.
+ */
+export function prepareCached<P extends unknown[] | Record<string, unknown>, R = unknown>(
+  db: Database.Database,
+  sql: string,
+): Database.Statement<P, R> {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new Map();
+    caches.set(db, cache);
+  }
+  let statement = cache.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    cache.set(sql, statement);
+  }
+  return statement as Database.Statement<P, R>;
+}

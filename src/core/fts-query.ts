@@ -1,0 +1,51 @@
+/**
+ * Turns what a person typed into an FTS5 MATCH expression that cannot fail. The text is never
+ * handed to MATCH raw: it is split into words the way unicode61 splits them, and each word is
+ * quoted, so quotes, AND/OR/NOT, `*`, `-`, `:`, parentheses, `c++` or `$100` are only ever
+ * words or separators. No words at all means "no keyword query" (null), not an error.
+ */
+
+const MAX_TERMS = 32;
+
+// The words unicode61 keeps: letters, digits and combining marks. Everything else separates.
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+
+const STOPWORDS = new Set(
+  (
+    "a an and are as at be been but by can could did do does for from had has have how i if in into is it its " +
+    "me my of on or our so than that the their them then there these they this to was we were what when where " +
+    "which while who whom why will with would you your about any all also"
+  ).split(" "),
+);
+
+export interface FtsQuery {
+  /** Every word must match (implicit AND). */
+  all: string;
+  /** Any content word may match: the fallback when AND finds too little. Null when it adds nothing. */
+  any: string | null;
+  terms: string[];
+}
+
+/**
+ * @param prefix treat the last word as a prefix (search as you type)
+ *
+ * @example
+ * buildFtsQuery('c++ "AND" (pnpm', { prefix: true })
+ * // { all: '"c" "pnpm"*', any: '"c" OR "pnpm"*', terms: ["c", "pnpm"] }
+ */
+export function buildFtsQuery(input: string, options: { prefix?: boolean } = {}): FtsQuery | null {
+  const words = (input.normalize("NFKC").toLowerCase().match(WORD) ?? []).slice(0, MAX_TERMS);
+  if (words.length === 0) return null;
+  const quote = (term: string, i: number) =>
+    `"${term}"${i === words.length - 1 && options.prefix ? "*" : ""}`;
+  const quoted = words.map((term, i) => ({ term, text: quote(term, i) }));
+  // Stopwords carry no meaning and match nearly every entry; they are dropped unless nothing else
+  // is left ("to do" stays "to do"). The word being typed is always kept.
+  const content = quoted.filter(
+    ({ term }, i) => (i === words.length - 1 && options.prefix) || !STOPWORDS.has(term),
+  );
+  const kept = content.length > 0 ? content : quoted;
+  const all = kept.map((q) => q.text).join(" ");
+  const any = kept.length > 1 ? kept.map((q) => q.text).join(" OR ") : null;
+  return { all, any, terms: kept.map((q) => q.term) };
+}

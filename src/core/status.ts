@@ -1,0 +1,44 @@
+import fs from "node:fs";
+import type { Db } from "./db/open.ts";
+import { schemaVersion } from "./db/migrations.ts";
+import { KINDS, type Kind } from "./entries.ts";
+
+export interface StoreStatus {
+  db_path: string;
+  /** Bytes on disk: the database file plus its write-ahead log. */
+  size_bytes: number;
+  schema_version: string;
+  entries: number;
+  by_kind: Record<Kind, number>;
+  tags: number;
+}
+
+/** Counts by kind, path, size and schema version: the store's part of `brain status`. */
+export function storeStatus(db: Db, dbPath: string): StoreStatus {
+  const byKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<Kind, number>;
+  const rows = db
+    .prepare<[], { kind: Kind; n: number }>("SELECT kind, count(*) AS n FROM entries GROUP BY kind")
+    .all();
+  let total = 0;
+  for (const row of rows) {
+    byKind[row.kind] = row.n;
+    total += row.n;
+  }
+  const tags = db.prepare<[], { n: number }>("SELECT count(DISTINCT tag) AS n FROM entry_tags").get()?.n ?? 0;
+  return {
+    db_path: dbPath,
+    size_bytes: fileSize(dbPath) + fileSize(`${dbPath}-wal`),
+    schema_version: schemaVersion(db),
+    entries: total,
+    by_kind: byKind,
+    tags,
+  };
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}

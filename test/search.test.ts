@@ -1,0 +1,203 @@
+import { describe, expect, it } from "vitest";
+import { buildFtsQuery } from "../src/core/fts-query.ts";
+import { testBrain } from "./support/tmp.ts";
+
+/** Strings people type (or paste) that break naive FTS5 MATCH queries. */
+export const HOSTILE_QUERIES = [
+  "",
+  " ",
+  '"',
+  '""',
+  '"unterminated',
+  "'",
+  "AND",
+  "OR",
+  "NOT",
+  "a AND",
+  "OR b",
+  "NOT NOT",
+  "NEAR(a b)",
+  "*",
+  "**",
+  "a*",
+  "*a",
+  "-",
+  "-a",
+  "a - b",
+  ":",
+  "text:pnpm",
+  "tags:",
+  "^a",
+  "(",
+  ")",
+  "(a OR b",
+  "{a b}",
+  "[a]",
+  "c++",
+  "C#",
+  "$100",
+  "100%",
+  "a/b\\c",
+  "e-mail",
+  "🦄",
+  "🦄 unicorn",
+  "数据库",
+  "データベース 設計",
+  "ﬁle",
+  "naïve café",
+  "\u0000",
+  "\uD800",
+  "a\u200Bb",
+  "'; DROP TABLE entries; --",
+  "x".repeat(5000),
+  "a ".repeat(500),
+  "+",
+  "a+b",
+  "@maria",
+  "#tooling",
+  "[[Billing v2]]",
+  "http://example.com/?q=a&b=c",
+];
+
+describe("keyword search", () => {
+  it("finds a capture at once, ranked by BM25, with the matching words highlighted", async () => {
+    const brain = testBrain();
+    brain.entries.capture({ text: "switched the team to pnpm #tooling" });
+    brain.entries.capture({ text: "pnpm pnpm pnpm: lockfile notes, pnpm workspaces" });
+    brain.entries.capture({ text: "lunch with maria" });
+    const { results } = await brain.search("pnpm", { mode: "keyword" });
+    expect(results.map((r) => r.text)).toEqual([
+      "pnpm pnpm pnpm: lockfile notes, pnpm workspaces",
+      "switched the team to pnpm #tooling",
+    ]);
+    expect(results[0]!.score).toBeGreaterThan(results[1]!.score);
+    expect(results[1]!.snippet).toContain("**pnpm**");
+    expect(results.map((r) => r.ranks.keyword)).toEqual([1, 2]);
+  });
+
+  it("stems with porter and ignores case and accents", async () => {
+    const brain = testBrain();
+    brain.entries.capture({ text: "We decided to migrate the Café service" });
+    expect((await brain.search("deciding migrations cafe")).results).toHaveLength(1);
+  });
+
+  it("matches the last word as a prefix when typing", async () => {
+    const brain = testBrain();
+    brain.entries.capture({ text: "switched the team to pnpm" });
+    expect((await brain.search("team pn", { prefix: true })).results).toHaveLength(1);
+    expect((await brain.search("pn")).results).toHaveLength(0);
+    expect((await brain.search("pn", { prefix: true })).results).toHaveLength(1);
+  });
+
+  it("ranks entries with every word above entries with some", async () => {
+    const brain = testBrain();
+    brain.entries.capture({ text: "postgres replication lag" });
+    brain.entries.capture({ text: "postgres for billing" });
+    brain.entries.capture({ text: "billing invoices in stripe" });
+    const { results } = await brain.search("postgres billing");
+    expect(results[0]!.text).toBe("postgres for billing");
+    expect(results).toHaveLength(3);
+  });
+
+  it("searches tags and filters by kind, tag and time", async () => {
+    const brain = testBrain();
+    brain.entries.capture({ text: "use pnpm", tags: ["tooling"], kind: "decision", at: "2026-01-01" });
+    brain.entries.capture({ text: "pnpm is fast", at: "2026-02-01" });
+    expect((await brain.search("tooling")).results).toHaveLength(1);
+    expect((await brain.search("pnpm", { kind: "decision" })).results.map((r) => r.text)).toEqual([
+      "use pnpm",
+    ]);
+    expect((await brain.search("pnpm", { tag: "tooling" })).results.map((r) => r.text)).toEqual(["use pnpm"]);
+    expect((await brain.search("pnpm", { since: "2026-01-15" })).results.map((r) => r.text)).toEqual([
+      "pnpm is fast",
+    ]);
+  });
+
+  it("never hands raw text to MATCH", () => {
+    expect(buildFtsQuery('c++ "AND" (pnpm', { prefix: true })).toEqual({
+      all: '"c" "pnpm"*',
+      any: '"c" OR "pnpm"*',
+      terms: ["c", "pnpm"],
+    });
+    expect(buildFtsQuery("to do")).toMatchObject({ all: '"to" "do"', terms: ["to", "do"] });
+    expect(buildFtsQuery("🦄 ()")).toBeNull();
+  });
+
+  it("answers every hostile query with results or none, never an error", async () => {
+    const brain = testBrain();
+    brain.entries.capture({
+      text: "c++ templates and $100 budgets, 数据库 design, naïve café #tooling @maria",
+    });
+    for (const query of HOSTILE_QUERIES) {
+      for (const prefix of [false, true]) {
+        const response = await brain.search(query, { prefix });
+        expect(Array.isArray(response.results)).toBe(true);
+      }
+    }
+    expect((await brain.search("数据库")).results).toHaveLength(1);
+    expect((await brain.search("c++")).results).toHaveLength(1);
+  });
+
+  it("survives 10,000 random queries of Unicode, operators and quotes", async () => {
+    const brain = testBrain();
+    for (let i = 0; i < 50; i++)
+      brain.entries.capture({ text: `note ${i} about pnpm, postgres and "quotes" (${i})` });
+    const random = seeded(42);
+    const pieces = [
+      '"',
+      "'",
+      "*",
+      "-",
+      "+",
+      ":",
+      "(",
+      ")",
+      "AND",
+      "OR",
+      "NOT",
+      "NEAR",
+      "^",
+      "{",
+      "}",
+      " ",
+      "pn",
+      "post",
+    ];
+    let errors = 0;
+    for (let i = 0; i < 10_000; i++) {
+      let query = "";
+      const length = Math.floor(random() * 12);
+      for (let j = 0; j < length; j++) {
+        query += random() < 0.5 ? pieces[Math.floor(random() * pieces.length)] : randomCodePoint(random);
+      }
+      try {
+        await brain.search(query, { prefix: random() < 0.5, limit: 5 });
+      } catch {
+        errors++;
+      }
+    }
+    expect(errors).toBe(0);
+  });
+});
+
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function randomCodePoint(random: () => number): string {
+  const ranges = [
+    [0x20, 0x7e],
+    [0xa0, 0x2ff],
+    [0x4e00, 0x9fff],
+    [0x1f300, 0x1faff],
+    [0xd800, 0xdfff],
+    [0x0, 0x1f],
+  ] as const;
+  const [lo, hi] = ranges[Math.floor(random() * ranges.length)]!;
+  const cp = lo + Math.floor(random() * (hi - lo + 1));
+  return cp >= 0xd800 && cp <= 0xdfff ? String.fromCharCode(cp) : String.fromCodePoint(cp);
+}
