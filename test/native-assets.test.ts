@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,6 +12,10 @@ const nativeDir = path.join(root, "assets", "native");
 // Mach-O 64-bit headers start with 0xfeedfacf (little-endian), then the CPU type.
 const MACHO_MAGIC = 0xfeedfacf;
 const CPU_TYPE: Record<string, number> = { arm64: 0x0100000c, x64: 0x01000007 };
+
+function sums(): Map<string, string> {
+  return parseSums(fs.readFileSync(path.join(nativeDir, "SHA256SUMS"), "utf8"));
+}
 
 function readJson(file: string): Record<string, unknown> {
   return JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
@@ -67,6 +72,35 @@ describe("the extension icon", () => {
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     expect(png.toString("ascii", 12, 16)).toBe("IHDR");
     expect([png.readUInt32BE(16), png.readUInt32BE(20), png[24], png[25]]).toEqual([512, 512, 8, 6]);
+  });
+});
+
+describe("ray build", () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("bundles the commands and ships the native binaries in the extension's assets", () => {
+    // A copy of the project, because ray build writes raycast-env.d.ts into the folder it runs in.
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "ray-build-"));
+    const project = path.join(dir, "project");
+    fs.mkdirSync(project);
+    for (const entry of ["package.json", "tsconfig.json", "src", "assets"]) {
+      fs.cpSync(path.join(root, entry), path.join(project, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(root, "node_modules"), path.join(project, "node_modules"), "dir");
+    const out = path.join(dir, "out");
+    const ray = path.join(root, "node_modules", "@raycast", "api", "bin", "run.js");
+    // `-e dev` skips ray's whole-project type check, which `npm run typecheck` does already.
+    execFileSync(process.execPath, [ray, "build", "-e", "dev", "-o", out, "-I"], {
+      cwd: project,
+      stdio: "pipe",
+    });
+    const manifest = readJson(path.join(out, "package.json")) as { commands: { name: string }[] };
+    expect(manifest.commands.map((c) => c.name)).toContain("about");
+    for (const { name } of manifest.commands) expect(fs.existsSync(path.join(out, `${name}.js`))).toBe(true);
+    for (const [rel, hex] of sums()) expect(sha256(path.join(out, "assets", "native", rel))).toBe(hex);
   });
 });
 
