@@ -1,13 +1,23 @@
+import { createOllamaEmbedder } from "./adapters/ollama.ts";
 import type { BrainConfig } from "./config.ts";
 import { openDatabase, type Db } from "./db/open.ts";
+import { embedPass, type EmbedEvent, type EmbedReport, type NeighbourWriter } from "./embedder.ts";
 import { createEntryStore, type EntryHook, type EntryStore } from "./entries.ts";
-import { systemClock, type Clock } from "./ports.ts";
+import { systemClock, type Clock, type Embedder } from "./ports.ts";
+import { QueryVectorCache } from "./query-cache.ts";
 import { search, type SearchOptions, type SearchResponse } from "./search.ts";
 import { storeStatus, type StoreStatus } from "./status.ts";
+import { modelStatus, type ModelStatus } from "./vector-models.ts";
 
 /** What the outside world lends the core. Every field has a default except in tests. */
 export interface BrainDeps {
   clock?: Clock;
+  /** The embedder for a model name; Ollama at `config.ollamaHost` by default. */
+  embedderFor?: (model: string) => Embedder;
+}
+
+export interface BrainStatus extends StoreStatus {
+  embedding: { configured_model: string; pending: number; models: ModelStatus[] };
 }
 
 export interface Brain {
@@ -15,10 +25,33 @@ export interface Brain {
   readonly db: Db;
   readonly clock: Clock;
   readonly entries: EntryStore;
-  search(query: string, options?: SearchOptions): SearchResponse;
-  status(): StoreStatus;
+  search(query: string, options?: SearchOptions): Promise<SearchResponse>;
+  /** One pass of the background embedder with the configured model. */
+  embed(options?: {
+    signal?: AbortSignal;
+    onEvent?: (event: EmbedEvent) => void;
+    batchSize?: number;
+  }): Promise<EmbedReport>;
+  status(): BrainStatus;
   close(): void;
 }
+
+/** Vector lengths of common Ollama embedding models, so a wrong-length answer is refused at once. */
+const KNOWN_DIMENSIONS: Record<string, number> = {
+  "mxbai-embed-large": 1024,
+  "nomic-embed-text": 768,
+  "all-minilm": 384,
+  "bge-m3": 1024,
+  "snowflake-arctic-embed": 1024,
+};
+
+function ollamaEmbedder(config: BrainConfig, model: string, timeoutMs?: number): Embedder {
+  const dimensions = KNOWN_DIMENSIONS[model.replace(/:latest$/, "")];
+  return createOllamaEmbedder({ host: config.ollamaHost, model, dimensions, timeoutMs });
+}
+
+/** Query embeddings must come back fast or not at all: search falls back to keywords. */
+const QUERY_TIMEOUT_MS = 5_000;
 
 /**
  * The composition root's one call: opens the database and wires the core's parts. Commands, the
@@ -37,15 +70,31 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
   const clock = deps.clock ?? systemClock;
   const hooks: EntryHook[] = [];
   const entries = createEntryStore(db, clock, hooks);
+  const embedderFor =
+    deps.embedderFor ?? ((model: string) => ollamaEmbedder(config, model, QUERY_TIMEOUT_MS));
+  const semanticDeps = { db, configuredModel: config.embedModel, embedderFor, cache: new QueryVectorCache() };
+  const writeNeighbours: NeighbourWriter | undefined = undefined;
   return {
     config,
     db,
     clock,
     entries,
-    search: (query, options) => search(db, query, options),
-    status: () => storeStatus(db, config.dbPath),
+    search: (query, options) => search(semanticDeps, query, options),
+    embed: (options = {}) =>
+      embedPass(db, config.dbPath, {
+        embedder: deps.embedderFor?.(config.embedModel) ?? ollamaEmbedder(config, config.embedModel),
+        now: () => clock.now().getTime(),
+        writeNeighbours,
+        ...options,
+      }),
+    status: () => ({ ...storeStatus(db, config.dbPath), embedding: embeddingStatus(db, config.embedModel) }),
     close: () => {
       if (db.open) db.close();
     },
   };
+}
+
+function embeddingStatus(db: Db, configured: string): BrainStatus["embedding"] {
+  const { models, pending } = modelStatus(db, configured);
+  return { configured_model: configured, pending, models };
 }

@@ -1,3 +1,5 @@
+import type { Db } from "./db/open.ts";
+import { prepareCached } from "./db/statements.ts";
 import { assertKind, type Kind } from "./entries.ts";
 import { normalizeTag } from "./text.ts";
 import { parseTime } from "./time.ts";
@@ -39,4 +41,14 @@ export function filterSql(filters: SearchFilters): { sql: string; params: Record
 
 export function hasFilters(filters: SearchFilters): boolean {
   return Boolean(filters.kind || filters.tag !== undefined || filters.since || filters.until);
+}
+
+/** The ids among `ids` whose entries pass the filters. */
+export function idsPassing(db: Db, ids: number[], filters: SearchFilters): Set<number> {
+  const filter = filterSql(filters);
+  const rows = prepareCached<Record<string, unknown>, { id: number }>(
+    db,
+    `SELECT e.id FROM entries e WHERE e.id IN (SELECT value FROM json_each(@ids)) AND ${filter.sql}`,
+  ).all({ ...filter.params, ids: JSON.stringify(ids) });
+  return new Set(rows.map((r) => r.id));
 }

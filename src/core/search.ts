@@ -1,10 +1,18 @@
 import type { Db } from "./db/open.ts";
-import { clampLimit, type Entry } from "./entries.ts";
+import { prepareCached } from "./db/statements.ts";
+import { clampLimit, ENTRY_COLUMNS, rowToEntry, type Entry, type EntryRow } from "./entries.ts";
 import type { SearchFilters } from "./filters.ts";
-import { keywordSearch } from "./keyword.ts";
+import { keywordSearch, type KeywordHit } from "./keyword.ts";
+import { semanticSearch, type SemanticDeps } from "./semantic.ts";
+import type { VectorHit } from "./vectors.ts";
 
 export const SEARCH_MODES = ["hybrid", "keyword", "semantic"] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
+
+/** Reciprocal rank fusion constant: 60 is the published default and held up in our eval. */
+export const RRF_K = 60;
+/** How deep each list is read before fusing. */
+export const LIST_DEPTH = 50;
 
 export interface SearchOptions extends SearchFilters {
   mode?: SearchMode;
@@ -21,35 +29,103 @@ export interface ResultRanks {
 
 export interface SearchResult extends Entry {
   score: number;
-  /** A fragment with the matching words in **bold** (the start of the text when found by meaning). */
+  /** A fragment with the matching words in **bold** (the start of the best chunk when found by meaning). */
   snippet: string;
   ranks: ResultRanks;
+  /** Cosine similarity to the query when found by meaning. */
+  similarity?: number;
 }
 
 export interface SearchResponse {
   results: SearchResult[];
   mode: SearchMode;
+  /** The embedding model the semantic list came from, when it ran. */
+  model?: string;
   /** Things a person should know about this answer, e.g. that meaning search was unavailable. */
   notices: string[];
 }
 
 /**
- * Searches the memory. Keyword mode is FTS5 with BM25.
+ * Searches the memory: keyword (FTS5, BM25), semantic (vectors), or hybrid (both, fused by
+ * reciprocal rank, each result keeping its rank in each list). When meaning search is
+ * unavailable, hybrid falls back to keywords and says so in `notices`.
  *
  * @example
- * search(db, "pnpm", { mode: "keyword" }).results[0]?.id
+ * const { results } = await search(deps, "how does AI remember things", { mode: "hybrid" });
  */
-export function search(db: Db, query: string, options: SearchOptions = {}): SearchResponse {
+export async function search(
+  deps: SemanticDeps,
+  query: string,
+  options: SearchOptions = {},
+): Promise<SearchResponse> {
   const limit = clampLimit(options.limit, 10, 1000);
-  const hits = keywordSearch(db, query, { ...options, limit });
-  return {
-    mode: "keyword",
-    notices: [],
-    results: hits.map((hit, i) => ({
-      ...hit.entry,
-      score: hit.score,
-      snippet: hit.snippet,
-      ranks: { keyword: i + 1 },
-    })),
+  const mode = options.mode ?? "hybrid";
+  const depth = Math.max(limit, LIST_DEPTH);
+  const keyword =
+    mode === "semantic"
+      ? []
+      : keywordSearch(deps.db, query, { ...options, limit: mode === "keyword" ? limit : depth });
+  if (mode === "keyword") return { mode, notices: [], results: fuse(deps.db, keyword, [], limit) };
+  if (query.trim() === "") return { mode, notices: [], results: [] };
+  const semantic = await semanticSearch(deps, query, {
+    ...options,
+    limit: mode === "semantic" ? limit : depth,
+  });
+  if (semantic.hits === null) {
+    const notice = mode === "hybrid" ? `${semantic.notice} Showing keyword results.` : semantic.notice;
+    return { mode, notices: [notice], results: fuse(deps.db, keyword, [], limit) };
+  }
+  return { mode, model: semantic.model, notices: [], results: fuse(deps.db, keyword, semantic.hits, limit) };
+}
+
+/** Reciprocal rank fusion of the two lists; a list alone keeps its own order. */
+export function fuse(db: Db, keyword: KeywordHit[], semantic: VectorHit[], limit: number): SearchResult[] {
+  const byId = new Map<number, { score: number; ranks: ResultRanks; hit?: KeywordHit; vector?: VectorHit }>();
+  const slot = (id: number) => {
+    let s = byId.get(id);
+    if (!s) byId.set(id, (s = { score: 0, ranks: {} }));
+    return s;
   };
+  keyword.forEach((hit, i) => {
+    const s = slot(hit.entry.id);
+    s.score += 1 / (RRF_K + i + 1);
+    s.ranks.keyword = i + 1;
+    s.hit = hit;
+  });
+  semantic.forEach((hit, i) => {
+    const s = slot(hit.entryId);
+    s.score += 1 / (RRF_K + i + 1);
+    s.ranks.semantic = i + 1;
+    s.vector = hit;
+  });
+  const single = keyword.length === 0 || semantic.length === 0;
+  const ranked = [...byId.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, limit);
+  const missing = ranked.filter(([, s]) => !s.hit).map(([id]) => id);
+  const entries = entriesById(db, missing);
+  return ranked.flatMap(([id, s]) => {
+    const entry = s.hit?.entry ?? entries.get(id);
+    if (!entry) return [];
+    const score = single ? (s.hit ? s.hit.score : s.vector!.similarity) : s.score;
+    const snippet = s.hit?.snippet ?? excerpt(entry.text, s.vector?.start ?? 0);
+    return [
+      { ...entry, score, snippet, ranks: s.ranks, ...(s.vector ? { similarity: s.vector.similarity } : {}) },
+    ];
+  });
+}
+
+function entriesById(db: Db, ids: number[]): Map<number, Entry> {
+  if (ids.length === 0) return new Map();
+  const rows = prepareCached<[string], EntryRow>(
+    db,
+    `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(ids));
+  return new Map(rows.map((row) => [row.id, rowToEntry(row)]));
+}
+
+/** About 200 characters of the text from `start`, cut at word boundaries. */
+export function excerpt(text: string, start: number, length = 200): string {
+  const from = start > 0 ? text.indexOf(" ", start) + 1 || start : 0;
+  const slice = text.slice(from, from + length);
+  const cut = slice.length === length ? slice.replace(/\s+\S*$/, "") : slice;
+  return `${from > 0 ? "…" : ""}${cut}${from + cut.length < text.length ? "…" : ""}`;
 }

@@ -15,6 +15,11 @@ export const status: CliCommand = {
         `database: ${status.db_path}`,
         `size:     ${(status.size_bytes / 1048576).toFixed(1)} MB, schema ${status.schema_version}`,
         `entries:  ${status.entries} (${kinds}), ${status.tags} tags`,
+        `meaning:  ${status.embedding.configured_model}, ${status.embedding.pending} waiting to be embedded`,
+        ...status.embedding.models.map(
+          (m) =>
+            `          ${m.name} (${m.dimensions}-d): ${m.chunks} vectors${m.active ? ", used by search" : ""}`,
+        ),
       ].join("\n");
     });
   },

@@ -109,6 +109,41 @@ export const migrations: Migration[] = [
     // Small named settings the processes share (the active embedding model, last job runs).
     sql: `CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;`,
   },
+  {
+    name: "006_vectors",
+    // Vectors per entry chunk and per embedding model, so a model change fills a second set
+    // while search keeps using the first. The float32 vector lives in `chunks.vector` (exact
+    // rescoring reads it by id); a per-model vec0 `bit[D]` table, named by generation, holds the
+    // sign bits of the mean-centred vectors for the fast candidate scan. vec0 rows are not
+    // removed by foreign keys, so deleted chunks are queued in vec_orphans for the embedder.
+    sql: `
+      CREATE TABLE embedding_models (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        dimensions INTEGER NOT NULL CHECK (dimensions > 0),
+        generation INTEGER NOT NULL DEFAULT 0,
+        mean BLOB,
+        mean_count INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE chunks (
+        id INTEGER PRIMARY KEY,
+        entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+        model_id INTEGER NOT NULL REFERENCES embedding_models(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL,
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        vector BLOB NOT NULL,
+        UNIQUE (entry_id, model_id, seq)
+      );
+      CREATE INDEX chunks_model ON chunks(model_id);
+      CREATE TABLE vec_orphans (chunk_id INTEGER NOT NULL, model_id INTEGER NOT NULL);
+      CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
+        INSERT INTO vec_orphans(chunk_id, model_id) VALUES (old.id, old.model_id);
+      END;
+    `,
+  },
 ];
 
 /**
@@ -132,7 +167,7 @@ export function migrate(db: Database.Database, list: Migration[] = migrations): 
 /** The name of the newest applied migration: the schema version `brain status` shows. */
 export function schemaVersion(db: Database.Database): string {
   const row = db
-    .prepare<[], { name: string }>("SELECT name FROM migrations ORDER BY name DESC LIMIT 1")
+    .prepare<[], { name: string }>("SELECT name FROM migrations ORDER BY rowid DESC LIMIT 1")
     .get();
   return row?.name ?? "none";
 }

@@ -6,7 +6,7 @@ const caches = new WeakMap<Database.Database, Map<string, Database.Statement>>()
  * Prepares a statement once per connection and reuses it: queries built from a few fixed shapes
  * (filters on or off) skip SQLite's parser after their first use.
  */
-export function prepareCached<P extends unknown[] | Record<string, unknown>, R = unknown>(
+export function prepareCached<P extends unknown[] | Record<string, unknown> = unknown[], R = unknown>(
   db: Database.Database,
   sql: string,
 ): Database.Statement<P, R> {

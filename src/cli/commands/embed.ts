@@ -1,0 +1,52 @@
+import { isBrainError } from "../../core/errors.ts";
+import type { CliCommand } from "../command.ts";
+import { jsonLine, progressBar } from "../progress.ts";
+
+export const embed: CliCommand = {
+  name: "embed",
+  summary: "One pass of the background embedder: vectors for new and changed memories",
+  usage: "embed [--batch N]",
+  options: { batch: { type: "string" } },
+  args: { min: 0, max: 0 },
+  async run(ctx) {
+    const tty = ctx.io.stderr.isTTY === true && !ctx.json;
+    const logLines = !ctx.json && !tty;
+    const bar = tty ? progressBar(ctx.io, "embedding") : null;
+    const controller = new AbortController();
+    const stop = () => controller.abort(new Error("interrupted"));
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    try {
+      const report = await ctx.brain().embed({
+        signal: controller.signal,
+        batchSize: ctx.flags.batch ? Number(ctx.flags.batch) : undefined,
+        onEvent: (event) => {
+          if (logLines) jsonLine(ctx.io, event.event === "done" ? { event: "done", ...event.report } : event);
+          else if (event.event === "progress") bar?.update(event.done, event.total);
+        },
+      });
+      bar?.done();
+      if (!logLines) {
+        ctx.print(report, () => {
+          const head = `${report.model}: ${report.embedded} embedded, ${report.skipped} skipped (edited meanwhile), ${report.failed} failed, ${report.pending} pending`;
+          return [
+            head,
+            ...report.errors
+              .slice(0, 5)
+              .map((e) => `  ${e.entry_id ? `entry ${e.entry_id}: ` : ""}${e.message}`),
+          ].join("\n");
+        });
+      }
+      // Non-zero when an error kept the pass from doing anything it had to do.
+      return report.errors.length > 0 && report.embedded === 0 && report.pending > 0 ? 1 : 0;
+    } catch (err) {
+      if (!isBrainError(err, "embedder_running")) throw err;
+      if (logLines) jsonLine(ctx.io, { event: "skipped", reason: err.message });
+      else ctx.print({ skipped: true, reason: err.message }, err.sentence);
+      return 0;
+    } finally {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+    }
+  },
+};

@@ -1,0 +1,236 @@
+import { chunkText } from "./chunking.ts";
+import type { Db } from "./db/open.ts";
+import { acquireEmbedLock } from "./embed-lock.ts";
+import { BrainError, toBrainError } from "./errors.ts";
+import type { Embedder } from "./ports.ts";
+import { isUsableVector, normalize } from "./vector-math.ts";
+import {
+  countPending,
+  ensureModel,
+  getModel,
+  listModels,
+  nearest,
+  pendingEntries,
+  purgeOrphans,
+  writeEntryVectors,
+  type ChunkVector,
+  type EmbeddingModel,
+} from "./vectors.ts";
+import { activateIfComplete, recentreIfStale } from "./vector-models.ts";
+
+export interface EmbedReport {
+  model: string;
+  embedded: number;
+  chunks: number;
+  /** Edited while being embedded: left for the next pass. */
+  skipped: number;
+  failed: number;
+  /** Still waiting after this pass. */
+  pending: number;
+  errors: { entry_id?: number; code: string; message: string }[];
+  /** The model search uses after this pass. */
+  active_model: string | null;
+  ms: number;
+}
+
+export type EmbedEvent =
+  | { event: "start"; model: string; pending: number }
+  | { event: "progress"; done: number; total: number }
+  | { event: "error"; entry_id?: number; code: string; message: string }
+  | { event: "done"; report: EmbedReport };
+
+/** Writes an embedded entry's nearest neighbours (semantic graph edges) inside the write transaction. */
+export type NeighbourWriter = (entryId: number, neighbours: { id: number; similarity: number }[]) => void;
+
+export interface EmbedOptions {
+  embedder: Embedder;
+  now: () => number;
+  /** Entries per model call and per write transaction. */
+  batchSize?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: EmbedEvent) => void;
+  writeNeighbours?: NeighbourWriter;
+}
+
+interface Prepared {
+  id: number;
+  hash: string;
+  chunks: ChunkVector[];
+}
+
+/**
+ * One pass of the background embedder: every entry without vectors for the model (or whose text
+ * changed) is chunked, embedded in batches outside any transaction, then written in a short
+ * IMMEDIATE transaction that re-checks the content hash. One embedder runs at a time.
+ *
+ * @example
+ * const report = await embedPass(db, dbPath, { embedder, now: () => Date.now() });
+ */
+export async function embedPass(db: Db, dbPath: string, options: EmbedOptions): Promise<EmbedReport> {
+  const release = acquireEmbedLock(dbPath);
+  try {
+    return await runPass(db, options);
+  } finally {
+    release();
+  }
+}
+
+async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
+  const started = performance.now();
+  const { embedder } = options;
+  const batchSize = Math.max(1, options.batchSize ?? 32);
+  let model = getModel(db, embedder.model);
+  const total = countPending(db, model);
+  const report: EmbedReport = {
+    model: embedder.model,
+    ...{
+      embedded: 0,
+      chunks: 0,
+      skipped: 0,
+      failed: 0,
+      pending: total,
+      errors: [],
+      active_model: null,
+      ms: 0,
+    },
+  };
+  const emit = options.onEvent ?? (() => {});
+  const fail = (code: string, message: string, entryId?: number) => {
+    report.errors.push({ ...(entryId ? { entry_id: entryId } : {}), code, message });
+    emit({ event: "error", ...(entryId ? { entry_id: entryId } : {}), code, message });
+  };
+  emit({ event: "start", model: embedder.model, pending: total });
+  // Entries deleted since the last pass leave rows in the bit index: clear them first.
+  for (const existing of listModels(db)) db.transaction(() => purgeOrphans(db, existing)).immediate();
+  let afterId = 0;
+  for (;;) {
+    const batch = pendingEntries(db, model, afterId, batchSize);
+    if (batch.length === 0) break;
+    afterId = batch[batch.length - 1]!.id;
+    let prepared: Prepared[];
+    try {
+      prepared = await embedBatch(embedder, batch, options.signal, (id, err) => {
+        report.failed++;
+        fail(err.code, err.message, id);
+      });
+    } catch (err) {
+      // Ollama down, timing out or missing the model: nothing more can be done in this pass.
+      const error = toBrainError(err, "ollama_bad_response");
+      fail(error.code, error.sentence);
+      break;
+    }
+    if (prepared.length === 0) continue;
+    model ??= getModel(db, embedder.model);
+    const neighbours = options.writeNeighbours && model ? findNeighbours(db, model, prepared) : new Map();
+    const written = db
+      .transaction(() => {
+        const target = ensureModel(db, embedder.model, prepared[0]!.chunks[0]!.vector.length, options.now());
+        let count = 0;
+        for (const item of prepared) {
+          if (!writeEntryVectors(db, target, item.id, item.hash, item.chunks)) continue;
+          count++;
+          report.chunks += item.chunks.length;
+          const near = neighbours.get(item.id);
+          if (near) options.writeNeighbours!(item.id, near);
+        }
+        purgeOrphans(db, target);
+        return count;
+      })
+      .immediate();
+    model = getModel(db, embedder.model);
+    report.embedded += written;
+    report.skipped += prepared.length - written;
+    emit({ event: "progress", done: report.embedded + report.failed + report.skipped, total });
+    if (model) model = recentreIfStale(db, model);
+  }
+  report.pending = countPending(db, model);
+  report.active_model = activateIfComplete(db, embedder.model, report.pending);
+  report.ms = Math.round(performance.now() - started);
+  emit({ event: "done", report });
+  return report;
+}
+
+/**
+ * Embeds a batch; when the model rejects it as a whole, tries each entry alone to isolate the bad
+ * ones. If every entry fails alone too, the model is at fault, not the entries: the error stops the pass.
+ */
+async function embedBatch(
+  embedder: Embedder,
+  batch: { id: number; text: string; hash: string }[],
+  signal: AbortSignal | undefined,
+  onFailed: (id: number, err: BrainError) => void,
+): Promise<Prepared[]> {
+  try {
+    return await embedEntries(embedder, batch, signal);
+  } catch (err) {
+    if (!isPerEntryFault(err)) throw err;
+  }
+  const prepared: Prepared[] = [];
+  const failures: [number, BrainError][] = [];
+  for (const entry of batch) {
+    try {
+      prepared.push(...(await embedEntries(embedder, [entry], signal)));
+    } catch (err) {
+      if (!isPerEntryFault(err)) throw err;
+      failures.push([entry.id, toBrainError(err)]);
+    }
+  }
+  if (prepared.length === 0 && failures.length > 1) throw failures[0]![1];
+  for (const [id, err] of failures) onFailed(id, err);
+  return prepared;
+}
+
+function isPerEntryFault(err: unknown): boolean {
+  return (
+    err instanceof BrainError && (err.code === "embedding_invalid" || err.code === "ollama_bad_response")
+  );
+}
+
+async function embedEntries(
+  embedder: Embedder,
+  batch: { id: number; text: string; hash: string }[],
+  signal: AbortSignal | undefined,
+): Promise<Prepared[]> {
+  const chunked = batch.map((entry) => ({ entry, chunks: chunkText(entry.text) }));
+  const texts = chunked.flatMap(({ chunks }) => chunks.map((c) => c.text));
+  const vectors = await embedder.embed(texts, { signal });
+  if (vectors.length !== texts.length) {
+    throw new BrainError(
+      "embedding_invalid",
+      `The model returned ${vectors.length} vectors for ${texts.length} texts.`,
+    );
+  }
+  let next = 0;
+  return chunked.map(({ entry, chunks }) => ({
+    id: entry.id,
+    hash: entry.hash,
+    chunks: chunks.map((chunk) => {
+      const vector = normalize(Float32Array.from(vectors[next++]!));
+      if (!isUsableVector(vector)) {
+        throw new BrainError(
+          "embedding_invalid",
+          `The model returned an unusable vector for entry ${entry.id}.`,
+        );
+      }
+      return { seq: chunk.seq, start: chunk.start, end: chunk.end, vector };
+    }),
+  }));
+}
+
+/** Nearest already-embedded entries for each prepared entry, read before the write transaction. */
+function findNeighbours(
+  db: Db,
+  model: EmbeddingModel,
+  prepared: Prepared[],
+): Map<number, { id: number; similarity: number }[]> {
+  const result = new Map<number, { id: number; similarity: number }[]>();
+  if (model.dimensions !== prepared[0]?.chunks[0]?.vector.length) return result;
+  for (const item of prepared) {
+    const hits = nearest(db, model, item.chunks[0]!.vector, 8).filter((h) => h.entryId !== item.id);
+    result.set(
+      item.id,
+      hits.map((h) => ({ id: h.entryId, similarity: h.similarity })),
+    );
+  }
+  return result;
+}

@@ -1,0 +1,128 @@
+import type { Db } from "./db/open.ts";
+import { prepareCached } from "./db/statements.ts";
+import { vectorToBlob } from "./vector-math.ts";
+import {
+  allVectors,
+  bitsTable,
+  chunkCount,
+  computeMean,
+  countPending,
+  createBitsTable,
+  getModel,
+  listModels,
+  type EmbeddingModel,
+} from "./vectors.ts";
+import { signBits } from "./vector-math.ts";
+
+const ACTIVE_KEY = "embed_model_active";
+
+/** Re-centre while the corpus is young: when it has grown 4x since the mean was taken, up to 50k. */
+const RECENTRE_GROWTH = 4;
+const RECENTRE_CAP = 50_000;
+
+/**
+ * The model search should use: the active one (its vectors are complete), else the configured
+ * one if it has any vectors yet, else none. A model change therefore never makes search go dark:
+ * the old model stays active until the new one has every entry.
+ */
+export function searchModel(db: Db, configured: string): EmbeddingModel | null {
+  const active = prepareCached<[string], { value: string }>(db, "SELECT value FROM meta WHERE name = ?").get(
+    ACTIVE_KEY,
+  );
+  const activeModel = active ? getModel(db, active.value) : null;
+  if (activeModel) return activeModel;
+  const model = getModel(db, configured);
+  return model && chunkCount(db, model) > 0 ? model : null;
+}
+
+/**
+ * Makes `name` the active model once nothing is pending for it, then removes other models'
+ * vectors. Returns the active model's name.
+ */
+export function activateIfComplete(db: Db, name: string, pending: number): string | null {
+  const model = getModel(db, name);
+  if (model && pending === 0) {
+    db.prepare(
+      "INSERT INTO meta(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+    ).run(ACTIVE_KEY, name);
+    for (const other of listModels(db)) if (other.id !== model.id) dropModel(db, other);
+  }
+  const active = prepareCached<[string], { value: string }>(db, "SELECT value FROM meta WHERE name = ?").get(
+    ACTIVE_KEY,
+  );
+  return active?.value ?? null;
+}
+
+/** Deletes a model's vectors in short transactions, so captures never wait long behind it. */
+export function dropModel(db: Db, model: EmbeddingModel): void {
+  const page = db.prepare(
+    "DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE model_id = ? LIMIT 2000)",
+  );
+  while (db.transaction(() => page.run(model.id).changes).immediate() > 0);
+  db.transaction(() => {
+    db.exec(`DROP TABLE IF EXISTS ${bitsTable(model)}`);
+    db.prepare("DELETE FROM vec_orphans WHERE model_id = ?").run(model.id);
+    db.prepare("DELETE FROM embedding_models WHERE id = ?").run(model.id);
+  }).immediate();
+}
+
+/**
+ * Rebuilds the bit index around a fresh mean when the model's vectors have outgrown the mean the
+ * index was built with. Writes a new generation table in pages, then switches in one transaction.
+ * Only the embedder (which holds the embed lock) writes vectors, so nothing is missed meanwhile;
+ * deletions in between land in vec_orphans and are purged from the new table.
+ */
+export function recentreIfStale(db: Db, model: EmbeddingModel): EmbeddingModel {
+  const count = chunkCount(db, model);
+  const stale =
+    model.mean === null || (count >= model.meanCount * RECENTRE_GROWTH && model.meanCount < RECENTRE_CAP);
+  if (!stale || count === 0) return model;
+  const { mean, count: meanCount } = computeMean(db, model);
+  const next: EmbeddingModel = { ...model, generation: model.generation + 1, mean, meanCount };
+  db.transaction(() => createBitsTable(db, next)).immediate();
+  const insert = db.prepare(`INSERT INTO ${bitsTable(next)}(rowid, embedding) VALUES (?, vec_bit(?))`);
+  let page: { id: number; bits: Uint8Array }[] = [];
+  const flush = () => {
+    const rows = page;
+    page = [];
+    db.transaction(() => {
+      for (const row of rows) insert.run(BigInt(row.id), Buffer.from(row.bits));
+    }).immediate();
+  };
+  for (const { id, vector } of allVectors(db, model)) {
+    page.push({ id, bits: signBits(vector, mean) });
+    if (page.length >= 2000) flush();
+  }
+  flush();
+  db.transaction(() => {
+    db.prepare("UPDATE embedding_models SET generation = ?, mean = ?, mean_count = ? WHERE id = ?").run(
+      next.generation,
+      vectorToBlob(mean),
+      meanCount,
+      model.id,
+    );
+    db.exec(`DROP TABLE IF EXISTS ${bitsTable(model)}`);
+  }).immediate();
+  return getModel(db, model.name)!;
+}
+
+export interface ModelStatus {
+  name: string;
+  dimensions: number;
+  chunks: number;
+  pending: number;
+  active: boolean;
+}
+
+/** Per-model counts for `brain status`. */
+export function modelStatus(db: Db, configured: string): { models: ModelStatus[]; pending: number } {
+  const active = searchModel(db, configured);
+  const models = listModels(db).map((m) => ({
+    name: m.name,
+    dimensions: m.dimensions,
+    chunks: chunkCount(db, m),
+    pending: countPending(db, m),
+    active: active?.id === m.id,
+  }));
+  return { models, pending: countPending(db, getModel(db, configured)) };
+}

@@ -1,0 +1,280 @@
+import type { Db } from "./db/open.ts";
+import { prepareCached } from "./db/statements.ts";
+import { BrainError } from "./errors.ts";
+import { blobToVector, dot, MeanAccumulator, signBits, vectorToBlob } from "./vector-math.ts";
+
+/**
+ * The vector store: per-model chunk vectors (float32, for exact scores) and a vec0 `bit[D]`
+ * index of their mean-centred sign bits (for a fast candidate scan). All SQL on vectors lives here.
+ */
+export interface EmbeddingModel {
+  id: number;
+  name: string;
+  dimensions: number;
+  generation: number;
+  mean: Float32Array | null;
+  meanCount: number;
+}
+
+export interface ChunkVector {
+  seq: number;
+  start: number;
+  end: number;
+  vector: Float32Array;
+}
+
+export interface VectorHit {
+  entryId: number;
+  /** Cosine similarity of the entry's best chunk to the query (vectors are unit length). */
+  similarity: number;
+  /** Where in the entry's text the best chunk starts and ends. */
+  start: number;
+  end: number;
+}
+
+interface ModelRow {
+  id: number;
+  name: string;
+  dimensions: number;
+  generation: number;
+  mean: Buffer | null;
+  mean_count: number;
+}
+
+const toModel = (row: ModelRow): EmbeddingModel => ({
+  id: row.id,
+  name: row.name,
+  dimensions: row.dimensions,
+  generation: row.generation,
+  mean: row.mean ? blobToVector(row.mean) : null,
+  meanCount: row.mean_count,
+});
+
+/** The vec0 table holding this model's sign bits in its current generation. */
+export function bitsTable(model: EmbeddingModel): string {
+  return `vec_bits_${model.id}_${model.generation}`;
+}
+
+export function getModel(db: Db, name: string): EmbeddingModel | null {
+  const row = prepareCached<[string], ModelRow>(db, "SELECT * FROM embedding_models WHERE name = ?").get(
+    name,
+  );
+  return row ? toModel(row) : null;
+}
+
+export function listModels(db: Db): EmbeddingModel[] {
+  return prepareCached<[], ModelRow>(db, "SELECT * FROM embedding_models ORDER BY id").all().map(toModel);
+}
+
+/**
+ * The model row for `name`, created with its bit index on first use. Call inside a write
+ * transaction. A model that changed its vector length is refused: its old vectors would no
+ * longer compare with new ones.
+ */
+export function ensureModel(db: Db, name: string, dimensions: number, now: number): EmbeddingModel {
+  const existing = getModel(db, name);
+  if (existing) {
+    if (existing.dimensions !== dimensions) {
+      throw new BrainError(
+        "embedding_invalid",
+        `The model ${name} now returns ${dimensions}-dimensional vectors; its stored vectors have ${existing.dimensions}.`,
+        {
+          hint: `Remove the old vectors with \`brain embed --reset ${name}\`, then run \`brain embed\` again.`,
+        },
+      );
+    }
+    return existing;
+  }
+  db.prepare("INSERT INTO embedding_models(name, dimensions, created_at) VALUES (?, ?, ?)").run(
+    name,
+    dimensions,
+    now,
+  );
+  const model = getModel(db, name)!;
+  createBitsTable(db, model);
+  return model;
+}
+
+export function createBitsTable(db: Db, model: EmbeddingModel): void {
+  const bits = Math.ceil(model.dimensions / 8) * 8;
+  db.exec(`CREATE VIRTUAL TABLE IF NOT EXISTS ${bitsTable(model)} USING vec0(embedding bit[${bits}])`);
+}
+
+/** Entries whose vectors for the model are missing or older than their text, in id order. */
+export function pendingEntries(
+  db: Db,
+  model: EmbeddingModel | null,
+  afterId: number,
+  limit: number,
+): { id: number; text: string; hash: string }[] {
+  // seq 0 exists for every embedded entry; its hash says which text the vectors were made from.
+  return prepareCached<[number, number, number], { id: number; text: string; hash: string }>(
+    db,
+    `SELECT e.id, e.text, e.hash FROM entries e
+     WHERE e.id > ? AND NOT EXISTS (
+       SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0 AND c.hash = e.hash)
+     ORDER BY e.id LIMIT ?`,
+  ).all(afterId, model?.id ?? -1, limit);
+}
+
+export function countPending(db: Db, model: EmbeddingModel | null): number {
+  return prepareCached<[number], { n: number }>(
+    db,
+    `SELECT count(*) AS n FROM entries e WHERE NOT EXISTS (
+       SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0 AND c.hash = e.hash)`,
+  ).get(model?.id ?? -1)!.n;
+}
+
+/**
+ * Replaces an entry's vectors for the model, unless its text changed since it was embedded
+ * (then it is left for the next pass and `false` is returned). Call inside a write transaction.
+ */
+export function writeEntryVectors(
+  db: Db,
+  model: EmbeddingModel,
+  entryId: number,
+  hash: string,
+  chunks: ChunkVector[],
+): boolean {
+  const current = prepareCached<[number], { hash: string }>(db, "SELECT hash FROM entries WHERE id = ?").get(
+    entryId,
+  );
+  if (!current || current.hash !== hash) return false;
+  prepareCached(db, "DELETE FROM chunks WHERE entry_id = ? AND model_id = ?").run(entryId, model.id);
+  const insert = prepareCached(
+    db,
+    `INSERT INTO chunks(entry_id, model_id, seq, hash, start, end, vector) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertBits = prepareCached(
+    db,
+    `INSERT INTO ${bitsTable(model)}(rowid, embedding) VALUES (?, vec_bit(?))`,
+  );
+  for (const chunk of chunks) {
+    const info = insert.run(
+      entryId,
+      model.id,
+      chunk.seq,
+      hash,
+      chunk.start,
+      chunk.end,
+      vectorToBlob(chunk.vector),
+    );
+    insertBits.run(BigInt(info.lastInsertRowid), Buffer.from(signBits(chunk.vector, model.mean)));
+  }
+  return true;
+}
+
+/** Removes bit-index rows of deleted chunks. Call inside a write transaction. */
+export function purgeOrphans(db: Db, model: EmbeddingModel): number {
+  const ids = prepareCached<[number], { chunk_id: number }>(
+    db,
+    "SELECT chunk_id FROM vec_orphans WHERE model_id = ?",
+  ).all(model.id);
+  const remove = prepareCached(db, `DELETE FROM ${bitsTable(model)} WHERE rowid = ?`);
+  for (const { chunk_id } of ids) remove.run(BigInt(chunk_id));
+  prepareCached(db, "DELETE FROM vec_orphans WHERE model_id = ?").run(model.id);
+  return ids.length;
+}
+
+/**
+ * Nearest entries to `query`: a Hamming scan of the bit index for `candidates` chunks, then exact
+ * cosine on their float vectors, best chunk per entry. Measured at 100k 1024-d vectors: recall@10
+ * against an exact scan >= 0.98 with 20x oversampling, at a fraction of the float scan's time.
+ */
+export function nearest(
+  db: Db,
+  model: EmbeddingModel,
+  query: Float32Array,
+  k: number,
+  candidates = k * 20,
+): VectorHit[] {
+  const count = Math.min(4096, Math.max(k, candidates));
+  const rows = prepareCached<[Buffer, number], { id: number }>(
+    db,
+    `SELECT rowid AS id FROM ${bitsTable(model)} WHERE embedding MATCH vec_bit(?) AND k = ?`,
+  ).all(Buffer.from(signBits(query, model.mean)), count);
+  return rescore(
+    db,
+    query,
+    rows.map((r) => r.id),
+  ).slice(0, k);
+}
+
+interface ChunkRow {
+  entry_id: number;
+  start: number;
+  end: number;
+  vector: Buffer;
+}
+
+/** Exact cosine of the given chunks to the query, best chunk per entry, best first. */
+export function rescore(db: Db, query: Float32Array, chunkIds: number[]): VectorHit[] {
+  if (chunkIds.length === 0) return [];
+  const rows = prepareCached<[string], ChunkRow>(
+    db,
+    "SELECT entry_id, start, end, vector FROM chunks WHERE id IN (SELECT value FROM json_each(?))",
+  ).all(JSON.stringify(chunkIds));
+  return bestPerEntry(query, rows);
+}
+
+/** Exact cosine over every chunk of the model whose entry passes `filterSql` (alias `e`). */
+export function exactScan(
+  db: Db,
+  model: EmbeddingModel,
+  query: Float32Array,
+  k: number,
+  filter: { sql: string; params: Record<string, unknown> } = { sql: "1", params: {} },
+): VectorHit[] {
+  const rows = prepareCached<Record<string, unknown>, ChunkRow>(
+    db,
+    `SELECT c.entry_id, c.start, c.end, c.vector FROM chunks c JOIN entries e ON e.id = c.entry_id
+     WHERE c.model_id = @model AND ${filter.sql}`,
+  ).all({ ...filter.params, model: model.id });
+  return bestPerEntry(query, rows).slice(0, k);
+}
+
+function bestPerEntry(query: Float32Array, rows: ChunkRow[]): VectorHit[] {
+  const best = new Map<number, VectorHit>();
+  for (const row of rows) {
+    const similarity = dot(query, blobToVector(row.vector));
+    const seen = best.get(row.entry_id);
+    if (!seen || similarity > seen.similarity) {
+      best.set(row.entry_id, { entryId: row.entry_id, similarity, start: row.start, end: row.end });
+    }
+  }
+  return [...best.values()].sort((a, b) => b.similarity - a.similarity);
+}
+
+/** How many chunks the model has: the bit index is re-centred as this grows. */
+export function chunkCount(db: Db, model: EmbeddingModel): number {
+  return prepareCached<[number], { n: number }>(
+    db,
+    "SELECT count(*) AS n FROM chunks WHERE model_id = ?",
+  ).get(model.id)!.n;
+}
+
+/** Every chunk vector of the model, in pages, for re-centring without holding them all. */
+export function* allVectors(
+  db: Db,
+  model: EmbeddingModel,
+  page = 5000,
+): Generator<{ id: number; vector: Float32Array }> {
+  let after = 0;
+  const read = prepareCached<[number, number, number], { id: number; vector: Buffer }>(
+    db,
+    "SELECT id, vector FROM chunks WHERE model_id = ? AND id > ? ORDER BY id LIMIT ?",
+  );
+  for (;;) {
+    const rows = read.all(model.id, after, page);
+    for (const row of rows) yield { id: row.id, vector: blobToVector(row.vector) };
+    if (rows.length < page) return;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+/** The mean of every stored vector of the model. */
+export function computeMean(db: Db, model: EmbeddingModel): { mean: Float32Array; count: number } {
+  const acc = new MeanAccumulator(model.dimensions);
+  for (const { vector } of allVectors(db, model)) acc.add(vector);
+  return { mean: acc.mean(), count: acc.count };
+}

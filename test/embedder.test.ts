@@ -1,0 +1,244 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createOllamaEmbedder } from "../src/core/adapters/ollama.ts";
+import type { Brain } from "../src/core/brain.ts";
+import { openDatabase } from "../src/core/db/open.ts";
+import type { Embedder } from "../src/core/ports.ts";
+import { BRAIN_BIN, ROOT, cleanEnv, runBrain } from "./support/cli.ts";
+import { FakeOllamaServer } from "./support/fake-ollama.ts";
+import { tempDir, testBrain } from "./support/tmp.ts";
+
+let ollama: FakeOllamaServer;
+beforeEach(async () => {
+  ollama = await FakeOllamaServer.start();
+});
+afterEach(async () => {
+  await ollama.close();
+});
+
+function brainOnFake(timeoutMs = 2000, embedModel = "mxbai-embed-large"): Brain {
+  return testBrain(
+    {
+      embedderFor: (model) => createOllamaEmbedder({ host: ollama.url, model, timeoutMs, dimensions: 1024 }),
+    },
+    { ollamaHost: ollama.url, embedModel },
+  );
+}
+
+const MEMORY = [1, 0.9, 0, 0, 0, 0.1];
+const LUNCH = [0, 0, 1, 0.8, 0, 0];
+
+describe("the embedder and meaning search", () => {
+  it("finds an entry by meaning although no word matches (CLI, real processes)", async () => {
+    ollama.setVector("persistent memory in AI systems", MEMORY);
+    ollama.setVector("lunch with maria", LUNCH);
+    ollama.setVector("how does a computer recall things", [0.9, 1, 0, 0, 0, 0]);
+    const db = path.join(tempDir(), "brain.db");
+    const env = { OLLAMA_HOST: ollama.url };
+    await runBrain(["capture", "persistent memory in AI systems"], { db, env });
+    await runBrain(["capture", "lunch with maria"], { db, env });
+    const embed = await runBrain(["embed", "--json"], { db, env });
+    expect(embed.code).toBe(0);
+    expect(JSON.parse(embed.stdout)).toMatchObject({
+      embedded: 2,
+      failed: 0,
+      pending: 0,
+      active_model: "mxbai-embed-large",
+    });
+    const found = await runBrain(
+      ["search", "how does a computer recall things", "--mode", "semantic", "--json"],
+      { db, env },
+    );
+    const response = JSON.parse(found.stdout);
+    expect(response.results[0]).toMatchObject({
+      text: "persistent memory in AI systems",
+      ranks: { semantic: 1 },
+    });
+    const hybrid = JSON.parse((await runBrain(["search", "lunch", "--json"], { db, env })).stdout);
+    expect(hybrid.results[0]).toMatchObject({
+      text: "lunch with maria",
+      ranks: { keyword: 1, semantic: expect.any(Number) },
+    });
+  });
+
+  it("embeds in batches, once: a second pass finds nothing to do, an edit is re-embedded", async () => {
+    const brain = brainOnFake();
+    for (let i = 0; i < 70; i++) brain.entries.capture({ text: `note number ${i} about topic ${i % 7}` });
+    const first = await brain.embed({ batchSize: 32 });
+    expect(first).toMatchObject({ embedded: 70, pending: 0, failed: 0 });
+    expect(ollama.requestsTo("/api/embed")).toHaveLength(3);
+    expect((await brain.embed()).embedded).toBe(0);
+    brain.entries.edit(5, { text: "note number 5, now about gardening" });
+    expect(brain.status().embedding.pending).toBe(1);
+    expect((await brain.embed()).embedded).toBe(1);
+  });
+
+  it("splits long entries into overlapping chunks and finds the entry by its later part", async () => {
+    const brain = brainOnFake();
+    const long = `${"filler words about nothing in particular. ".repeat(60)}The secret ingredient is cardamom.`;
+    const { entry } = brain.entries.capture({ text: long });
+    const report = await brain.embed();
+    expect(report.chunks).toBeGreaterThan(1);
+    const { results } = await brain.search("secret ingredient cardamom", { mode: "semantic" });
+    expect(results[0]!.id).toBe(entry.id);
+    expect(results[0]!.snippet).toMatch(/^…/);
+  });
+
+  it.each([
+    ["500", "ollama_bad_response"],
+    ["badJson", "ollama_bad_response"],
+    ["wrongDimension", "embedding_invalid"],
+    ["nan", "embedding_invalid"],
+    ["empty", "embedding_invalid"],
+    ["drop", "ollama"],
+    ["hang", "ollama_timeout"],
+  ] as const)(
+    "stores nothing when Ollama answers %s, reports it, and embeds once Ollama is back",
+    async (fault, code) => {
+      const brain = brainOnFake(300);
+      brain.entries.capture({ text: "first memory" });
+      brain.entries.capture({ text: "second memory" });
+      ollama.fail(fault);
+      const report = await brain.embed();
+      expect(report.embedded).toBe(0);
+      expect(report.pending).toBe(2);
+      expect(report.errors[0]!.code).toContain(code);
+      expect(brain.db.prepare("SELECT count(*) FROM chunks").pluck().get()).toBe(0);
+      const { notices, results } = await brain.search("first memory");
+      expect(results[0]!.text).toBe("first memory");
+      expect(notices.join(" ")).toMatch(/no vectors yet|unavailable/);
+      ollama.fail(null);
+      expect(await brain.embed()).toMatchObject({ embedded: 2, pending: 0 });
+    },
+  );
+
+  it("falls back to keywords with a notice when Ollama is down, and the CLI exits non-zero for the pass", async () => {
+    const db = path.join(tempDir(), "brain.db");
+    const env = { OLLAMA_HOST: ollama.url };
+    await runBrain(["capture", "persistent memory"], { db, env });
+    await runBrain(["embed"], { db, env });
+    await runBrain(["capture", "another memory"], { db, env });
+    await ollama.close();
+    const embed = await runBrain(["embed", "--json"], { db, env });
+    expect(embed.code).toBe(1);
+    expect(JSON.parse(embed.stdout).errors[0].message).toMatch(/ollama serve/);
+    const found = await runBrain(["search", "memory"], { db, env });
+    expect(found.code).toBe(0);
+    expect(found.stdout).toContain("persistent memory");
+    expect(found.stderr).toMatch(/Meaning search is unavailable.*ollama serve.*Showing keyword results/);
+    ollama = await FakeOllamaServer.start();
+  });
+
+  it("isolates one entry the model cannot embed and embeds the rest", async () => {
+    const brain = brainOnFake();
+    brain.entries.capture({ text: "good one" });
+    brain.entries.capture({ text: "poison" });
+    brain.entries.capture({ text: "good two" });
+    ollama.setVector("poison", [Number.NaN]);
+    const report = await brain.embed();
+    expect(report).toMatchObject({ embedded: 2, failed: 1, pending: 1 });
+    expect(report.errors[0]).toMatchObject({ entry_id: 2, code: "embedding_invalid" });
+  });
+
+  it("leaves an entry edited while it was being embedded for the next pass", async () => {
+    const brain = testBrain();
+    const { entry } = brain.entries.capture({ text: "before" });
+    const editing: Embedder = {
+      model: "m",
+      embed: async (texts) => {
+        if (texts.includes("before")) brain.entries.edit(entry.id, { text: "after" });
+        return texts.map((t) => Float32Array.from([t.length, 1, 2]));
+      },
+    };
+    const report = await brainEmbed(brain, editing);
+    expect(report).toMatchObject({ embedded: 0, skipped: 1, pending: 1 });
+    expect(await brainEmbed(brain, editing)).toMatchObject({ embedded: 1, pending: 0 });
+  });
+
+  it("removes the vectors of deleted entries", async () => {
+    const brain = brainOnFake();
+    const { entry } = brain.entries.capture({ text: "to be deleted" });
+    brain.entries.capture({ text: "to be kept" });
+    await brain.embed();
+    brain.entries.delete(entry.id);
+    await brain.embed();
+    const table = brain.db
+      .prepare(
+        "SELECT name FROM sqlite_schema WHERE name LIKE 'vec_bits_%' AND type = 'table' AND sql LIKE '%vec0%'",
+      )
+      .pluck()
+      .get();
+    expect(
+      brain.db
+        .prepare(`SELECT count(*) FROM ${table as string}`)
+        .pluck()
+        .get(),
+    ).toBe(1);
+    expect(brain.db.prepare("SELECT count(*) FROM vec_orphans").pluck().get()).toBe(0);
+  });
+
+  it("changes the model without search going dark", async () => {
+    const brain = brainOnFake();
+    ollama.models.push("nomic-embed-text:latest");
+    for (let i = 0; i < 10; i++) brain.entries.capture({ text: `memory ${i} about databases` });
+    await brain.embed();
+    const switched = testBrain(
+      { embedderFor: (model) => createOllamaEmbedder({ host: ollama.url, model }) },
+      { dbPath: brain.config.dbPath, embedModel: "nomic-embed-text" },
+    );
+    ollama.fail("500");
+    const failed = await switched.embed();
+    expect(failed.active_model).toBe("mxbai-embed-large");
+    ollama.fail(null);
+    const during = await switched.search("databases", { mode: "semantic" });
+    expect(during.model).toBe("mxbai-embed-large");
+    expect(during.results).toHaveLength(10);
+    const done = await switched.embed();
+    expect(done).toMatchObject({ embedded: 10, pending: 0, active_model: "nomic-embed-text" });
+    const after = await switched.search("databases", { mode: "semantic" });
+    expect(after.model).toBe("nomic-embed-text");
+    expect(switched.status().embedding.models.map((m) => m.name)).toEqual(["nomic-embed-text"]);
+  });
+
+  it("lets only one embedder run at a time", async () => {
+    const brain = brainOnFake(5000);
+    brain.entries.capture({ text: "something" });
+    ollama.fail("hang", { times: 1 });
+    const first = brain.embed();
+    await new Promise((r) => setTimeout(r, 100));
+    const second = await runBrain(["embed"], { db: brain.config.dbPath, env: { OLLAMA_HOST: ollama.url } });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/"event":"skipped".*already running/);
+    await first.catch(() => {});
+  });
+
+  it("a capture process never hits a busy error while an embedder process waits on a hanging Ollama", async () => {
+    const db = path.join(tempDir(), "brain.db");
+    const env = { ...cleanEnv(), BRAIN_DB: db, OLLAMA_HOST: ollama.url };
+    for (let i = 0; i < 200; i++) await runBrainFast(db, i);
+    ollama.fail("hang");
+    const embedder = spawn(process.execPath, [BRAIN_BIN, "embed"], { cwd: ROOT, env, stdio: "ignore" });
+    await new Promise((r) => setTimeout(r, 300));
+    const capture = await runBrain(["capture", "captured while embedding", "--json"], {
+      db,
+      env: { OLLAMA_HOST: ollama.url },
+    });
+    embedder.kill("SIGKILL");
+    expect(capture.stderr).toBe("");
+    expect(capture.code).toBe(0);
+  });
+});
+
+async function brainEmbed(brain: Brain, embedder: Embedder) {
+  const { embedPass } = await import("../src/core/embedder.ts");
+  return embedPass(brain.db, brain.config.dbPath, { embedder, now: () => Date.now() });
+}
+
+async function runBrainFast(db: string, i: number) {
+  const handle = openDatabase(db);
+  handle
+    .prepare("INSERT INTO entries(kind, text, created_at, updated_at, hash) VALUES ('note', ?, 0, 0, ?)")
+    .run(`entry ${i}`, `h${i}`);
+  handle.close();
+}
