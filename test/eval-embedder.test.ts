@@ -3,6 +3,7 @@ import { isBrainError } from "../src/core/errors.ts";
 import {
   createWinkEmbedder,
   fallbackVector,
+  fitCommonComponent,
   loadWinkVectors,
   tokenize,
   WINK_MODEL,
@@ -30,6 +31,16 @@ describe("tokenize and wordCounts", () => {
         ["c", 1],
       ]),
     );
+  });
+
+  it("finds the direction a set of vectors shares", () => {
+    const shared = Float32Array.from({ length: 100 }, (_, d) => (d === 3 ? 1 : 0));
+    const vectors = [0, 1, 2, 4].map((other) =>
+      Float32Array.from(shared, (x, d) => x + (d === 10 + other ? 0.3 : 0)),
+    );
+    const u = fitCommonComponent(vectors);
+    expect(Math.abs(u[3] ?? 0)).toBeGreaterThan(0.98);
+    expect(fitCommonComponent(vectors)).toEqual(u);
   });
 
   it("gives a text without known words a seeded unit vector", () => {
@@ -93,6 +104,19 @@ describe("createWinkEmbedder (real word vectors)", () => {
     // "layer" is frequent in this collection, so it weighs less than without the counts.
     const [layer] = await embedder.embed(["layer"]);
     expect(cosine(collection!, layer!)).toBeLessThan(cosine(plain!, layer!));
+  });
+
+  it("projects out a common component when given one", async () => {
+    const texts = ["invoice paid", "invoice overdue", "invoice sent", "banana bread"];
+    const plain = await embedder.embed(texts);
+    const commonComponent = fitCommonComponent(plain);
+    const stripped = createWinkEmbedder({ vectors, commonComponent });
+    expect(stripped.model).toBe(`${WINK_MODEL}, common component removed`);
+    const after = await stripped.embed(texts);
+    for (const v of after) {
+      expect(Math.abs(cosine(v, commonComponent))).toBeLessThan(1e-5);
+      expect(norm(v)).toBeCloseTo(1, 5);
+    }
   });
 
   it("refuses a cancelled call", async () => {
