@@ -1,25 +1,50 @@
-// `npm run bench`: builds databases of realistic entries and prints p50/p95 tables.
+// `npm run bench`: builds databases of realistic entries and prints p50/p95 tables and ratios.
 // Sizes: BENCH_SIZES=10000,100000 (default). Figures are from this run only; compare ratios, not
 // numbers from another machine.
 import os from "node:os";
-import { buildDb, benchProcesses, benchStore, printStore } from "./store.ts";
-import type { Row } from "./lib.ts";
+import { printTable, type Row } from "./lib.ts";
+import { buildDb, benchProcesses, benchStore, type BenchDb } from "./store.ts";
+import { benchVectors, captureStallDuringEmbed } from "./vectors.ts";
+
+/** One table of the report. Each section measures what its issue asks for, on the same databases. */
+interface Section {
+  title: string;
+  run(db: BenchDb): Promise<{ rows: Row[]; ratios?: string[] }>;
+}
+
+const sections: Section[] = [
+  {
+    title: "Memory store and keyword search",
+    run: async (db) => ({ rows: [...(await benchStore(db)), ...(await benchProcesses(db))] }),
+  },
+  {
+    title: "Meaning: vectors (1024-d) and hybrid search",
+    run: async (db) => {
+      const { rows, ratios } = await benchVectors(db);
+      rows.push(await captureStallDuringEmbed(db));
+      return { rows, ratios };
+    },
+  },
+];
 
 const sizes = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
-
 console.log(`# Local Brain benchmark`);
 console.log(
   `${os.cpus().length} cores, ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}, ${new Date().toISOString()}`,
 );
 
-const rows: Row[] = [];
+const results = sections.map(() => ({ rows: [] as Row[], ratios: [] as string[] }));
 for (const size of sizes) {
   const db = buildDb(size);
-  console.log(
-    `\nbuilt ${size.toLocaleString("en")} entries in ${db.buildSeconds.toFixed(1)} s (${db.dbPath})`,
-  );
-  rows.push(...(await benchStore(db)));
-  rows.push(...(await benchProcesses(db)));
+  console.log(`built ${size.toLocaleString("en")} entries in ${db.buildSeconds.toFixed(1)} s`);
+  for (const [i, section] of sections.entries()) {
+    const { rows, ratios = [] } = await section.run(db);
+    results[i]!.rows.push(...rows);
+    results[i]!.ratios.push(...ratios);
+  }
   db.brain.close();
 }
-printStore(rows);
+for (const [i, section] of sections.entries()) {
+  printTable(section.title, results[i]!.rows);
+  if (results[i]!.ratios.length) console.log(`\n${results[i]!.ratios.map((r) => `- ${r}`).join("\n")}`);
+}

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { createBrain, type Brain } from "../src/core/brain.ts";
 import { resolveConfig } from "../src/core/config.ts";
-import { benchDir, makeEntries, printTable, row, seeded, timeCli, timeRuns, type Row } from "./lib.ts";
+import { benchDir, makeEntries, row, seeded, timeCli, timeRuns, type Row } from "./lib.ts";
 
 export interface BenchDb {
   size: number;
@@ -77,8 +77,4 @@ export async function benchProcesses(db: BenchDb): Promise<Row[]> {
     row("capture, whole CLI process", size, capture, "p50 <= 250 ms"),
     row("fresh process: open + one search", size, searchRuns),
   ];
-}
-
-export function printStore(rows: Row[]): void {
-  printTable("Memory store and keyword search", rows);
 }

@@ -8,10 +8,8 @@ import {
   countPending,
   ensureModel,
   getModel,
-  listModels,
   nearest,
   pendingEntries,
-  purgeOrphans,
   writeEntryVectors,
   type ChunkVector,
   type EmbeddingModel,
@@ -100,8 +98,6 @@ async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
     emit({ event: "error", ...(entryId ? { entry_id: entryId } : {}), code, message });
   };
   emit({ event: "start", model: embedder.model, pending: total });
-  // Entries deleted since the last pass leave rows in the bit index: clear them first.
-  for (const existing of listModels(db)) db.transaction(() => purgeOrphans(db, existing)).immediate();
   let afterId = 0;
   for (;;) {
     const batch = pendingEntries(db, model, afterId, batchSize);
@@ -133,7 +129,6 @@ async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
           const near = neighbours.get(item.id);
           if (near) options.writeNeighbours!(item.id, near);
         }
-        purgeOrphans(db, target);
         return count;
       })
       .immediate();

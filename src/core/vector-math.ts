@@ -50,8 +50,9 @@ export class MeanAccumulator {
   }
 }
 
-/** A Float32Array viewed over a BLOB read from SQLite (copied, so it is aligned). */
+/** A Float32Array over a BLOB read from SQLite: a view when aligned, else a copy. */
 export function blobToVector(blob: Buffer): Float32Array {
+  if (blob.byteOffset % 4 === 0) return new Float32Array(blob.buffer, blob.byteOffset, blob.byteLength / 4);
   const copy = new Uint8Array(blob.byteLength);
   copy.set(blob);
   return new Float32Array(copy.buffer);

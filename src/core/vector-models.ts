@@ -3,11 +3,9 @@ import { prepareCached } from "./db/statements.ts";
 import { vectorToBlob } from "./vector-math.ts";
 import {
   allVectors,
-  bitsTable,
   chunkCount,
   computeMean,
   countPending,
-  createBitsTable,
   getModel,
   listModels,
   type EmbeddingModel,
@@ -59,18 +57,15 @@ export function dropModel(db: Db, model: EmbeddingModel): void {
     "DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE model_id = ? LIMIT 2000)",
   );
   while (db.transaction(() => page.run(model.id).changes).immediate() > 0);
-  db.transaction(() => {
-    db.exec(`DROP TABLE IF EXISTS ${bitsTable(model)}`);
-    db.prepare("DELETE FROM vec_orphans WHERE model_id = ?").run(model.id);
-    db.prepare("DELETE FROM embedding_models WHERE id = ?").run(model.id);
-  }).immediate();
+  db.prepare("DELETE FROM embedding_models WHERE id = ?").run(model.id);
 }
 
 /**
- * Rebuilds the bit index around a fresh mean when the model's vectors have outgrown the mean the
- * index was built with. Writes a new generation table in pages, then switches in one transaction.
- * Only the embedder (which holds the embed lock) writes vectors, so nothing is missed meanwhile;
- * deletions in between land in vec_orphans and are purged from the new table.
+ * Re-computes the sign bits around a fresh mean when the model's vectors have outgrown the mean
+ * they were taken with, in pages of short transactions, then records the new mean and bumps the
+ * generation (which makes every process reload its bit index). Only the embedder, holding the
+ * embed lock, writes vectors, so no chunk is written with the old mean meanwhile; searches during
+ * the rewrite see a mix and lose a little recall, never results.
  */
 export function recentreIfStale(db: Db, model: EmbeddingModel): EmbeddingModel {
   const count = chunkCount(db, model);
@@ -78,15 +73,13 @@ export function recentreIfStale(db: Db, model: EmbeddingModel): EmbeddingModel {
     model.mean === null || (count >= model.meanCount * RECENTRE_GROWTH && model.meanCount < RECENTRE_CAP);
   if (!stale || count === 0) return model;
   const { mean, count: meanCount } = computeMean(db, model);
-  const next: EmbeddingModel = { ...model, generation: model.generation + 1, mean, meanCount };
-  db.transaction(() => createBitsTable(db, next)).immediate();
-  const insert = db.prepare(`INSERT INTO ${bitsTable(next)}(rowid, embedding) VALUES (?, vec_bit(?))`);
+  const update = db.prepare("UPDATE chunks SET bits = ? WHERE id = ?");
   let page: { id: number; bits: Uint8Array }[] = [];
   const flush = () => {
     const rows = page;
     page = [];
     db.transaction(() => {
-      for (const row of rows) insert.run(BigInt(row.id), Buffer.from(row.bits));
+      for (const row of rows) update.run(Buffer.from(row.bits), row.id);
     }).immediate();
   };
   for (const { id, vector } of allVectors(db, model)) {
@@ -94,15 +87,9 @@ export function recentreIfStale(db: Db, model: EmbeddingModel): EmbeddingModel {
     if (page.length >= 2000) flush();
   }
   flush();
-  db.transaction(() => {
-    db.prepare("UPDATE embedding_models SET generation = ?, mean = ?, mean_count = ? WHERE id = ?").run(
-      next.generation,
-      vectorToBlob(mean),
-      meanCount,
-      model.id,
-    );
-    db.exec(`DROP TABLE IF EXISTS ${bitsTable(model)}`);
-  }).immediate();
+  db.prepare(
+    "UPDATE embedding_models SET generation = generation + 1, mean = ?, mean_count = ? WHERE id = ?",
+  ).run(vectorToBlob(mean), meanCount, model.id);
   return getModel(db, model.name)!;
 }
 

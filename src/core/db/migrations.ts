@@ -112,10 +112,11 @@ export const migrations: Migration[] = [
   {
     name: "006_vectors",
     // Vectors per entry chunk and per embedding model, so a model change fills a second set
-    // while search keeps using the first. The float32 vector lives in `chunks.vector` (exact
-    // rescoring reads it by id); a per-model vec0 `bit[D]` table, named by generation, holds the
-    // sign bits of the mean-centred vectors for the fast candidate scan. vec0 rows are not
-    // removed by foreign keys, so deleted chunks are queued in vec_orphans for the embedder.
+    // while search keeps using the first. `bits` (sign bits of the mean-centred vector, 128 bytes
+    // at 1024-d) comes before `vector` (float32, 4 KB) so the candidate scan reads rows without
+    // touching the overflow pages that hold the floats; exact rescoring reads `vector` by id.
+    // Measured here: sqlite-vec's vec0 `bit[1024]` KNN costs O(n·k) (10k rows: 0.5 ms at k=10,
+    // 7 ms at k=500), while a linear Hamming scan of these bits costs O(n) whatever k is.
     sql: `
       CREATE TABLE embedding_models (
         id INTEGER PRIMARY KEY,
@@ -134,14 +135,11 @@ export const migrations: Migration[] = [
         hash TEXT NOT NULL,
         start INTEGER NOT NULL,
         end INTEGER NOT NULL,
+        bits BLOB NOT NULL,
         vector BLOB NOT NULL,
         UNIQUE (entry_id, model_id, seq)
       );
-      CREATE INDEX chunks_model ON chunks(model_id);
-      CREATE TABLE vec_orphans (chunk_id INTEGER NOT NULL, model_id INTEGER NOT NULL);
-      CREATE TRIGGER chunks_ad AFTER DELETE ON chunks BEGIN
-        INSERT INTO vec_orphans(chunk_id, model_id) VALUES (old.id, old.model_id);
-      END;
+      CREATE INDEX chunks_model ON chunks(model_id, id);
     `,
   },
 ];
