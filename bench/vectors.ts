@@ -16,16 +16,25 @@ import type { BenchDb } from "./store.ts";
 const DIM = 1024;
 const MODEL = "bench-1024";
 
-/** Unit vectors around 64 cluster centres, as real embeddings of one person's notes cluster by topic. */
+/**
+ * Unit vectors shaped like embeddings of one person's notes: 64 topics, each with 32 sub-topics
+ * (notes about the same thing), a shared offset (real models' dimensions have non-zero means,
+ * which is what the bit index's mean-centring removes), and per-note noise.
+ */
 export function clusteredVectors(count: number, seed = 3): Float32Array[] {
   const random = seeded(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
-  const centres = Array.from({ length: 64 }, () => Float32Array.from({ length: DIM }, gauss));
-  // A shared offset, as real models have: it is what the bit index's mean-centring removes.
-  const offset = Float32Array.from({ length: DIM }, () => gauss() * 0.8);
+  const noise = (scale: number) => Float32Array.from({ length: DIM }, () => gauss() * scale);
+  const topics = Array.from({ length: 64 }, () => noise(1));
+  const subtopics = topics.map(() => Array.from({ length: 32 }, () => noise(0.8)));
+  const offset = noise(0.8);
   return Array.from({ length: count }, () => {
-    const c = centres[Math.floor(random() * centres.length)]!;
-    return normalize(Float32Array.from({ length: DIM }, (_, i) => c[i]! + offset[i]! + gauss() * 0.9));
+    const t = Math.floor(random() * topics.length);
+    const topic = topics[t]!;
+    const sub = subtopics[t]![Math.floor(random() * 32)]!;
+    return normalize(
+      Float32Array.from({ length: DIM }, (_, i) => topic[i]! + sub[i]! + offset[i]! + gauss() * 0.6),
+    );
   });
 }
 

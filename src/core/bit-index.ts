@@ -3,8 +3,9 @@ import { prepareCached } from "./db/statements.ts";
 
 /**
  * The candidate scan of vector search: every chunk's sign bits in one Uint32Array, scanned by
- * Hamming distance. Loaded once per process and model, then kept current cheaply: `PRAGMA
- * data_version` says whether another connection wrote; new chunks (ids only grow) are appended;
+ * Hamming distance. Loaded once per process and model, then kept current cheaply:
+ * `data_version` and `total_changes()` say whether any connection wrote; new chunks (ids only
+ * grow) are appended;
  * a re-centred model (new generation) or many deletions reload it. Deleted chunks still in the
  * array are dropped by the exact rescoring step, which reads chunks by id.
  */
@@ -14,7 +15,7 @@ export class BitIndex {
   private wordsPerRow = 0;
   private maxId = 0;
   private generation = -1;
-  private dataVersion = -1;
+  private dataVersion = "";
   private readonly modelId: number;
 
   constructor(modelId: number) {
@@ -23,7 +24,11 @@ export class BitIndex {
 
   /** Brings the array up to date with the database. */
   refresh(db: Db, generation: number, dimensions: number): void {
-    const version = db.pragma("data_version", { simple: true }) as number;
+    // data_version moves when another connection commits; total_changes when this one writes.
+    const version = prepareCached<[], { v: string }>(
+      db,
+      "SELECT (SELECT data_version FROM pragma_data_version) || ':' || total_changes() AS v",
+    ).get()!.v;
     if (version === this.dataVersion && generation === this.generation) return;
     this.dataVersion = version;
     const stats = prepareCached<[number], { n: number; max: number | null }>(
@@ -57,41 +62,73 @@ export class BitIndex {
     this.maxId = rows.length ? rows[rows.length - 1]!.id : this.maxId;
   }
 
-  /** The ids of the `count` chunks nearest to `query` (packed sign bits) by Hamming distance. */
+  /**
+   * The ids of the `count` chunks nearest to `query` (packed sign bits) by Hamming distance. Two
+   * stages: the first 256 bits of every row pick a shortlist of `count * 16` rows (at least 4,000),
+   * and only those get the full distance. Each stage selects by counting sort on the distance
+   * (0..bits), so nothing sorts n items.
+   */
   nearest(query: Uint8Array, count: number): number[] {
     const per = this.wordsPerRow;
     const padded = new Uint8Array(per * 4);
     padded.set(query.subarray(0, per * 4));
     const q = new Uint32Array(padded.buffer);
     const n = this.ids.length;
+    const coarseWords = Math.min(per, 8);
+    const shortlistSize = Math.max(count * 16, 4000);
+    let rows: Int32Array;
+    if (per > coarseWords && n > shortlistSize) {
+      const coarse = this.distances(q, 0, coarseWords, null);
+      rows = selectSmallest(coarse, null, shortlistSize, coarseWords * 32);
+    } else {
+      rows = Int32Array.from({ length: n }, (_, i) => i);
+    }
+    const full = this.distances(q, 0, per, rows);
+    const best = selectSmallest(full, rows, count, per * 32);
+    return Array.from(best, (r) => this.ids[r]!);
+  }
+
+  /** Hamming distances over words [from, to) for the given rows (all rows when null), in row order of `rows`. */
+  private distances(q: Uint32Array, from: number, to: number, rows: Int32Array | null): Uint16Array {
+    const per = this.wordsPerRow;
     const words = this.words;
-    const distances = new Uint16Array(n);
-    // Counting sort on distance (0..bits): the k smallest without sorting all n.
-    const histogram = new Uint32Array(per * 32 + 1);
-    for (let r = 0; r < n; r++) {
+    const n = rows ? rows.length : this.ids.length;
+    const out = new Uint16Array(n);
+    for (let i = 0; i < n; i++) {
+      const o = (rows ? rows[i]! : i) * per;
       let d = 0;
-      const o = r * per;
-      for (let w = 0; w < per; w++) d += popcount(words[o + w]! ^ q[w]!);
-      distances[r] = d;
-      histogram[d]!++;
+      for (let w = from; w < to; w++) d += popcount(words[o + w]! ^ q[w]!);
+      out[i] = d;
     }
-    let cutoff = 0;
-    for (let seen = 0; cutoff < histogram.length; cutoff++) {
-      seen += histogram[cutoff]!;
-      if (seen >= count) break;
-    }
-    const picked: { id: number; d: number }[] = [];
-    for (let r = 0; r < n; r++)
-      if (distances[r]! <= cutoff) picked.push({ id: this.ids[r]!, d: distances[r]! });
-    return picked
-      .sort((a, b) => a.d - b.d)
-      .slice(0, count)
-      .map((p) => p.id);
+    return out;
   }
 
   get size(): number {
     return this.ids.length;
   }
+}
+
+/**
+ * The row numbers of the `count` smallest distances, nearest first. `rows` maps positions in
+ * `distances` to row numbers (identity when null).
+ */
+function selectSmallest(
+  distances: Uint16Array,
+  rows: Int32Array | null,
+  count: number,
+  maxDistance: number,
+): Int32Array {
+  const histogram = new Uint32Array(maxDistance + 2);
+  for (let i = 0; i < distances.length; i++) histogram[distances[i]!]!++;
+  let cutoff = 0;
+  for (let seen = 0; cutoff <= maxDistance; cutoff++) {
+    seen += histogram[cutoff]!;
+    if (seen >= count) break;
+  }
+  const picked: number[] = [];
+  for (let i = 0; i < distances.length; i++) if (distances[i]! <= cutoff) picked.push(i);
+  picked.sort((a, b) => distances[a]! - distances[b]!);
+  return Int32Array.from(picked.slice(0, count), (i) => (rows ? rows[i]! : i));
 }
 
 function popcount(x: number): number {

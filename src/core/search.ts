@@ -2,7 +2,7 @@ import type { Db } from "./db/open.ts";
 import { prepareCached } from "./db/statements.ts";
 import { clampLimit, ENTRY_COLUMNS, rowToEntry, type Entry, type EntryRow } from "./entries.ts";
 import type { SearchFilters } from "./filters.ts";
-import { keywordSearch, type KeywordHit } from "./keyword.ts";
+import { keywordDetails, rankKeyword, type KeywordRank } from "./keyword.ts";
 import { semanticSearch, type SemanticDeps } from "./semantic.ts";
 import type { VectorHit } from "./vectors.ts";
 
@@ -64,7 +64,7 @@ export async function search(
   const keyword =
     mode === "semantic"
       ? []
-      : keywordSearch(deps.db, query, { ...options, limit: mode === "keyword" ? limit : depth });
+      : rankKeyword(deps.db, query, { ...options, limit: mode === "keyword" ? limit : depth });
   if (mode === "keyword") return { mode, notices: [], results: fuse(deps.db, keyword, [], limit) };
   if (query.trim() === "") return { mode, notices: [], results: [] };
   const semantic = await semanticSearch(deps, query, {
@@ -78,19 +78,22 @@ export async function search(
   return { mode, model: semantic.model, notices: [], results: fuse(deps.db, keyword, semantic.hits, limit) };
 }
 
-/** Reciprocal rank fusion of the two lists; a list alone keeps its own order. */
-export function fuse(db: Db, keyword: KeywordHit[], semantic: VectorHit[], limit: number): SearchResult[] {
-  const byId = new Map<number, { score: number; ranks: ResultRanks; hit?: KeywordHit; vector?: VectorHit }>();
+/**
+ * Reciprocal rank fusion of the two lists (a list alone keeps its own order and scores). Entries
+ * and snippets are read for the `limit` winners only.
+ */
+export function fuse(db: Db, keyword: KeywordRank[], semantic: VectorHit[], limit: number): SearchResult[] {
+  const byId = new Map<number, { score: number; ranks: ResultRanks; keyword?: KeywordRank; vector?: VectorHit }>();
   const slot = (id: number) => {
     let s = byId.get(id);
     if (!s) byId.set(id, (s = { score: 0, ranks: {} }));
     return s;
   };
   keyword.forEach((hit, i) => {
-    const s = slot(hit.entry.id);
+    const s = slot(hit.id);
     s.score += 1 / (RRF_K + i + 1);
     s.ranks.keyword = i + 1;
-    s.hit = hit;
+    s.keyword = hit;
   });
   semantic.forEach((hit, i) => {
     const s = slot(hit.entryId);
@@ -100,16 +103,18 @@ export function fuse(db: Db, keyword: KeywordHit[], semantic: VectorHit[], limit
   });
   const single = keyword.length === 0 || semantic.length === 0;
   const ranked = [...byId.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, limit);
-  const missing = ranked.filter(([, s]) => !s.hit).map(([id]) => id);
-  const entries = entriesById(db, missing);
+  const details = keywordDetails(db, ranked.flatMap(([, s]) => s.keyword ?? []));
+  const entries = entriesById(
+    db,
+    ranked.filter(([id]) => !details.has(id)).map(([id]) => id),
+  );
   return ranked.flatMap(([id, s]) => {
-    const entry = s.hit?.entry ?? entries.get(id);
+    const hit = details.get(id);
+    const entry = hit?.entry ?? entries.get(id);
     if (!entry) return [];
-    const score = single ? (s.hit ? s.hit.score : s.vector!.similarity) : s.score;
-    const snippet = s.hit?.snippet ?? excerpt(entry.text, s.vector?.start ?? 0);
-    return [
-      { ...entry, score, snippet, ranks: s.ranks, ...(s.vector ? { similarity: s.vector.similarity } : {}) },
-    ];
+    const score = single ? (s.keyword ? s.keyword.score : s.vector!.similarity) : s.score;
+    const snippet = hit?.snippet ?? excerpt(entry.text, s.vector?.start ?? 0);
+    return [{ ...entry, score, snippet, ranks: s.ranks, ...(s.vector ? { similarity: s.vector.similarity } : {}) }];
   });
 }
 

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { bitIndexFor } from "../src/core/bit-index.ts";
+import { normalize, signBits } from "../src/core/vector-math.ts";
+import { ensureModel, exactScan, getModel, nearest, writeEntryVectors } from "../src/core/vectors.ts";
+import { testBrain } from "./support/tmp.ts";
+
+function randomVectors(count: number, dims: number, seed: number): Float32Array[] {
+  let s = seed;
+  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  return Array.from({ length: count }, () => normalize(Float32Array.from({ length: dims }, next)));
+}
+
+function hamming(a: Uint8Array, b: Uint8Array): number {
+  let d = 0;
+  for (let i = 0; i < a.length; i++) for (let x = a[i]! ^ b[i]!; x; x &= x - 1) d++;
+  return d;
+}
+
+describe("the bit index", () => {
+  it("returns the same nearest rows as a brute-force Hamming ranking, and stays current as vectors arrive", () => {
+    const brain = testBrain();
+    const dims = 512;
+    const vectors = randomVectors(6000, dims, 7);
+    const write = (from: number, to: number) =>
+      brain.db
+        .transaction(() => {
+          const model = ensureModel(brain.db, "m", dims, 0);
+          for (let i = from; i < to; i++) {
+            const { entry } = brain.entries.capture({ text: `entry ${i}` });
+            writeEntryVectors(brain.db, model, entry.id, entry.hash, [
+              { seq: 0, start: 0, end: 1, vector: vectors[i]! },
+            ]);
+          }
+        })
+        .immediate();
+    write(0, 5000);
+    const model = getModel(brain.db, "m")!;
+    const query = signBits(vectors[42]!, null);
+    const brute = (n: number) =>
+      vectors
+        .slice(0, n)
+        .map((v, i) => ({ id: i + 1, d: hamming(signBits(v, null), query) }))
+        .sort((a, b) => a.d - b.d || a.id - b.id);
+    const check = (n: number) => {
+      const got = bitIndexFor(brain.db, model).nearest(query, 50);
+      const expected = brute(n);
+      const cutoff = expected[49]!.d;
+      expect(got).toHaveLength(50);
+      expect(got[0]).toBe(43);
+      // Ties at the cut-off may be broken either way; everything strictly closer must be there.
+      for (const e of expected.filter((e) => e.d < cutoff)) expect(got).toContain(e.id);
+    };
+    check(5000);
+    write(5000, 6000);
+    expect(bitIndexFor(brain.db, model).size).toBe(6000);
+    check(6000);
+  });
+
+  it("agrees with an exact float scan on the nearest entries", () => {
+    const brain = testBrain();
+    const vectors = randomVectors(300, 64, 3);
+    brain.db
+      .transaction(() => {
+        const model = ensureModel(brain.db, "m", 64, 0);
+        vectors.forEach((v, i) => {
+          const { entry } = brain.entries.capture({ text: `entry ${i}` });
+          writeEntryVectors(brain.db, model, entry.id, entry.hash, [{ seq: 0, start: 0, end: 1, vector: v }]);
+        });
+      })
+      .immediate();
+    const model = getModel(brain.db, "m")!;
+    const q = vectors[10]!;
+    expect(nearest(brain.db, model, q, 5, 300).map((h) => h.entryId)).toEqual(
+      exactScan(brain.db, model, q, 5).map((h) => h.entryId),
+    );
+  });
+});
