@@ -3,7 +3,7 @@ import { createBrain, type Brain } from "../core/brain.ts";
 import { resolveConfig } from "../core/config.ts";
 import { BrainError, toBrainError } from "../core/errors.ts";
 import { GLOBAL_OPTIONS, type CliCommand, type CliContext, type FlagValues } from "./command.ts";
-import { commands } from "./commands/index.ts";
+import { commandLoaders } from "./commands/index.ts";
 import { processIO, type CliIO } from "./io.ts";
 
 /**
@@ -17,14 +17,15 @@ import { processIO, type CliIO } from "./io.ts";
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
-    io.stdout.write(helpText(rest[0]));
+    io.stdout.write(await helpText(rest[0]));
     return 0;
   }
   if (name === "--version" || name === "version") {
     io.stdout.write(`${process.env.npm_package_version ?? "local-brain"}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
+  const load = Object.hasOwn(commandLoaders, name) ? commandLoaders[name] : undefined;
+  const command = await load?.();
   if (!command) {
     return fail(
       io,
@@ -41,7 +42,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     return fail(io, toBrainError(err, "bad_input"), 2);
   }
   if (parsed.values.help) {
-    io.stdout.write(helpText(command.name));
+    io.stdout.write(await helpText(command.name));
     return 0;
   }
   let brain: Brain | undefined;
@@ -110,7 +111,8 @@ function fail(io: CliIO, error: BrainError, status: number): number {
   return status;
 }
 
-function helpText(name?: string): string {
+async function helpText(name?: string): Promise<string> {
+  const commands = await Promise.all(Object.values(commandLoaders).map((load) => load()));
   const command = name ? commands.find((c) => c.name === name) : undefined;
   if (command) return `${command.summary}.\n\nUsage: brain ${command.usage} [--db PATH] [--json]\n`;
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -1,11 +1,21 @@
 import type { CliCommand } from "../command.ts";
-import { capture } from "./capture.ts";
-import { embed } from "./embed.ts";
-import { doctor } from "./doctor.ts";
-import { del, edit, get, list } from "./entries.ts";
-import { search } from "./search.ts";
-import { status } from "./status.ts";
-import { jobs } from "./jobs.ts";
 
-/** Every `brain` command, in the order `brain help` lists them. */
-export const commands: CliCommand[] = [capture, get, list, edit, del, search, embed, status, doctor, jobs];
+/**
+ * Every `brain` command, in the order `brain help` lists them, each loaded only when it runs: a
+ * capture must not pay for loading the MCP SDK or a cloud client. Add a command with one line.
+ */
+export const commandLoaders: Record<string, () => Promise<CliCommand>> = {
+  capture: async () => (await import("./capture.ts")).capture,
+  get: async () => (await import("./entries.ts")).get,
+  list: async () => (await import("./entries.ts")).list,
+  edit: async () => (await import("./entries.ts")).edit,
+  delete: async () => (await import("./entries.ts")).del,
+  search: async () => (await import("./search.ts")).search,
+  embed: async () => (await import("./embed.ts")).embed,
+  status: async () => (await import("./status.ts")).status,
+  doctor: async () => (await import("./doctor.ts")).doctor,
+  jobs: async () => (await import("./jobs.ts")).jobs,
+  backup: async () => (await import("./backup.ts")).backup,
+  restore: async () => (await import("./backup.ts")).restore,
+  mcp: async () => (await import("./mcp.ts")).mcp,
+};
