@@ -1,9 +1,11 @@
 import { createOllamaEmbedder } from "./adapters/ollama.ts";
+import type { AskAnswer, AskOptions } from "./ask.ts";
+import type { CloudConsent } from "./cloud-consent.ts";
 import type { BrainConfig } from "./config.ts";
 import { openDatabase, type Db } from "./db/open.ts";
 import { embedPass, type EmbedEvent, type EmbedReport, type NeighbourWriter } from "./embedder.ts";
 import { createEntryStore, type EntryHook, type EntryStore } from "./entries.ts";
-import { systemClock, type Clock, type Embedder } from "./ports.ts";
+import { systemClock, type ChatModel, type Clock, type Embedder } from "./ports.ts";
 import { QueryVectorCache } from "./query-cache.ts";
 import { search, type SearchOptions, type SearchResponse } from "./search.ts";
 import { storeStatus, type StoreStatus } from "./status.ts";
@@ -14,6 +16,10 @@ export interface BrainDeps {
   clock?: Clock;
   /** The embedder for a model name; Ollama at `config.ollamaHost` by default. */
   embedderFor?: (model: string) => Embedder;
+  /** The local chat model for `ask`; Ollama's `config.chatModel` by default. */
+  chat?: ChatModel;
+  /** The consented cloud model for `ask`; by default its key is read from the OS secret store. */
+  cloudChat?: (consent: CloudConsent) => Promise<ChatModel>;
 }
 
 export interface BrainStatus extends StoreStatus {
@@ -26,6 +32,8 @@ export interface Brain {
   readonly clock: Clock;
   readonly entries: EntryStore;
   search(query: string, options?: SearchOptions): Promise<SearchResponse>;
+  /** A question answered from the memories (see ask.ts). */
+  ask(question: string, options?: AskOptions): Promise<AskAnswer>;
   /** One pass of the background embedder with the configured model. */
   embed(options?: {
     signal?: AbortSignal;
@@ -80,6 +88,19 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
     clock,
     entries,
     search: (query, options) => search(semanticDeps, query, options),
+    ask: async (question, options) => {
+      // Loaded on first use: a capture does not pay for the ask path.
+      const [{ askQuestion }, models] = await Promise.all([import("./ask.ts"), import("./ask-models.ts")]);
+      const askDeps = {
+        db,
+        clock,
+        search: (query: string, filters: SearchOptions) => search(semanticDeps, query, filters),
+        expand: undefined, // graph hop seam: the graph module's expandWithNeighbours goes here
+        localChat: deps.chat ?? models.defaultLocalChat(config),
+        cloudChat: deps.cloudChat ?? models.cloudChatFromSecretStore(),
+      };
+      return askQuestion(askDeps, question, options);
+    },
     embed: (options = {}) =>
       embedPass(db, config.dbPath, {
         embedder: deps.embedderFor?.(config.embedModel) ?? ollamaEmbedder(config, config.embedModel),

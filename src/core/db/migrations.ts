@@ -142,6 +142,26 @@ export const migrations: Migration[] = [
       CREATE INDEX chunks_model ON chunks(model_id, id);
     `,
   },
+  {
+    name: "007_cloud_ledger",
+    // What left the machine: one row per request to a cloud model, written before the request is
+    // sent (so a crash mid-call still leaves the record) and given its outcome afterwards. It keeps
+    // the question as sent, the ids of the entries whose text went with it and the bytes sent. No
+    // foreign key: deleting an entry must not erase the record that it was sent.
+    sql: `
+      CREATE TABLE cloud_ledger (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        provider TEXT NOT NULL,
+        model TEXT NOT NULL,
+        question TEXT NOT NULL,
+        entry_ids TEXT NOT NULL CHECK (json_valid(entry_ids) AND json_type(entry_ids) = 'array'),
+        bytes INTEGER NOT NULL CHECK (bytes >= 0),
+        outcome TEXT NOT NULL DEFAULT 'sent' CHECK (outcome IN ('sent', 'answered', 'failed', 'cancelled'))
+      );
+      CREATE INDEX cloud_ledger_at ON cloud_ledger(at);
+    `,
+  },
 ];
 
 /**

@@ -1,0 +1,158 @@
+import Anthropic, {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+} from "@anthropic-ai/sdk";
+import { BrainError } from "../errors.ts";
+import type { ChatMessage, ChatModel } from "../ports.ts";
+
+/**
+ * A cloud ChatModel backed by Anthropic's Messages API through the official SDK, streamed. Only
+ * `ask` uses it, and only with the person's consent; the key comes from the OS secret store.
+ */
+
+export interface AnthropicChatOptions {
+  /** The API key, read from the OS secret store by the caller. Always passed: the SDK's environment lookup is never used. */
+  apiKey: string;
+  /** e.g. `claude-sonnet-5-5`. */
+  model: string;
+  /** Another endpoint (a gateway, a test server); the SDK's default otherwise. */
+  baseURL?: string;
+  /** The window ask packs within (default 200,000 tokens). */
+  contextTokens?: number;
+  /** Longest answer, in tokens (default 2048). */
+  maxTokens?: number;
+  /** Longest wait for the API, in ms (default 120 s). */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+/**
+ * @example
+ * const model = createAnthropicChat({ apiKey, model: "claude-sonnet-5-5" });
+ * for await (const token of model.chat(messages, { signal })) process.stdout.write(token);
+ */
+export function createAnthropicChat(options: AnthropicChatOptions): ChatModel {
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    timeout: options.timeoutMs ?? 120_000,
+    // A retry would send the memories again, unrecorded: one request per question, one ledger row.
+    maxRetries: 0,
+    fetch: options.fetch,
+    openTelemetry: false,
+  });
+  return {
+    route: "cloud",
+    model: options.model,
+    contextTokens: options.contextTokens ?? 200_000,
+    chat: (messages, { signal } = {}) => stream(client, options, messages, signal),
+  };
+}
+
+async function* stream(
+  client: Anthropic,
+  options: AnthropicChatOptions,
+  messages: ChatMessage[],
+  signal?: AbortSignal,
+): AsyncGenerator<string> {
+  if (signal?.aborted) throw cancelled(signal.reason);
+  const system = messages.filter((m) => m.role === "system").map((m) => m.content);
+  const turns = messages.flatMap((m) => (m.role === "system" ? [] : [{ role: m.role, content: m.content }]));
+  let finished = false;
+  let started = false;
+  try {
+    const events = await client.messages.create(
+      {
+        model: options.model,
+        max_tokens: options.maxTokens ?? 2048,
+        ...(system.length ? { system: system.join("\n\n") } : {}),
+        messages: turns,
+        stream: true,
+      },
+      { signal },
+    );
+    started = true;
+    for await (const event of events) {
+      if (signal?.aborted) break;
+      if (event.type === "content_block_delta" && event.delta.type === "text_delta") yield event.delta.text;
+      if (event.type === "message_stop") finished = true;
+    }
+  } catch (err) {
+    throw toCloudError(err, options.model, signal, started);
+  }
+  // The SDK ends a stream quietly when its request is aborted; a stream without message_stop broke.
+  if (signal?.aborted) throw cancelled(signal.reason);
+  if (!finished) {
+    throw new BrainError("cloud_failed", `The answer from ${options.model} broke off before its end.`, {
+      hint: "Try again, or ask locally with `--route local`.",
+    });
+  }
+}
+
+function cancelled(cause?: unknown): BrainError {
+  return new BrainError("cancelled", "Cancelled: the request to Anthropic was stopped.", { cause });
+}
+
+/**
+ * Turns what the SDK throws into a BrainError with the next step.
+ *
+ * @example
+ * toCloudError(new AuthenticationError(401, body, "invalid x-api-key", headers), "claude-sonnet-5-5").hint
+ * // "Store a valid key with `brain cloud set-key`."
+ */
+export function toCloudError(
+  err: unknown,
+  model: string,
+  signal?: AbortSignal,
+  midStream = false,
+): BrainError {
+  if (err instanceof BrainError) return err;
+  if (signal?.aborted || err instanceof APIUserAbortError) return cancelled(err);
+  const fail = (message: string, hint: string) =>
+    new BrainError("cloud_failed", message, { hint, cause: err });
+  const local = "or ask locally with `--route local`";
+  if (err instanceof APIConnectionTimeoutError) {
+    return fail("Anthropic's API did not answer in time.", `Try again later, ${local}.`);
+  }
+  if (err instanceof APIConnectionError) {
+    return fail("Anthropic's API is not reachable.", `Check the internet connection, ${local}.`);
+  }
+  if (err instanceof APIError && err.status !== undefined) {
+    const detail = err.apiMessage ? `: ${err.apiMessage}` : "";
+    const status = err.status;
+    if (status === 401)
+      return fail(
+        `Anthropic refused the API key (HTTP 401${detail}).`,
+        "Store a valid key with `brain cloud set-key`.",
+      );
+    if (status === 403)
+      return fail(
+        `Anthropic denied the request (HTTP 403${detail}).`,
+        "Check the key's workspace and permissions in the Anthropic console.",
+      );
+    if (status === 404)
+      return fail(
+        `Anthropic does not know the model "${model}" (HTTP 404${detail}).`,
+        "Pick one with `brain cloud enable anthropic --model MODEL`.",
+      );
+    if (status === 429)
+      return fail(
+        `Anthropic's rate limit was reached (HTTP 429${detail}).`,
+        `Wait a minute and try again, ${local}.`,
+      );
+    if (status >= 500)
+      return fail(
+        `Anthropic's API failed or is overloaded (HTTP ${status}${detail}).`,
+        `Try again later, ${local}.`,
+      );
+    return fail(
+      `Anthropic refused the request (HTTP ${status}${detail}).`,
+      `Check the model name and try again, ${local}.`,
+    );
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (midStream) return fail(`The answer from ${model} broke off: ${message}.`, `Try again, ${local}.`);
+  return fail(`The request to Anthropic failed: ${message}.`, `Try again, ${local}.`);
+}

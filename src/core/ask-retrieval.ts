@@ -1,0 +1,134 @@
+import type { Db } from "./db/open.ts";
+import { prepareCached } from "./db/statements.ts";
+import type { SearchFilters } from "./filters.ts";
+import { buildFtsQuery } from "./fts-query.ts";
+import type { SearchResponse, SearchResult } from "./search.ts";
+
+/**
+ * Retrieval for `ask`: hybrid search, a relevance test that decides whether to answer at all, and
+ * one graph hop to bring in memories linked to the ones found.
+ */
+
+/**
+ * Below this relevance, `ask` answers "I don't have anything about that in your memory" without
+ * calling a chat model. Relevance ({@link relevanceOf}) is in [0, 1]: the best of the candidates'
+ * cosine similarity to the question and their share of the question's content words. 0.5 means
+ * "half the content words appear in one memory, or one memory is about as close in meaning as
+ * related notes usually are". It is one number on purpose: the eval measures it from the
+ * unanswerable questions (`proposeAbstentionFloor` in eval/report.ts) and this line is what changes.
+ */
+export const ASK_RELEVANCE_FLOOR = 0.5;
+
+/**
+ * A search result joins the context only when its own relevance is at least this share of the
+ * floor: meaning search always returns its k nearest, however far, and those should neither
+ * crowd the window nor leave the machine.
+ */
+export const CANDIDATE_SHARE_OF_FLOOR = 0.5;
+
+/** How many search results ask considers before the graph hop. */
+export const ASK_CANDIDATES = 15;
+/** How many graph neighbours one hop may add. */
+export const ASK_NEIGHBOURS = 5;
+
+/** The tag that keeps an entry away from every cloud model. */
+export const PRIVATE_TAG = "private";
+
+/** A memory ask may put in front of a model, and why it was chosen. */
+export interface AskCandidate extends SearchResult {
+  /** Share of the question's content words (FTS5 terms, stemmed) found in the entry, 0..1. */
+  coverage: number;
+  /** Set when the entry came in through the graph hop: the id of the result it is linked to. */
+  via?: number;
+}
+
+/**
+ * One graph hop: memories linked to `results`, best first. The graph module provides it; ask
+ * works without it (no neighbours).
+ */
+export type ExpandNeighbours = (results: AskCandidate[], limit: number) => AskCandidate[];
+
+export interface AskRetrievalDeps {
+  db: Db;
+  search(query: string, options: SearchFilters & { limit: number }): Promise<SearchResponse>;
+  expand?: ExpandNeighbours;
+}
+
+export interface Retrieved {
+  /** Search results with their keyword coverage, in search order. */
+  direct: AskCandidate[];
+  /** `direct` followed by its graph neighbours: what may be packed into the prompt. */
+  candidates: AskCandidate[];
+  relevance: number;
+  notices: string[];
+}
+
+/**
+ * Searches for the question (hybrid), scores how relevant the best results are, and, when they
+ * pass {@link ASK_RELEVANCE_FLOOR}, adds one graph hop of neighbours after them.
+ *
+ * @example
+ * const found = await retrieveForAsk({ db, search: brain.search }, "what did we decide about billing?");
+ * if (found.relevance < ASK_RELEVANCE_FLOOR) console.log("nothing relevant");
+ */
+export async function retrieveForAsk(
+  deps: AskRetrievalDeps,
+  question: string,
+  filters: SearchFilters = {},
+): Promise<Retrieved> {
+  const response = await deps.search(question, { ...filters, limit: ASK_CANDIDATES });
+  const scored = withCoverage(deps.db, question, response.results);
+  const relevance = relevanceOf(scored);
+  const direct = scored.filter((c) => relevanceOf([c]) >= ASK_RELEVANCE_FLOOR * CANDIDATE_SHARE_OF_FLOOR);
+  if (relevance < ASK_RELEVANCE_FLOOR || !deps.expand) {
+    return { direct, candidates: direct, relevance, notices: response.notices };
+  }
+  const seen = new Set(direct.map((c) => c.id));
+  const neighbours = deps.expand(direct, ASK_NEIGHBOURS).filter((n) => !seen.has(n.id));
+  return {
+    direct,
+    candidates: [...direct, ...neighbours.slice(0, ASK_NEIGHBOURS)],
+    relevance,
+    notices: response.notices,
+  };
+}
+
+/**
+ * How relevant the best of `results` is to the question, in [0, 1]: for each result the larger of
+ * its cosine similarity (when found by meaning) and its keyword coverage; the best result counts.
+ * No results: 0.
+ *
+ * @example
+ * relevanceOf([{ ...result, similarity: 0.71, coverage: 0.5 }]) // 0.71
+ */
+export function relevanceOf(results: readonly Pick<AskCandidate, "similarity" | "coverage">[]): number {
+  let best = 0;
+  for (const r of results) best = Math.max(best, r.similarity ?? 0, r.coverage);
+  return best;
+}
+
+/**
+ * Adds to each result the share of the question's content words its entry contains. FTS5 decides
+ * what matches (porter stemming, tags included), one rowid seek per word and result.
+ *
+ * @example
+ * withCoverage(db, "billing decision", results)[0]?.coverage // 0.5 when only "billing" matches
+ */
+export function withCoverage(db: Db, question: string, results: SearchResult[]): AskCandidate[] {
+  const terms = buildFtsQuery(question)?.terms ?? [];
+  if (terms.length === 0) return results.map((r) => ({ ...r, coverage: 0 }));
+  const has = prepareCached<{ match: string; id: number }, { one: number }>(
+    db,
+    "SELECT 1 AS one FROM entries_fts WHERE entries_fts MATCH @match AND rowid = @id",
+  );
+  const unique = [...new Set(terms)];
+  return results.map((r) => {
+    const found = unique.filter((term) => has.get({ match: `"${term}"`, id: r.id }) !== undefined).length;
+    return { ...r, coverage: found / unique.length };
+  });
+}
+
+/** True when the entry must never be sent to a cloud model: tagged #private or #private/anything. */
+export function isPrivate(entry: { tags: readonly string[] }): boolean {
+  return entry.tags.some((tag) => tag === PRIVATE_TAG || tag.startsWith(`${PRIVATE_TAG}/`));
+}

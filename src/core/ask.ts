@@ -1,0 +1,231 @@
+import { recordCloudCall, messageBytes, settleLedger } from "./ask-ledger.ts";
+import { fitsWhole, memoryBudget, packContext } from "./ask-pack.ts";
+import { buildAskMessages, parseCitations, type Citation, type ContextMemory } from "./ask-prompt.ts";
+import { rerank } from "./ask-rerank.ts";
+import {
+  ASK_RELEVANCE_FLOOR,
+  isPrivate,
+  retrieveForAsk,
+  type AskCandidate,
+  type AskRetrievalDeps,
+} from "./ask-retrieval.ts";
+import { checkRouteAllowed, chooseRoute, type AskRoute } from "./ask-routing.ts";
+import { readCloudConsent, type CloudConsent } from "./cloud-consent.ts";
+import { BrainError, isBrainError } from "./errors.ts";
+import type { ChatMessage, ChatModel, Clock } from "./ports.ts";
+
+/**
+ * `ask`: a question answered by a chat model from the person's own memories, streamed, with
+ * numbered citations. Retrieval decides whether there is anything to answer from (below the
+ * relevance floor no model is called); routing keeps it local unless the person allowed a cloud
+ * provider and the question needs it; private entries never go to a cloud model; every cloud call
+ * is in the ledger before it is made.
+ */
+
+/** The whole answer when nothing stored is relevant enough. */
+export const ABSTAIN_ANSWER = "I don't have anything about that in your memory.";
+
+export interface AskDeps extends AskRetrievalDeps {
+  clock: Clock;
+  /** The local chat model (Ollama). Also scores candidates for `rerank`. */
+  localChat: ChatModel;
+  /** The consented cloud model; only called after consent and only when routing picks the cloud. */
+  cloudChat: (consent: CloudConsent) => Promise<ChatModel>;
+}
+
+export interface AskOptions {
+  route?: AskRoute;
+  /** Let the local model reorder the candidates before packing (slow: one extra model call). */
+  rerank?: boolean;
+  signal?: AbortSignal;
+  /** Called with every token of the answer as it arrives. */
+  onToken?: (token: string) => void;
+  /** Called with each notice as it arises (they are all in the answer's `notices` too). */
+  onNotice?: (notice: string) => void;
+  /** Called once the model and the memories are chosen, just before the request is sent. */
+  onStart?: (start: { route: "local" | "cloud"; model: string; sources: Citation[] }) => void;
+}
+
+export interface AskAnswer {
+  answer: string;
+  /** True when nothing relevant was found and no model was asked. */
+  abstained: boolean;
+  /** The memories the answer cites, by number. */
+  citations: Citation[];
+  /** Every memory given to the model, cited or not. */
+  sources: Citation[];
+  route: "local" | "cloud" | "none";
+  model: string | null;
+  /** The retrieval relevance the floor was compared with. */
+  relevance: number;
+  notices: string[];
+}
+
+/**
+ * Answers `question` from the memories. Throws `cloud_not_allowed` for `route: "cloud"` without
+ * consent, `cancelled` when the signal aborts, and the chat model's errors (with what was
+ * streamed so far already passed to `onToken`).
+ *
+ * @example
+ * const result = await askQuestion(deps, "what did we decide about billing?", { onToken: (t) => process.stdout.write(t) });
+ * result.citations // [{ n: 1, id: 42, text: "Billing: we moved to Stripe #decision" }]
+ */
+export async function askQuestion(
+  deps: AskDeps,
+  question: string,
+  options: AskOptions = {},
+): Promise<AskAnswer> {
+  const q = question.trim();
+  if (q === "") {
+    throw new BrainError("bad_input", "The question is empty.", {
+      hint: 'For example: brain ask "what did we decide about billing?"',
+    });
+  }
+  const requested = options.route ?? "auto";
+  const consent = readCloudConsent(deps.db);
+  checkRouteAllowed(requested, consent);
+  const found = await retrieveForAsk(deps, q);
+  const notices: string[] = [];
+  const note = (notice: string) => {
+    notices.push(notice);
+    options.onNotice?.(notice);
+  };
+  found.notices.forEach(note);
+  if (found.relevance < ASK_RELEVANCE_FLOOR) return abstain(found.relevance, notices);
+  let candidates = found.candidates;
+  if (options.rerank) {
+    const reranked = await rerank(deps.localChat, q, candidates, options.signal);
+    candidates = reranked.candidates;
+    if (reranked.notice) note(reranked.notice);
+  }
+  const today = deps.clock.now().toISOString().slice(0, 10);
+  const localBudget = memoryBudget(deps.localChat.contextTokens, q, today);
+  const choice = chooseRoute({
+    requested,
+    consent,
+    fitsLocal: fitsWhole(candidates, localBudget),
+    localWindow: deps.localChat.contextTokens,
+  });
+  if (choice.reason) note(choice.reason);
+  const plan = await planContext(deps, choice.route, consent, candidates, q, today, note);
+  const messages = buildAskMessages(q, plan.memories, today);
+  const sources = plan.memories.map(toCitation);
+  options.onStart?.({ route: plan.model.route, model: plan.model.model, sources });
+  const answer = await streamAnswer(
+    deps,
+    plan.model,
+    messages,
+    { question: q, consent, memories: plan.memories },
+    options,
+  );
+  const { cited, unknown } = parseCitations(answer, plan.memories);
+  if (unknown.length) note(`The answer cites [${unknown.join("], [")}], which name no memory it was given.`);
+  const route = plan.model.route;
+  return {
+    answer,
+    abstained: false,
+    citations: cited,
+    sources,
+    route,
+    model: plan.model.model,
+    relevance: found.relevance,
+    notices,
+  };
+}
+
+function abstain(relevance: number, notices: string[]): AskAnswer {
+  return {
+    answer: ABSTAIN_ANSWER,
+    abstained: true,
+    citations: [],
+    sources: [],
+    route: "none",
+    model: null,
+    relevance,
+    notices,
+  };
+}
+
+function toCitation(memory: ContextMemory): Citation {
+  return { n: memory.n, id: memory.entry.id, text: memory.text };
+}
+
+/**
+ * The model and the memories it gets. For the cloud, private entries are removed before packing;
+ * when nothing else is left, the question stays local.
+ */
+async function planContext(
+  deps: AskDeps,
+  route: "local" | "cloud",
+  consent: CloudConsent | null,
+  candidates: AskCandidate[],
+  question: string,
+  today: string,
+  note: (notice: string) => void,
+): Promise<{ model: ChatModel; memories: ContextMemory[] }> {
+  let model = deps.localChat;
+  let pool = candidates;
+  if (route === "cloud" && consent) {
+    const shareable = candidates.filter((c) => !isPrivate(c));
+    const held = candidates.length - shareable.length;
+    if (shareable.length === 0) {
+      note("Only private memories match, and private memories never go to a cloud model: answered locally.");
+    } else {
+      if (held > 0)
+        note(`${held} private ${held === 1 ? "memory was" : "memories were"} kept off the cloud.`);
+      model = await deps.cloudChat(consent);
+      pool = shareable;
+    }
+  }
+  const packed = packContext(pool, memoryBudget(model.contextTokens, question, today));
+  const cut = packed.memories.filter((m) => m.truncated).length;
+  if (packed.left.length || cut) {
+    note(
+      `Only ${packed.memories.length} of ${pool.length} memories fit ${model.model}'s window${cut ? " (the last one shortened)" : ""}.`,
+    );
+  }
+  return { model, memories: packed.memories };
+}
+
+/** Streams the answer; a cloud request is in the ledger before it is sent and gets its outcome after. */
+async function streamAnswer(
+  deps: AskDeps,
+  model: ChatModel,
+  messages: ChatMessage[],
+  sent: { question: string; consent: CloudConsent | null; memories: ContextMemory[] },
+  options: AskOptions,
+): Promise<string> {
+  const ledgerId =
+    model.route === "cloud"
+      ? recordCloudCall(deps.db, {
+          at: deps.clock.now(),
+          provider: sent.consent?.provider ?? "unknown",
+          model: model.model,
+          question: sent.question,
+          entryIds: sent.memories.map((m) => m.entry.id),
+          bytes: messageBytes(messages),
+        })
+      : undefined;
+  let answer = "";
+  try {
+    for await (const token of model.chat(messages, { signal: options.signal })) {
+      answer += token;
+      options.onToken?.(token);
+    }
+  } catch (err) {
+    if (ledgerId !== undefined)
+      settleLedger(deps.db, ledgerId, isBrainError(err, "cancelled") ? "cancelled" : "failed");
+    throw err;
+  }
+  if (ledgerId !== undefined) settleLedger(deps.db, ledgerId, "answered");
+  if (answer.trim() === "") {
+    throw new BrainError(
+      model.route === "cloud" ? "cloud_failed" : "chat_failed",
+      `${model.model} returned an empty answer.`,
+      {
+        hint: "Try again; if it keeps happening, try another model.",
+      },
+    );
+  }
+  return answer;
+}
