@@ -1,0 +1,90 @@
+// Backup figures: a whole `runBackup` (snapshot, checks, encryption, read-back, offsite copy,
+// pruning), a verify and a restore of the result, and the longest capture another process made
+// while a backup ran.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { runBackup } from "../src/core/backup.ts";
+import { workDirFor } from "../src/core/backup-files.ts";
+import { loadBackupKey } from "../src/core/backup-key.ts";
+import { restoreBackup, verifyBackup } from "../src/core/backup-restore.ts";
+import { resolveConfig } from "../src/core/config.ts";
+import { MemorySecretStore } from "../test/support/memory-secret-store.ts";
+import { benchDir, ROOT, row, timeRuns, type Row } from "./lib.ts";
+import type { BenchDb } from "./store.ts";
+
+/** Backup, verify and restore times, and the capture stall during a backup, for one database. */
+export async function benchBackup(db: BenchDb): Promise<Row[]> {
+  const size = db.size.toLocaleString("en");
+  const dir = benchDir();
+  const config = resolveConfig(
+    { dbPath: db.dbPath, backupDir: path.join(dir, "backups"), offsiteDir: path.join(dir, "offsite") },
+    {},
+  );
+  const secrets = new MemorySecretStore();
+  const big = db.size >= 100_000;
+  try {
+    // Three backups on one day: retention keeps only the newest, which the verify and restore read.
+    let newest = "";
+    const backups = await timeRuns(3, async () => (newest = (await runBackup(config, { secrets })).file), 0);
+    const { key } = await loadBackupKey(secrets, { create: false });
+    const workDir = workDirFor(config.dbPath);
+    const verifies = await timeRuns(3, () => verifyBackup(newest, { key, workDir }), 0);
+    const restores = await timeRuns(
+      3,
+      (i) => restoreBackup(newest, path.join(dir, `restored-${i}.db`), { key }),
+      0,
+    );
+    const mb = (fs.statSync(newest).size / 1048576).toFixed(0);
+    const stall = await captureStallDuringBackup(db.dbPath, () => runBackup(config, { secrets }));
+    return [
+      row(
+        "backup (snapshot, checks, encrypt, read back, offsite, prune)",
+        size,
+        backups,
+        big ? "< 10 s" : "",
+        `${mb} MB`,
+      ),
+      row("backup verify (decrypt, integrity, FTS, counts)", size, verifies),
+      row("restore (decrypt, integrity, FTS, counts, rename)", size, restores),
+      row("longest capture while a backup runs", size, [stall.max], "<= 100 ms", `${stall.count} captures`),
+    ];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Runs bench/capture-loop.ts (a separate process capturing every 5 ms) and returns the longest
+ * capture among those made while `backup` ran.
+ */
+async function captureStallDuringBackup(
+  dbPath: string,
+  backup: () => Promise<unknown>,
+): Promise<{ max: number; count: number }> {
+  const child = spawn(process.execPath, [path.join(ROOT, "bench", "capture-loop.ts"), dbPath], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let recording = false;
+  const times: number[] = [];
+  let buffered = "";
+  let firstLine: () => void = () => undefined;
+  const started = new Promise<void>((resolve) => (firstLine = resolve));
+  child.stdout.setEncoding("utf8").on("data", (data: string) => {
+    buffered += data;
+    const lines = buffered.split("\n");
+    buffered = lines.pop() ?? "";
+    firstLine();
+    if (recording) times.push(...lines.map(Number).filter(Number.isFinite));
+  });
+  await started;
+  recording = true;
+  await backup();
+  // A capture stalled by the backup's end finishes just after it: give it time to report.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  recording = false;
+  const exited = new Promise((resolve) => child.on("close", resolve));
+  child.kill("SIGTERM");
+  await exited;
+  return { max: Math.max(0, ...times), count: times.length };
+}

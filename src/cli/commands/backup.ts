@@ -1,0 +1,185 @@
+import { detectSecretStore } from "../../core/adapters/keychain.ts";
+import { listBackups, runBackup, type BackupEvent, type BackupReport } from "../../core/backup.ts";
+import { acquireBackupLock, ensurePrivateDir, listBackupFiles, workDirFor } from "../../core/backup-files.ts";
+import { loadBackupKey } from "../../core/backup-key.ts";
+import { restoreBackup, verifyBackup, type VerifyReport } from "../../core/backup-restore.ts";
+import { BrainError } from "../../core/errors.ts";
+import { stringFlag, type CliCommand, type CliContext } from "../command.ts";
+import { jsonLine } from "../progress.ts";
+
+const ACTIONS = ["list", "verify", "export-key"] as const;
+
+export const backup: CliCommand = {
+  name: "backup",
+  summary: "Take an encrypted, verified backup now (the daily job); list, verify, or export the key",
+  usage: "backup | backup list | backup verify [FILE] | backup export-key",
+  args: { min: 0, max: 2 },
+  async run(ctx) {
+    const [action, file] = ctx.args;
+    if (action === undefined) return daily(ctx);
+    if (
+      !ACTIONS.includes(action as (typeof ACTIONS)[number]) ||
+      (file !== undefined && action !== "verify")
+    ) {
+      throw new BrainError("bad_input", `\`brain backup ${ctx.args.join(" ")}\` is not a backup command.`, {
+        hint: `Usage: brain ${backup.usage}`,
+      });
+    }
+    if (action === "list") return list(ctx);
+    if (action === "verify") return verify(ctx, file);
+    return exportKey(ctx);
+  },
+};
+
+export const restore: CliCommand = {
+  name: "restore",
+  summary: "Restore a backup to a new database file, proven whole before it is put in place",
+  usage: "restore FILE --to PATH [--force]",
+  options: { to: { type: "string" }, force: { type: "boolean" } },
+  args: { min: 1, max: 1 },
+  async run(ctx) {
+    const to = stringFlag(ctx.flags, "to");
+    if (!to) {
+      throw new BrainError(
+        "bad_input",
+        "`brain restore` needs --to PATH: where to put the restored database.",
+        {
+          hint: "For example `brain restore FILE --to ~/restored-brain.db`.",
+        },
+      );
+    }
+    const { key } = await loadBackupKey(detectSecretStore(process.platform), { create: false });
+    const report = await restoreBackup(ctx.args[0]!, to, {
+      key,
+      force: ctx.flags.force === true,
+      native: ctx.config.native,
+    });
+    ctx.print(report, () =>
+      [
+        `restored ${report.file}`,
+        `      to ${report.restored_to}${report.replaced ? " (replaced the database that was there)" : ""}`,
+        `taken at ${report.manifest.created_at}, schema ${report.manifest.schema_version}`,
+        `proven whole: integrity check ok, keyword index ok, ${countsLine(report.counts)}`,
+      ].join("\n"),
+    );
+  },
+};
+
+/** `brain backup`: one JSON line per event when stdout is not a terminal (launchd, systemd). */
+async function daily(ctx: CliContext): Promise<number> {
+  const tty = ctx.io.stderr.isTTY === true && !ctx.json;
+  const logLines = !ctx.json && !tty;
+  const onEvent = (event: BackupEvent) => {
+    if (logLines) jsonLine(ctx.io, { ...event });
+    else if (tty) ctx.note(humanEvent(event));
+  };
+  const report = await runBackup(ctx.config, { secrets: detectSecretStore(process.platform), onEvent });
+  if (!logLines) ctx.print(report, () => humanReport(report));
+  if (report.offsite.status === "failed") {
+    const { message, hint } = report.offsite.error;
+    ctx.io.stderr.write(`brain: ${message}${hint ? ` ${hint}` : ""}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+async function list(ctx: CliContext): Promise<void> {
+  const backups = await listBackups(ctx.config);
+  ctx.print({ backup_dir: ctx.config.backupDir, offsite_dir: ctx.config.offsiteDir, backups }, () => {
+    if (backups.length === 0)
+      return `No backups in ${ctx.config.backupDir} yet. Take one with \`brain backup\`.`;
+    const lines = backups.map(
+      (b) =>
+        `${b.created_at}  ${(b.bytes / 1048576).toFixed(1).padStart(7)} MB  key ${b.key_id ?? "unreadable"}` +
+        `${b.offsite ? "  offsite" : ""}  ${b.name}`,
+    );
+    return [`${backups.length} backup(s) in ${ctx.config.backupDir}:`, ...lines].join("\n");
+  });
+}
+
+async function verify(ctx: CliContext, file: string | undefined): Promise<void> {
+  const target = file ?? listBackupFiles(ctx.config.backupDir)[0]?.path;
+  if (!target) {
+    throw new BrainError("not_found", `There are no backups in ${ctx.config.backupDir} to verify.`, {
+      hint: "Take one with `brain backup`, or pass a backup file: `brain backup verify FILE`.",
+    });
+  }
+  const { key } = await loadBackupKey(detectSecretStore(process.platform), { create: false });
+  const workDir = workDirFor(ctx.config.dbPath);
+  ensurePrivateDir(workDir);
+  const release = acquireBackupLock(workDir);
+  let report: VerifyReport;
+  try {
+    report = await verifyBackup(target, { key, workDir, native: ctx.config.native });
+  } finally {
+    release();
+  }
+  ctx.print({ ok: true, ...report }, () =>
+    [
+      `ok: ${report.file}`,
+      `taken at ${report.manifest.created_at} from ${report.manifest.source_path}`,
+      `every chunk authenticated (key ${report.key_id}), integrity check ok, keyword index ok,`,
+      `${countsLine(report.counts)}`,
+    ].join("\n"),
+  );
+}
+
+/** Prints the key on stdout, the warning on stderr, so `> file` captures only the key. */
+async function exportKey(ctx: CliContext): Promise<void> {
+  const secrets = detectSecretStore(process.platform);
+  const workDir = workDirFor(ctx.config.dbPath);
+  ensurePrivateDir(workDir);
+  const release = acquireBackupLock(workDir);
+  let loaded;
+  try {
+    loaded = await loadBackupKey(secrets, { create: true });
+  } finally {
+    release();
+  }
+  const warning =
+    `This is the key to every Local Brain backup (key id ${loaded.keyId}). Without it the backups cannot be ` +
+    `opened, by you or anyone: losing it loses the backups. Keep it somewhere safe and offline (a password ` +
+    `manager, or on paper); never put it next to the backups.`;
+  const key = loaded.key.toString("base64");
+  if (ctx.json) ctx.print({ key, key_id: loaded.keyId, created: loaded.created, warning }, "");
+  else {
+    ctx.io.stderr.write(`${loaded.created ? "Created a new backup key. " : ""}${warning}\n`);
+    ctx.io.stdout.write(`${key}\n`);
+  }
+}
+
+function countsLine(counts: Record<string, number>): string {
+  const entries = counts.entries ?? 0;
+  return `${entries} entries, ${Object.keys(counts).length} tables with the counts the manifest records`;
+}
+
+function humanEvent(event: BackupEvent): string {
+  switch (event.event) {
+    case "snapshot":
+      return `snapshot: ${event.counts.entries ?? 0} entries, ${(event.bytes / 1048576).toFixed(1)} MB in ${event.ms.toFixed(0)} ms`;
+    case "checked":
+      return `checked: integrity, keyword index and row counts in ${event.ms.toFixed(0)} ms`;
+    case "sealed":
+      return `encrypted and read back: ${event.file}`;
+    case "offsite":
+      return `copied offsite: ${event.file}`;
+    case "offsite_failed":
+      return `offsite copy failed: ${event.message}`;
+    case "pruned":
+      return event.held
+        ? `${event.where}: nothing pruned, a backup is dated in the future (${event.held.files.join(", ")}); is the clock right?`
+        : `${event.where}: ${event.kept} kept, ${event.removed.length} pruned`;
+    case "key_created":
+      return `created the backup key (id ${event.key_id}); save a copy with \`brain backup export-key\``;
+    default:
+      return `${event.event}`;
+  }
+}
+
+function humanReport(report: BackupReport): string {
+  return [
+    `backup: ${report.file} (${(report.bytes / 1048576).toFixed(1)} MB, key ${report.key_id})`,
+    `        ${report.counts.entries ?? 0} entries, verified, in ${(report.timings.total_ms / 1000).toFixed(1)} s`,
+    `offsite: ${report.offsite.status === "copied" ? report.offsite.file : report.offsite.status}`,
+  ].join("\n");
+}

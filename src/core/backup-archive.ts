@@ -1,0 +1,216 @@
+/**
+ * A backup file's content: the manifest and the database, encrypted together in the chunked
+ * AES-256-GCM format of crypto-format.ts. The plaintext payload is
+ *
+ *     u32 big-endian N | N bytes of manifest JSON (UTF-8) | the SQLite database file
+ *
+ * so the manifest is authenticated exactly like the database (a changed count is a failed tag),
+ * yet can be read without a second file. A payload is trusted only after its final chunk
+ * authenticated; nothing read from it is used before that.
+ */
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import { Transform, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createDecryptStream, createEncryptStream } from "./crypto.ts";
+import { BrainError } from "./errors.ts";
+import type { RowCounts } from "./backup-snapshot.ts";
+
+export const MANIFEST_FORMAT = "local-brain-backup";
+export const MANIFEST_VERSION = 1;
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+const SQLITE_MAGIC = Buffer.from("SQLite format 3\0", "latin1");
+
+/** What a backup says about itself, inside the encryption. */
+export interface BackupManifest {
+  format: typeof MANIFEST_FORMAT;
+  version: number;
+  /** When the snapshot was taken (ISO 8601, from the injected clock). */
+  created_at: string;
+  /** The database the backup was taken from. */
+  source_path: string;
+  schema_version: string;
+  sqlite_version: string;
+  /** Rows per table at the snapshot's instant; a restore must find exactly these. */
+  counts: RowCounts;
+  /** Size of the database file inside. */
+  db_bytes: number;
+}
+
+/**
+ * Encrypts `manifest` and the database file `dbFile` into the new file `out` (mode 0600), then
+ * reads `out` back and checks that it decrypts to the same bytes. `out` should be a temporary
+ * name: give it its final name only after this resolves.
+ *
+ * @example
+ * await sealArchive("/data/.backup-work/snap.db", manifest, ".brain-...lbb.partial", key);
+ */
+export async function sealArchive(
+  dbFile: string,
+  manifest: BackupManifest,
+  out: string,
+  key: Uint8Array,
+): Promise<{ bytes: number }> {
+  const json = Buffer.from(JSON.stringify(manifest), "utf8");
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(json.length);
+  const sealedHash = createHash("sha256");
+  async function* payload() {
+    for (const part of [length, json]) {
+      sealedHash.update(part);
+      yield part;
+    }
+    for await (const chunk of fs.createReadStream(dbFile)) {
+      sealedHash.update(chunk as Buffer);
+      yield chunk as Buffer;
+    }
+  }
+  await pipeline(payload, createEncryptStream(key), fs.createWriteStream(out, { flags: "wx", mode: 0o600 }));
+  // Read back what is on disk: a write the disk dropped or garbled shows here, not at restore time.
+  const readHash = createHash("sha256");
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      readHash.update(chunk);
+      callback();
+    },
+  });
+  await pipeline(fs.createReadStream(out), createDecryptStream(key, out), sink);
+  if (!readHash.digest().equals(sealedHash.digest())) {
+    throw new BrainError("backup_failed", `The encrypted backup ${out} did not read back as written.`, {
+      hint: "Check the disk (Disk Utility: First Aid), then run `brain backup` again.",
+    });
+  }
+  return { bytes: fs.statSync(out).size };
+}
+
+/**
+ * Checks and decrypts the backup `file`, writing its database to `dbOut` (a new file, mode 0600)
+ * and returning its manifest. Throws BrainError `backup_invalid` when the file is not a backup, is
+ * truncated or tampered with, or was made with another key; `dbOut` may then hold a partial
+ * plaintext, which the caller removes.
+ *
+ * @example
+ * const manifest = await openArchive("brain-2026-03-01T03-30-00-000Z.lbb", "/tmp/x/restore.db", key);
+ */
+export async function openArchive(file: string, dbOut: string, key: Uint8Array): Promise<BackupManifest> {
+  const splitter = new ManifestSplitter(file);
+  try {
+    await pipeline(
+      fs.createReadStream(file),
+      createDecryptStream(key, file),
+      splitter.stream,
+      fs.createWriteStream(dbOut, { flags: "wx", mode: 0o600 }),
+    );
+  } catch (err) {
+    if (err instanceof BrainError) throw err;
+    const io = err as NodeJS.ErrnoException;
+    if (io.code === "ENOENT" && io.path === file) {
+      throw new BrainError("not_found", `${file} does not exist.`, {
+        hint: "Check the path; `brain backup list` shows the backups.",
+        cause: err,
+      });
+    }
+    throw new BrainError("backup_failed", `Could not read ${file}: ${io.message}`, { cause: err });
+  }
+  // Only now, with every chunk and the final one authenticated, is the manifest trusted.
+  return splitter.finish();
+}
+
+/** Peels the length-prefixed manifest off the front of the payload and passes the rest on. */
+class ManifestSplitter {
+  readonly stream: Transform;
+  private head: Buffer = Buffer.alloc(0);
+  private manifest: BackupManifest | undefined;
+  private dbBytes = 0;
+  private firstBytes: Buffer = Buffer.alloc(0);
+  private readonly label: string;
+
+  constructor(label: string) {
+    this.label = label;
+    this.stream = new Transform({
+      transform: (chunk: Buffer, _encoding, callback) => {
+        try {
+          const rest = this.take(chunk);
+          if (rest.length > 0) this.stream.push(rest);
+          callback();
+        } catch (err) {
+          callback(err as Error);
+        }
+      },
+    });
+  }
+
+  private take(chunk: Buffer): Buffer {
+    if (this.manifest) return this.count(chunk);
+    this.head = Buffer.concat([this.head, chunk]);
+    if (this.head.length < 4) return Buffer.alloc(0);
+    const length = this.head.readUInt32BE(0);
+    if (length > MAX_MANIFEST_BYTES) throw this.invalid("its manifest is implausibly large");
+    if (this.head.length < 4 + length) return Buffer.alloc(0);
+    this.manifest = parseManifest(this.head.subarray(4, 4 + length), this.label);
+    const rest = this.head.subarray(4 + length);
+    this.head = Buffer.alloc(0);
+    return this.count(rest);
+  }
+
+  private count(chunk: Buffer): Buffer {
+    if (this.firstBytes.length < SQLITE_MAGIC.length) {
+      this.firstBytes = Buffer.concat([this.firstBytes, chunk.subarray(0, SQLITE_MAGIC.length)]);
+    }
+    this.dbBytes += chunk.length;
+    return chunk;
+  }
+
+  finish(): BackupManifest {
+    if (!this.manifest) throw this.invalid("it holds no manifest");
+    if (!this.firstBytes.subarray(0, SQLITE_MAGIC.length).equals(SQLITE_MAGIC)) {
+      throw this.invalid("it holds no SQLite database");
+    }
+    if (this.dbBytes !== this.manifest.db_bytes) {
+      throw this.invalid(
+        `its database is ${this.dbBytes} bytes, its manifest says ${this.manifest.db_bytes}`,
+      );
+    }
+    return this.manifest;
+  }
+
+  private invalid(why: string): BrainError {
+    return new BrainError("backup_invalid", `${this.label} is not a usable Local Brain backup: ${why}.`, {
+      hint: "Restore another backup (`brain backup list`).",
+    });
+  }
+}
+
+function parseManifest(bytes: Buffer, label: string): BackupManifest {
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString("utf8"));
+  } catch (err) {
+    throw new BrainError("backup_invalid", `${label} has an unreadable manifest.`, { cause: err });
+  }
+  const m = value as Partial<BackupManifest>;
+  const countsOk =
+    typeof m.counts === "object" &&
+    m.counts !== null &&
+    Object.values(m.counts).every((n) => Number.isInteger(n) && n >= 0);
+  if (
+    m.format !== MANIFEST_FORMAT ||
+    typeof m.created_at !== "string" ||
+    !countsOk ||
+    !Number.isInteger(m.db_bytes)
+  ) {
+    throw new BrainError("backup_invalid", `${label} has a manifest this build does not understand.`, {
+      hint: "Update Local Brain, or restore another backup (`brain backup list`).",
+    });
+  }
+  if (m.version !== MANIFEST_VERSION) {
+    throw new BrainError(
+      "backup_invalid",
+      `${label} has manifest version ${m.version}, which this build cannot read.`,
+      {
+        hint: "Update Local Brain to a version that reads it.",
+      },
+    );
+  }
+  return m as BackupManifest;
+}
