@@ -18,4 +18,7 @@ export const commandLoaders: Record<string, () => Promise<CliCommand>> = {
   backup: async () => (await import("./backup.ts")).backup,
   restore: async () => (await import("./backup.ts")).restore,
   mcp: async () => (await import("./mcp.ts")).mcp,
+  ask: async () => (await import("./ask.ts")).ask,
+  ledger: async () => (await import("./ledger.ts")).ledger,
+  cloud: async () => (await import("./cloud.ts")).cloud,
 };

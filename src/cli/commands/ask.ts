@@ -1,0 +1,87 @@
+import type { AskAnswer } from "../../core/ask.ts";
+import type { Citation } from "../../core/ask-prompt.ts";
+import { ASK_ROUTES } from "../../core/ask-routing.ts";
+import { toBrainError } from "../../core/errors.ts";
+import { choiceFlag, type CliCommand } from "../command.ts";
+
+/** The exit status of a question stopped with Ctrl-C (128 + SIGINT), as shells report it. */
+const INTERRUPTED = 130;
+
+export const ask: CliCommand = {
+  name: "ask",
+  summary: "Answer a question from your memories (local model; cloud only if you allowed it)",
+  usage: "ask QUESTION [--route auto|local|cloud] [--rerank]",
+  options: {
+    route: { type: "string", short: "r" },
+    rerank: { type: "boolean" },
+  },
+  args: { min: 1, max: Infinity },
+  async run(ctx) {
+    const question = ctx.args.join(" ");
+    const route = choiceFlag(ctx.flags, "route", ASK_ROUTES);
+    const controller = new AbortController();
+    const onSigint = () => controller.abort(new Error("Stopped with Ctrl-C."));
+    process.once("SIGINT", onSigint);
+    const out = ctx.io.stdout;
+    let streamed = false;
+    try {
+      const result = await ctx.brain().ask(question, {
+        route,
+        rerank: ctx.flags.rerank === true,
+        signal: controller.signal,
+        onNotice: (notice) => ctx.note(notice),
+        onStart: (start) => {
+          if (start.route === "cloud") ctx.note(cloudNotice(start.model, start.sources));
+        },
+        onToken: ctx.json
+          ? undefined
+          : (token) => {
+              streamed = true;
+              out.write(token);
+            },
+      });
+      if (ctx.json) ctx.print(jsonAnswer(result), "");
+      else out.write(streamed ? `\n${sourcesBlock(result)}` : `${result.answer}\n`);
+      return 0;
+    } catch (err) {
+      const error = toBrainError(err, "chat_failed");
+      if (streamed)
+        out.write(`\n[answer incomplete: ${error.code === "cancelled" ? "stopped" : error.message}]\n`);
+      if (error.code !== "cancelled") throw error;
+      ctx.io.stderr.write("brain: Stopped: the question was cancelled.\n");
+      return INTERRUPTED;
+    } finally {
+      process.off("SIGINT", onSigint);
+    }
+  },
+};
+
+function cloudNotice(model: string, sources: Citation[]): string {
+  const bytes = sources.reduce((sum, s) => sum + Buffer.byteLength(s.text, "utf8"), 0);
+  const ids = sources.map((s) => s.id).join(", ");
+  return `Sending the question and ${sources.length} memories (${ids}; ${bytes} bytes of text) to ${model}. \`brain ledger\` lists every cloud call.`;
+}
+
+/** `--json`: the answer, the cited entries and the route (the sources considered too). */
+function jsonAnswer(result: AskAnswer): Record<string, unknown> {
+  const { answer, citations, sources, route, model, abstained, relevance, notices } = result;
+  return { answer, citations, route, model, abstained, relevance, sources, notices };
+}
+
+/**
+ * The list after a streamed answer: the cited memories; when the answer cites none, every memory
+ * the model was given, under "Sources considered", so a person can still check the answer.
+ */
+function sourcesBlock(result: AskAnswer): string {
+  const cited = result.citations.length > 0;
+  const list = cited ? result.citations : result.sources;
+  if (list.length === 0) return "";
+  const title = cited ? "Sources:" : "Sources considered (none cited):";
+  const lines = list.map((c) => `  [${c.n}] #${c.id}  ${firstLine(c.text)}`);
+  return `\n${title}\n${lines.join("\n")}\n`;
+}
+
+function firstLine(text: string, width = 90): string {
+  const line = (text.split("\n", 1)[0] ?? "").trim();
+  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+}

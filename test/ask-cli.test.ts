@@ -1,0 +1,223 @@
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BRAIN_BIN, ROOT, cleanEnv, runBrain, type CliRun } from "./support/cli.ts";
+import { FakeAnthropicServer, type CloudRequestBody } from "./support/fake-anthropic.ts";
+import { FakeOllamaServer } from "./support/fake-ollama.ts";
+import { tempDir } from "./support/tmp.ts";
+
+let ollama: FakeOllamaServer;
+let cloud: FakeAnthropicServer;
+let db: string;
+
+beforeEach(async () => {
+  ollama = await FakeOllamaServer.start({ dimensions: 64 });
+  cloud = await FakeAnthropicServer.start();
+  db = path.join(tempDir(), "brain.db");
+});
+afterEach(async () => {
+  await ollama.close();
+  await cloud.close();
+});
+
+/** `brain ...` in a child process, with Ollama and the Anthropic endpoint pointed at the fakes. */
+function brain(args: string[], input?: string): Promise<CliRun> {
+  return runBrain(args, { db, input, env: { OLLAMA_HOST: ollama.url, ANTHROPIC_BASE_URL: cloud.url } });
+}
+
+async function capture(...texts: string[]): Promise<void> {
+  for (const text of texts) expect((await brain(["capture", text])).code).toBe(0);
+}
+
+describe("brain ask", () => {
+  it("streams the answer and lists the cited entries after it", async () => {
+    await capture("Billing moved to Stripe in March #decision", "The cat is called Miso");
+    ollama.replyWith(["Billing moved ", "to Stripe [1]."]);
+    const run = await brain(["ask", "what did we decide about billing?"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(
+      "Billing moved to Stripe [1].\n\nSources:\n  [1] #1  Billing moved to Stripe in March #decision\n",
+    );
+    expect(cloud.requests).toEqual([]);
+  });
+
+  it("lists the sources considered when the answer cites none", async () => {
+    await capture("Billing moved to Stripe in March");
+    ollama.replyWith("Stripe.");
+    const run = await brain(["ask", "billing"]);
+    expect(run.stdout).toContain("Stripe.\n\nSources considered (none cited):\n  [1] #1  Billing moved");
+  });
+
+  it("prints one JSON document with --json: answer, citations with ids, route, model", async () => {
+    await capture("Billing moved to Stripe in March");
+    ollama.replyWith(["Stripe ", "[1]."]);
+    const run = await brain(["ask", "billing", "--json"]);
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(doc).toMatchObject({
+      answer: "Stripe [1].",
+      citations: [{ n: 1, id: 1, text: "Billing moved to Stripe in March" }],
+      route: "local",
+      model: "qwen3:4b",
+      abstained: false,
+    });
+  });
+
+  it("says plainly when nothing relevant is stored, without calling the model", async () => {
+    await capture("Billing moved to Stripe in March");
+    const run = await brain(["ask", "how tall is the eiffel tower?"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("I don't have anything about that in your memory.\n");
+    expect(ollama.requestsTo("/api/chat")).toEqual([]);
+  });
+
+  it("marks a broken answer incomplete and exits non-zero", async () => {
+    await capture("Billing moved to Stripe in March");
+    ollama.replyWith(["Billing ", "moved ", "to Stripe [1]."]);
+    ollama.fail("drop", { after: 2, path: "/api/chat" });
+    const run = await brain(["ask", "billing"]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/^Billing moved \n\[answer incomplete: The answer from qwen3:4b broke off/);
+    expect(run.stderr).toMatch(/^brain: The answer from qwen3:4b broke off/m);
+  });
+
+  it("tells how to start Ollama or pull the model", async () => {
+    await capture("Billing moved to Stripe in March");
+    ollama.models = ["mxbai-embed-large:latest"];
+    const missing = await brain(["ask", "billing"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("ollama pull qwen3:4b");
+    const down = await runBrain(["ask", "billing"], {
+      db,
+      env: { OLLAMA_HOST: `http://127.0.0.1:${await closedPort()}` },
+    });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/Ollama is not reachable.*ollama serve/);
+    expect(down.stdout).toBe("");
+  });
+
+  it("stops the request on Ctrl-C (SIGINT) and marks what was printed", async () => {
+    await capture("Billing moved to Stripe in March");
+    ollama.replyWith(["Billing ", "moved ", "to Stripe [1]."]);
+    ollama.fail("hang", { after: 1, path: "/api/chat" });
+    const child = spawn(process.execPath, [BRAIN_BIN, "ask", "billing"], {
+      cwd: ROOT,
+      env: { ...cleanEnv(), BRAIN_DB: db, OLLAMA_HOST: ollama.url },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const exit = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    await expect.poll(() => stdout, { timeout: 10_000 }).toBe("Billing ");
+    child.kill("SIGINT");
+    expect(await exit).toBe(130);
+    expect(stdout).toBe("Billing \n[answer incomplete: stopped]\n");
+    expect(stderr).toContain("Stopped");
+    await expect.poll(() => ollama.requestsTo("/api/chat")[0]?.closedEarly).toBe(true);
+  });
+});
+
+describe("brain cloud and brain ledger", () => {
+  it("refuses --route cloud without consent, says how to enable it, and sends nothing", async () => {
+    await capture("Billing moved to Stripe in March");
+    const run = await brain(["ask", "billing", "--route", "cloud"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("brain cloud enable anthropic");
+    expect(cloud.requests).toEqual([]);
+    expect(ollama.requestsTo("/api/chat")).toEqual([]);
+  });
+
+  it("records consent in the database and withdraws it", async () => {
+    const off = await brain(["cloud", "status", "--json"]);
+    expect(JSON.parse(off.stdout)).toEqual({ enabled: false });
+    const on = await brain(["cloud", "enable", "anthropic", "--model", "claude-test", "--json"]);
+    expect(on.code).toBe(0);
+    expect(JSON.parse(on.stdout)).toMatchObject({
+      enabled: true,
+      provider: "anthropic",
+      model: "claude-test",
+    });
+    const status = JSON.parse((await brain(["cloud", "status", "--json"])).stdout) as Record<string, unknown>;
+    expect(status).toMatchObject({ enabled: true, provider: "anthropic", model: "claude-test" });
+    expect(["stored", "missing", "unavailable"]).toContain(status.key);
+    expect((await brain(["cloud", "disable"])).stdout).toContain("Cloud use disabled");
+    expect(JSON.parse((await brain(["cloud", "status", "--json"])).stdout)).toEqual({ enabled: false });
+    expect((await brain(["cloud", "enable", "openai"])).code).toBe(2);
+  });
+
+  it("never takes the key from the command line", async () => {
+    const run = await brain(["cloud", "set-key", "anthropic", "sk-ant-secret-123"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr + run.stdout).not.toContain("sk-ant-secret-123");
+  });
+
+  it("shows an empty ledger", async () => {
+    const run = await brain(["ledger"]);
+    expect(run.stdout).toBe("Nothing has been sent to a cloud model from this brain.\n");
+    expect(JSON.parse((await brain(["ledger", "--json"])).stdout)).toEqual({ calls: [] });
+  });
+
+  it("stores the key from stdin in the Secret Service, asks the cloud with it, and records the call", async () => {
+    requireSecretService();
+    await capture("Billing moved to Stripe in March", "Billing salary 123456 #private");
+    cloud.replyWith(["Stripe ", "[1]."]);
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "key.txt"), "sk-ant-e2e-4242\n");
+    const b = `"${process.execPath}" "${BRAIN_BIN}"`;
+    const script = [
+      `${b} cloud set-key < "${dir}/key.txt"`,
+      `${b} cloud enable anthropic --model claude-test`,
+      `${b} ask billing --route cloud --json > "${dir}/ask.json"`,
+      `${b} ledger --json > "${dir}/ledger.json"`,
+      `${b} cloud status --json > "${dir}/status.json"`,
+    ].join(" && ");
+    const run = await runScript(["sh", "-c", script], { BRAIN_DB: db, ANTHROPIC_BASE_URL: cloud.url });
+    expect(run.code, run.stderr).toBe(0);
+    const read = (name: string) =>
+      JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as Record<string, unknown>;
+    expect(read("ask.json")).toMatchObject({ answer: "Stripe [1].", route: "cloud", model: "claude-test" });
+    expect(read("status.json")).toMatchObject({ enabled: true, key: "stored" });
+    const [request] = cloud.requests;
+    expect(request!.headers.authorization ?? request!.headers["x-api-key"]).toContain("sk-ant-e2e-4242");
+    expect(JSON.stringify(request!.body)).not.toContain("123456");
+    expect((request!.body as CloudRequestBody).messages[0]!.content).toContain("Billing moved to Stripe");
+    const ledger = read("ledger.json") as { calls: Record<string, unknown>[] };
+    expect(ledger.calls).toHaveLength(1);
+    expect(ledger.calls[0]).toMatchObject({ question: "billing", entry_ids: [1], outcome: "answered" });
+    expect(fs.readFileSync(db).includes("sk-ant-e2e-4242")).toBe(false);
+  });
+});
+
+const SECRET_SERVICE = path.join(ROOT, "scripts", "with-secret-service.sh");
+
+/** Fails (never skips) when the Secret Service tools are missing, as test/secret-service.test.ts does. */
+function requireSecretService(): void {
+  const tools = ["secret-tool", "gnome-keyring-daemon", "dbus-run-session", "dbus-send"];
+  const missing = tools.filter((tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0);
+  if (missing.length) throw new Error(`${missing.join(", ")} not installed: see .ci/apt-packages.txt.`);
+}
+
+/** Runs a command inside a private Secret Service session, without blocking the fake servers. */
+function runScript(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(SECRET_SERVICE, args, { cwd: ROOT, env: { ...cleanEnv(), ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** A port nothing listens on: taken from the OS, then released. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
