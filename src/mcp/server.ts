@@ -1,0 +1,72 @@
+import type { Readable, Writable } from "node:stream";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Brain } from "../core/brain.ts";
+import { registerEntryResources } from "./resources.ts";
+import { rewordValidation, type Log } from "./results.ts";
+import { addTool, type ToolContext } from "./tool.ts";
+import { askTool } from "./tools-ask.ts";
+import { memoryTools } from "./tools.ts";
+import { GuardedStdioTransport } from "./transport.ts";
+
+export const SERVER_NAME = "local-brain";
+
+const INSTRUCTIONS =
+  "Local Brain is the person's own memory, kept on their machine and shared with their other apps. " +
+  "Search it before answering questions about their projects, decisions and preferences; remember " +
+  "decisions, facts and preferences they state. Every memory has an id in [brackets].";
+
+export interface BrainMcpServer {
+  server: McpServer;
+  /** Each tool's usage line, by tool name: the next step after a wrong call. */
+  usages: Map<string, string>;
+}
+
+/**
+ * Builds the MCP server on one Brain: the memory tools, `ask`, and the entry resources.
+ *
+ * @example
+ * const { server } = createMcpServer(brain, { version: "0.1.0", log: (l) => process.stderr.write(`${l}\n`) });
+ */
+export function createMcpServer(brain: Brain, options: { version: string; log: Log }): BrainMcpServer {
+  const server = new McpServer(
+    { name: SERVER_NAME, title: "Local Brain", version: options.version },
+    { instructions: INSTRUCTIONS, maxToolInputElements: 10_000 },
+  );
+  const ctx: ToolContext = { brain, server, log: options.log };
+  const tools = [...memoryTools(ctx), askTool(ctx)];
+  for (const tool of tools) addTool(ctx, tool);
+  const usages = new Map(tools.map((tool) => [tool.name, tool.usage]));
+  registerEntryResources(ctx);
+  return { server, usages };
+}
+
+export interface McpIO {
+  stdin: Readable;
+  stdout: Writable;
+  log: Log;
+}
+
+/**
+ * Serves MCP on stdio until stdin ends or the process is asked to stop. Protocol messages are the
+ * only thing written to `stdout`; everything else goes to `log` (stderr).
+ *
+ * @example
+ * await serveStdio(brain, { stdin: process.stdin, stdout: process.stdout, log }, "0.1.0");
+ */
+export async function serveStdio(brain: Brain, io: McpIO, version: string): Promise<void> {
+  const { server, usages } = createMcpServer(brain, { version, log: io.log });
+  const transport = new GuardedStdioTransport(io.stdin, io.stdout, {
+    filter: rewordValidation((tool) => usages.get(tool)),
+  });
+  const closed = new Promise<void>((resolve) => (server.server.onclose = resolve));
+  server.server.onerror = (err) => io.log(`protocol error: ${err.message}`);
+  const stop = () => void server.close();
+  process.once("SIGINT", stop).once("SIGTERM", stop);
+  try {
+    await server.connect(transport);
+    io.log(`Local Brain MCP server on stdio, database ${brain.config.dbPath}`);
+    await closed;
+  } finally {
+    process.off("SIGINT", stop).off("SIGTERM", stop);
+  }
+}

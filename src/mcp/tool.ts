@@ -1,0 +1,130 @@
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type {
+  CallToolResult,
+  ServerNotification,
+  ServerRequest,
+  ToolAnnotations,
+} from "@modelcontextprotocol/sdk/types.js";
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+import { z } from "zod";
+import type { Brain } from "../core/brain.ts";
+import { KINDS } from "../core/entries.ts";
+import { MAX_ENTRY_BYTES } from "../core/text.ts";
+import { failure, type Log } from "./results.ts";
+
+/** What every tool gets besides its arguments. */
+export interface ToolContext {
+  brain: Brain;
+  server: McpServer;
+  log: Log;
+}
+
+export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** One tool: its schema, its annotations, how to call it (shown with every input error) and its body. */
+export interface ToolSpec<Shape extends z.ZodRawShape> {
+  name: string;
+  title: string;
+  description: string;
+  input: Shape;
+  annotations: ToolAnnotations;
+  /** The next step after a wrong call, e.g. `Call it like {"id": 42}.` */
+  usage: string;
+  run(args: z.infer<z.ZodObject<Shape>>, extra: ToolExtra): CallToolResult | Promise<CallToolResult>;
+}
+
+/** A tool with its argument types erased, so tools of different shapes fit in one list. */
+export type AnyTool = Omit<ToolSpec<z.ZodRawShape>, "run"> & {
+  run(args: unknown, extra: ToolExtra): CallToolResult | Promise<CallToolResult>;
+};
+
+/**
+ * Checks a tool's body against its schema, then erases the argument types.
+ *
+ * @example
+ * const get = defineTool({ name: "get", input: { id: entryId }, run: (args) => ..., ... });
+ */
+export function defineTool<Shape extends z.ZodRawShape>(spec: ToolSpec<Shape>): AnyTool {
+  return spec as unknown as AnyTool;
+}
+
+/**
+ * Registers a tool whose failures become tool errors (one sentence and the next step) instead of
+ * protocol errors.
+ *
+ * @example
+ * addTool(ctx, defineTool({ name: "get", input: { id: entryId }, ... }));
+ */
+export function addTool(ctx: ToolContext, spec: AnyTool): void {
+  const run = spec.run;
+  ctx.server.registerTool(
+    spec.name,
+    {
+      title: spec.title,
+      description: spec.description,
+      inputSchema: spec.input,
+      annotations: { title: spec.title, openWorldHint: false, ...spec.annotations },
+    },
+    (async (args: unknown, extra: ToolExtra) => {
+      try {
+        return await run(args, extra);
+      } catch (err) {
+        return failure(err, spec.name, spec.usage, ctx.log);
+      }
+    }) as never,
+  );
+}
+
+/** The annotations of a tool that only reads. */
+export const READ_ONLY: ToolAnnotations = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+};
+
+// Argument schemas. Each message completes "`name` ..." in an input error.
+
+/** An entry id. */
+export const entryId = z
+  .int({ error: "must be an entry id, a whole number such as 42" })
+  .min(1, { error: "must be an entry id, a whole number such as 42" })
+  .describe("The entry's id, the number in [brackets] in every result.");
+
+/** A memory's text, at most 10 MB (checked again in UTF-8 bytes by the core). */
+export const memoryText = z
+  .string({ error: "must be the memory's text, a non-empty string" })
+  .min(1, { error: "must be the memory's text, a non-empty string" })
+  .max(MAX_ENTRY_BYTES, { error: "is over 10 MB, the most one memory holds; split it into several memories" })
+  .describe("What to remember, in plain words. #tags, @people and [[links]] in the text are picked up.");
+
+/** One of the kinds of memory. */
+export const kind = z.enum(KINDS, { error: `must be one of ${KINDS.join(", ")}` });
+
+/** A tag, with or without '#'. */
+export const tag = z
+  .string({ error: "must be a tag such as billing" })
+  .min(1, { error: "must be a tag such as billing" })
+  .max(64, { error: "must be a tag of at most 64 characters" });
+
+/** How many results, 1 to `max`. */
+export function limit(max: number, fallback: number) {
+  const message = `must be a whole number from 1 to ${max}`;
+  return z
+    .int({ error: message })
+    .min(1, { error: message })
+    .max(max, { error: message })
+    .describe(`How many results, ${fallback} when not given.`);
+}
+
+/** A time filter. */
+export const time = z
+  .string({ error: "must be an ISO 8601 time such as 2026-03-01" })
+  .max(64, { error: "must be an ISO 8601 time such as 2026-03-01" });
+
+/** A short string field such as a key or a source. */
+export function shortText(what: string, max = 200) {
+  return z
+    .string({ error: `must be ${what}, a string` })
+    .min(1, { error: `must be ${what}, a non-empty string` })
+    .max(max, { error: `must be ${what} of at most ${max} characters` });
+}

@@ -1,0 +1,164 @@
+import { z } from "zod";
+import type { Entry } from "../core/entries.ts";
+import { SEARCH_MODES, type SearchResult } from "../core/search.ts";
+import {
+  entryBlock,
+  entryData,
+  entryLine,
+  entryList,
+  LIST_TEXT_CHARS,
+  resultLine,
+  shorten,
+} from "./format.ts";
+import { reply } from "./results.ts";
+import {
+  defineTool,
+  entryId,
+  kind,
+  limit,
+  memoryText,
+  READ_ONLY,
+  shortText,
+  tag,
+  time,
+  type AnyTool,
+  type ToolContext,
+} from "./tool.ts";
+
+/**
+ * The memory tools: remember, search, get, recent, forget. Each returns compact text with ids
+ * for the model and the same data in `structuredContent`.
+ */
+
+/** An entry in a list: the text cut to a readable length (`get` has the whole of it). */
+function listed(entry: Entry) {
+  const { text, ...rest } = entryData(entry);
+  return { ...rest, text: shorten(text, LIST_TEXT_CHARS), truncated: text.length > LIST_TEXT_CHARS };
+}
+
+function searchResult(result: SearchResult) {
+  return { ...listed(result), score: result.score, ranks: result.ranks };
+}
+
+function rememberTool(ctx: ToolContext): AnyTool {
+  return defineTool({
+    name: "remember",
+    title: "Remember",
+    description:
+      "Save a memory to the person's local brain (shared with their Raycast, command line and other assistants). " +
+      "Use kind 'decision', 'fact', 'preference' or 'state' when it is one; give a key (e.g. 'editor') for a fact " +
+      "or preference that has one current value: saving the same key again replaces the value and keeps the old one in history.",
+    input: {
+      text: memoryText,
+      kind: kind.optional().describe("note (default), fact, preference, decision or state."),
+      key: shortText("a key such as editor").optional().describe("A stable name for a fact or preference."),
+      tags: z.array(tag, { error: 'must be a list of tags such as ["billing"]' }).max(50).optional(),
+      source: shortText("where the memory came from")
+        .optional()
+        .describe("Where it came from; the client's name by default."),
+    },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    usage: 'Call it like {"text": "we chose Postgres for billing #billing", "kind": "decision"}.',
+    run: (args) => {
+      const client = ctx.server.server.getClientVersion()?.name;
+      const source = args.source ?? `mcp${client ? `:${client}` : ""}`;
+      const { entry, status } = ctx.brain.entries.capture({ ...args, source });
+      const verb = { created: "Saved", updated: "Updated", unchanged: "Already saved, unchanged:" }[status];
+      const note = status === "updated" ? " (the previous value is kept in its history)" : "";
+      return reply(`${verb} ${entryLine(entry, 200)}${note}`, { status, entry: listed(entry) });
+    },
+  });
+}
+
+function searchTool(ctx: ToolContext): AnyTool {
+  return defineTool({
+    name: "search",
+    title: "Search memory",
+    description:
+      "Search the person's memories by keyword and meaning (hybrid by default). Returns one line per memory: " +
+      "[id] (kind, date, #tags) text. Use `get` with an id for the whole text, `related` for linked memories.",
+    input: {
+      query: z
+        .string({ error: "must be the words to search for, a string" })
+        .max(2000, { error: "must be at most 2,000 characters" })
+        .describe("Words or a question to search for."),
+      mode: z.enum(SEARCH_MODES, { error: `must be one of ${SEARCH_MODES.join(", ")}` }).optional(),
+      kind: kind.optional(),
+      tag: tag.optional().describe("Only memories with this tag."),
+      since: time.optional().describe("Only memories created at or after this time."),
+      until: time.optional().describe("Only memories created before this time."),
+      limit: limit(50, 10).optional(),
+    },
+    annotations: READ_ONLY,
+    usage: 'Call it like {"query": "billing database", "limit": 5}.',
+    run: async (args) => {
+      const response = await ctx.brain.search(args.query, args);
+      const lines = response.results.map(resultLine);
+      if (lines.length === 0) {
+        lines.push(`Nothing in memory matches "${args.query}". Try other words or fewer filters.`);
+      }
+      for (const notice of response.notices) lines.push(`Note: ${notice}`);
+      return reply(lines.join("\n"), {
+        mode: response.mode,
+        notices: response.notices,
+        results: response.results.map(searchResult),
+      });
+    },
+  });
+}
+
+function getTool(ctx: ToolContext): AnyTool {
+  return defineTool({
+    name: "get",
+    title: "Get a memory",
+    description: "The whole memory with this id, with where it came from and its earlier values.",
+    input: { id: entryId },
+    annotations: READ_ONLY,
+    usage: 'Call it like {"id": 42}; ids are the numbers in [brackets] that search and recent return.',
+    run: (args) => {
+      const entry = ctx.brain.entries.get(args.id);
+      const history = ctx.brain.entries.history(args.id);
+      const earlier = history.map(
+        (h) => `- until ${h.valid_to.slice(0, 10)}: ${shorten(h.text, LIST_TEXT_CHARS)}`,
+      );
+      const block = entryBlock(entry);
+      const text = earlier.length ? `${block}\n\nEarlier values:\n${earlier.join("\n")}` : block;
+      return reply(text, { entry: entryData(entry), history });
+    },
+  });
+}
+
+function recentTool(ctx: ToolContext): AnyTool {
+  return defineTool({
+    name: "recent",
+    title: "Recent memories",
+    description: "The most recently created memories, newest first, optionally of one kind or tag.",
+    input: { limit: limit(100, 10).optional(), kind: kind.optional(), tag: tag.optional() },
+    annotations: READ_ONLY,
+    usage: 'Call it like {"limit": 10} or {"kind": "decision"}.',
+    run: (args) => {
+      const entries = ctx.brain.entries.list({ limit: args.limit ?? 10, kind: args.kind, tag: args.tag });
+      return reply(entryList(entries, "No memories yet."), { entries: entries.map(listed) });
+    },
+  });
+}
+
+function forgetTool(ctx: ToolContext): AnyTool {
+  return defineTool({
+    name: "forget",
+    title: "Forget a memory",
+    description: "Delete the memory with this id, for good. Only when the person asks to forget it.",
+    input: { id: entryId },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    usage: 'Call it like {"id": 42}; find the id with search or recent first.',
+    run: (args) => {
+      const entry = ctx.brain.entries.delete(args.id);
+      return reply(`Forgot ${entryLine(entry, 200)}`, { deleted: listed(entry) });
+    },
+  });
+}
+
+/** The memory tools: remember, search, get, recent, forget. */
+export function memoryTools(ctx: ToolContext): AnyTool[] {
+  return [rememberTool(ctx), searchTool(ctx), getTool(ctx), recentTool(ctx), forgetTool(ctx)];
+}

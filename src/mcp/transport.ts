@@ -1,0 +1,170 @@
+import { Transform, type Readable, type TransformCallback, type Writable } from "node:stream";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { JSONRPCMessage, MessageExtraInfo } from "@modelcontextprotocol/sdk/types.js";
+import { MAX_ENTRY_BYTES } from "../core/text.ts";
+
+/**
+ * The largest JSON-RPC line the server reads: room for a 10 MB entry even when JSON escaping
+ * doubles it. The SDK's own stdio transport stops reading for good past 10 MB, which would end the
+ * server on one oversized call; this guard answers such a call with an error and reads on.
+ */
+export const MAX_LINE_BYTES = 3 * MAX_ENTRY_BYTES;
+
+/** What the guard remembers of a dropped line: enough to find the request's id and method. */
+export interface OversizedLine {
+  bytes: number;
+  head: string;
+  tail: string;
+}
+
+const KEEP = 512;
+
+/**
+ * Splits stdin into lines and passes on whole lines only. A line over `maxBytes` is dropped as it
+ * streams in (memory stays bounded) and reported through `onOversized`.
+ */
+export class LineGuard extends Transform {
+  private readonly maxBytes: number;
+  private readonly onOversized: (line: OversizedLine) => void;
+  private pending: Buffer[] = [];
+  private size = 0;
+  private dropping: { head: Buffer; tail: Buffer } | null = null;
+
+  constructor(maxBytes: number, onOversized: (line: OversizedLine) => void) {
+    super();
+    this.maxBytes = maxBytes;
+    this.onOversized = onOversized;
+  }
+
+  override _transform(chunk: Buffer | string, _encoding: BufferEncoding, done: TransformCallback): void {
+    let buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10)) {
+      this.collect(buf.subarray(0, nl));
+      this.endLine();
+      buf = buf.subarray(nl + 1);
+    }
+    if (buf.length) this.collect(buf);
+    done();
+  }
+
+  private collect(part: Buffer): void {
+    this.size += part.length;
+    if (this.dropping) {
+      this.dropping.tail = Buffer.concat([this.dropping.tail, part]).subarray(-KEEP);
+      return;
+    }
+    this.pending.push(part);
+    if (this.size <= this.maxBytes) return;
+    const all = Buffer.concat(this.pending);
+    this.dropping = { head: Buffer.from(all.subarray(0, KEEP)), tail: Buffer.from(all.subarray(-KEEP)) };
+    this.pending = [];
+  }
+
+  private endLine(): void {
+    if (this.dropping) {
+      const { head, tail } = this.dropping;
+      this.onOversized({ bytes: this.size, head: head.toString("utf8"), tail: tail.toString("utf8") });
+    } else {
+      this.push(Buffer.concat([...this.pending, Buffer.from("\n")]));
+    }
+    this.pending = [];
+    this.size = 0;
+    this.dropping = null;
+  }
+}
+
+/** The JSON-RPC id of a request seen only by its first and last bytes, if it can be read. */
+export function requestIdOf(line: OversizedLine): string | number | undefined {
+  const id =
+    /"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")\s*\}\s*$/.exec(line.tail)?.[1] ??
+    /^\s*\{\s*(?:"jsonrpc"\s*:\s*"2\.0"\s*,\s*)?"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")/.exec(line.head)?.[1];
+  if (id === undefined) return undefined;
+  return id.startsWith('"') ? (JSON.parse(id) as string) : Number(id);
+}
+
+/** Rewrites an outgoing message, e.g. to reword the SDK's input validation errors. */
+export type OutgoingFilter = (message: JSONRPCMessage) => JSONRPCMessage;
+
+/**
+ * The stdio transport the server runs on: the SDK's StdioServerTransport behind a {@link LineGuard},
+ * with an optional filter on outgoing messages. Closes when stdin ends, so the process can exit.
+ *
+ * @example
+ * await server.connect(new GuardedStdioTransport(process.stdin, process.stdout));
+ */
+export class GuardedStdioTransport implements Transport {
+  private readonly inner: StdioServerTransport;
+  private readonly guard: LineGuard;
+  private readonly stdin: Readable;
+  private readonly filter: OutgoingFilter;
+  private closed = false;
+
+  constructor(
+    stdin: Readable,
+    stdout: Writable,
+    options: { filter?: OutgoingFilter; maxLineBytes?: number } = {},
+  ) {
+    const maxLineBytes = options.maxLineBytes ?? MAX_LINE_BYTES;
+    this.stdin = stdin;
+    this.filter = options.filter ?? ((m) => m);
+    this.guard = new LineGuard(maxLineBytes, (line) => void this.refuse(line, maxLineBytes));
+    this.inner = new StdioServerTransport(this.guard, stdout, { maxBufferSize: 2 * maxLineBytes + 2 });
+  }
+
+  set onclose(fn: (() => void) | undefined) {
+    this.inner.onclose = fn;
+  }
+  get onclose(): (() => void) | undefined {
+    return this.inner.onclose;
+  }
+  set onerror(fn: ((error: Error) => void) | undefined) {
+    this.inner.onerror = fn;
+  }
+  get onerror(): ((error: Error) => void) | undefined {
+    return this.inner.onerror;
+  }
+  set onmessage(fn: (<T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void) | undefined) {
+    this.inner.onmessage = fn;
+  }
+  get onmessage(): (<T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void) | undefined {
+    return this.inner.onmessage;
+  }
+
+  async start(): Promise<void> {
+    this.stdin.pipe(this.guard);
+    this.stdin.once("end", () => void this.close());
+    this.stdin.once("close", () => void this.close());
+    await this.inner.start();
+  }
+
+  send(message: JSONRPCMessage, _options?: TransportSendOptions): Promise<void> {
+    return this.inner.send(this.filter(message));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stdin.unpipe(this.guard);
+    await this.inner.close();
+  }
+
+  /** Answers a request too large to read: a tool error for a tool call, else a JSON-RPC error. */
+  private async refuse(line: OversizedLine, maxLineBytes: number): Promise<void> {
+    const mb = (n: number) => `${(n / 1048576).toFixed(1)} MB`;
+    const text =
+      `The request is ${mb(line.bytes)}, over the ${mb(maxLineBytes)} this server reads, so nothing was done. ` +
+      `Send less at once: an entry holds at most ${mb(MAX_ENTRY_BYTES)}, so split long text into several memories.`;
+    const id = requestIdOf(line);
+    if (id === undefined) {
+      this.inner.onerror?.(new Error(`Dropped a ${mb(line.bytes)} message without a readable id.`));
+      return;
+    }
+    const toolCall = /"method"\s*:\s*"tools\/call"/.test(line.head + line.tail);
+    await this.inner.send(
+      toolCall
+        ? { jsonrpc: "2.0", id, result: { content: [{ type: "text", text }], isError: true } }
+        : { jsonrpc: "2.0", id, error: { code: -32600, message: text } },
+    );
+  }
+}
