@@ -139,7 +139,14 @@ export class GuardedStdioTransport implements Transport {
   }
 
   send(message: JSONRPCMessage, _options?: TransportSendOptions): Promise<void> {
-    return this.inner.send(this.filter(message));
+    let out = message;
+    try {
+      out = this.filter(message);
+    } catch (err) {
+      // A rewording that fails must not cost the client its answer: send the message as it was.
+      this.inner.onerror?.(err instanceof Error ? err : new Error(String(err)));
+    }
+    return this.inner.send(out);
   }
 
   async close(): Promise<void> {
