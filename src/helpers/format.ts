@@ -1,0 +1,92 @@
+import type { Entry, Kind } from "../core/entries.ts";
+import type { ResultRanks } from "../core/search.ts";
+
+const UNITS: [number, string][] = [
+  [365 * 24 * 3600, "y"],
+  [30 * 24 * 3600, "mo"],
+  [7 * 24 * 3600, "w"],
+  [24 * 3600, "d"],
+  [3600, "h"],
+  [60, "m"],
+];
+
+/**
+ * A short age like "5m", "3h", "2d", "4mo"; "now" under a minute.
+ *
+ * @example
+ * age("2025-01-01T00:00:00Z", new Date("2025-01-03T01:00:00Z")); // "2d"
+ */
+export function age(iso: string | Date, now: Date = new Date()): string {
+  const seconds = Math.max(0, (now.getTime() - new Date(iso).getTime()) / 1000);
+  for (const [size, unit] of UNITS) if (seconds >= size) return `${Math.floor(seconds / size)}${unit}`;
+  return "now";
+}
+
+/**
+ * Which lists found a search result and at what rank, e.g. "keyword #1 · meaning #3".
+ *
+ * @example
+ * foundBy({ keyword: 1, semantic: 3 }); // "keyword #1 · meaning #3"
+ */
+export function foundBy(ranks: ResultRanks): string {
+  const parts: string[] = [];
+  if (ranks.keyword !== undefined) parts.push(`keyword #${ranks.keyword}`);
+  if (ranks.semantic !== undefined) parts.push(`meaning #${ranks.semantic}`);
+  return parts.join(" · ");
+}
+
+/**
+ * The first line of a text, cut to `max` characters: a list item's title.
+ *
+ * @example
+ * firstLine("Switched to pnpm\nbecause of disk space"); // "Switched to pnpm"
+ */
+export function firstLine(text: string, max = 90): string {
+  const line = text.trim().split("\n")[0]?.trim() ?? "";
+  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
+}
+
+/**
+ * The web addresses in an entry: its source when that is one, then those in its text.
+ *
+ * @example
+ * urlsIn({ text: "see https://sqlite.org/wal.html.", source: null }); // ["https://sqlite.org/wal.html"]
+ */
+export function urlsIn(entry: Pick<Entry, "text" | "source">): string[] {
+  const found = [entry.source ?? "", ...(entry.text.match(/https?:\/\/[^\s<>()"'`]+/g) ?? [])]
+    .map((url) => url.replace(/[.,;:!?\]]+$/, ""))
+    .filter((url) => /^https?:\/\/\S+$/.test(url));
+  return [...new Set(found)];
+}
+
+/**
+ * Tags typed into a field: separated by commas or spaces, with or without `#`.
+ *
+ * @example
+ * parseTags("#work, ideas  later"); // ["work", "ideas", "later"]
+ */
+export function parseTags(input: string): string[] {
+  return input
+    .split(/[\s,]+/)
+    .map((tag) => tag.replace(/^#+/, "").trim())
+    .filter((tag) => tag !== "");
+}
+
+/** A word for each kind, for titles and toasts: "Saved decision #12". */
+export const KIND_TITLES: Record<Kind, string> = {
+  note: "Note",
+  fact: "Fact",
+  preference: "Preference",
+  decision: "Decision",
+  state: "State",
+};
+
+/**
+ * What a toast says was saved: the kind, the id and the start of the text.
+ *
+ * @example
+ * savedMessage({ id: 12, kind: "note", text: "Switched to pnpm" }); // { title: "Saved note #12", message: "Switched to pnpm" }
+ */
+export function savedMessage(entry: Pick<Entry, "id" | "kind" | "text">): { title: string; message: string } {
+  return { title: `Saved ${entry.kind} #${entry.id}`, message: firstLine(entry.text, 120) };
+}

@@ -1,0 +1,122 @@
+import fs from "node:fs";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createBrain } from "../src/core/brain.ts";
+import type { BrainConfig } from "../src/core/config.ts";
+import CaptureThought from "../src/commands/capture-thought.tsx";
+import QuickCapture from "../src/commands/quick-capture.tsx";
+import { renderCommand } from "./support/raycast-api/render.tsx";
+import { lastToast, raycast, resetRaycast } from "./support/raycast-api/state.ts";
+import { testConfig } from "./support/tmp.ts";
+
+let config: BrainConfig;
+
+beforeEach(() => {
+  resetRaycast();
+  config = testConfig();
+  raycast.preferences = { dbPath: config.dbPath, ollamaHost: config.ollamaHost };
+});
+
+/** What is in the database the preferences point at, read with a Brain of its own. */
+function stored() {
+  const brain = createBrain(config);
+  try {
+    return brain.entries.list({ limit: 100 });
+  } finally {
+    brain.close();
+  }
+}
+
+const launch = { launchType: "userInitiated" as never, arguments: {} };
+
+describe("Capture Thought", () => {
+  it("saves the text, kind and tags with ⌘↵ (the first action) and says what was saved", async () => {
+    const screen = await renderCommand(<CaptureThought {...launch} />);
+    expect(screen.actionTitles()[0]).toBe("Save Thought");
+    await screen.type("text", "Decided to keep the brain in SQLite #storage");
+    await screen.type("kind", "decision");
+    await screen.type("tags", "architecture, local");
+    await screen.run("Save Thought");
+
+    const [entry, ...others] = stored();
+    expect(others).toHaveLength(0);
+    expect(entry).toMatchObject({
+      text: "Decided to keep the brain in SQLite #storage",
+      kind: "decision",
+      source: "raycast",
+    });
+    expect(entry!.tags.sort()).toEqual(["architecture", "local", "storage"]);
+    expect(raycast.huds).toEqual([
+      `Saved decision #${entry!.id}: Decided to keep the brain in SQLite #storage`,
+    ]);
+    expect(raycast.poppedToRoot).toBe(1);
+  });
+
+  it("refuses an empty thought on the field itself and saves nothing", async () => {
+    const screen = await renderCommand(<CaptureThought {...launch} />);
+    await screen.type("text", "   ");
+    await screen.run("Save Thought");
+    expect(screen.one("Form.TextArea").props.error).toBe("Write the thought first");
+    expect(stored()).toEqual([]);
+    expect(raycast.huds).toEqual([]);
+  });
+
+  it("starts from a saved draft", async () => {
+    const draft = { ...launch, draftValues: { text: "half a thought", kind: "fact", tags: "a b" } };
+    const screen = await renderCommand(<CaptureThought {...draft} />);
+    expect(screen.one("Form.TextArea").props.value).toBe("half a thought");
+    expect(screen.one("Form.Dropdown").props.value).toBe("fact");
+    expect(screen.one("Form.TextField").props.value).toBe("a, b");
+  });
+
+  it("turns a database that cannot be opened into a toast with the fix, not a crash", async () => {
+    fs.writeFileSync(config.dbPath, "these are my notes, not a database");
+    const screen = await renderCommand(<CaptureThought {...launch} />);
+    await screen.type("text", "lost thought");
+    await screen.run("Save Thought");
+    expect(lastToast()).toMatchObject({ style: "FAILURE", title: "Could not save the thought" });
+    expect(lastToast()?.message).toContain(
+      "is not a SQLite database, so it was not opened. Restore it from a backup",
+    );
+    expect(raycast.huds).toEqual([]);
+  });
+});
+
+describe("Quick Capture", () => {
+  const run = (text?: string) => QuickCapture({ ...launch, arguments: { text } });
+
+  it("saves the argument when one is typed", async () => {
+    raycast.selectedText = "not this";
+    await run("Ollama runs on port 11434");
+    const [entry] = stored();
+    expect(entry).toMatchObject({ text: "Ollama runs on port 11434", source: "raycast" });
+    expect(lastToast()).toMatchObject({
+      style: "SUCCESS",
+      title: `Saved note #${entry!.id}`,
+      message: "Typed: Ollama runs on port 11434",
+    });
+  });
+
+  it("saves the selected text when no argument is given", async () => {
+    raycast.selectedText = "  The selected paragraph  ";
+    raycast.clipboard = "not this";
+    await run();
+    expect(stored().map((e) => [e.text, e.source])).toEqual([
+      ["The selected paragraph", "raycast selection"],
+    ]);
+    expect(lastToast()?.message).toBe("From the selection: The selected paragraph");
+  });
+
+  it("falls back to the clipboard when nothing is selected", async () => {
+    raycast.selectedText = null;
+    raycast.clipboard = "copied line";
+    await run("   ");
+    expect(stored().map((e) => e.text)).toEqual(["copied line"]);
+    expect(lastToast()?.message).toBe("From the clipboard: copied line");
+  });
+
+  it("says what to do when there is nothing to capture", async () => {
+    await run();
+    expect(stored()).toEqual([]);
+    expect(lastToast()).toMatchObject({ style: "FAILURE", title: "Nothing to capture" });
+  });
+});
