@@ -27,6 +27,8 @@ const sections: Section[] = [
   },
 ];
 
+sections.push({ title: "Ask", run: async (db) => ({ rows: await (await import("./ask.ts")).benchAsk(db) }) });
+
 const sizes = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
 console.log(`# Local Brain benchmark`);
 console.log(
