@@ -33,12 +33,12 @@ async function capture(...texts: string[]): Promise<void> {
 
 describe("brain ask", () => {
   it("streams the answer and lists the cited entries after it", async () => {
-    await capture("Billing moved to Stripe in March #decision", "The cat is called Miso");
+    await capture("Billing: we decided on Stripe in March #decision", "The cat is called Miso");
     ollama.replyWith(["Billing moved ", "to Stripe [1]."]);
     const run = await brain(["ask", "what did we decide about billing?"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(
-      "Billing moved to Stripe [1].\n\nSources:\n  [1] #1  Billing moved to Stripe in March #decision\n",
+      "Billing moved to Stripe [1].\n\nSources:\n  [1] #1  Billing: we decided on Stripe in March #decision\n",
     );
     expect(cloud.requests).toEqual([]);
   });

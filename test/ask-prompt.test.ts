@@ -9,7 +9,13 @@ import {
   type ContextMemory,
 } from "../src/core/ask-prompt.ts";
 import { parseScores } from "../src/core/ask-rerank.ts";
-import { ASK_RELEVANCE_FLOOR, isPrivate, relevanceOf, type AskCandidate } from "../src/core/ask-retrieval.ts";
+import {
+  ASK_RELEVANCE_FLOOR,
+  coverageTerms,
+  isPrivate,
+  relevanceOf,
+  type AskCandidate,
+} from "../src/core/ask-retrieval.ts";
 import { chooseRoute } from "../src/core/ask-routing.ts";
 import type { CloudConsent } from "../src/core/cloud-consent.ts";
 import { isBrainError } from "../src/core/errors.ts";
@@ -134,6 +140,12 @@ describe("relevance", () => {
     expect(relevanceOf([{ coverage: 1 }, { coverage: 0, similarity: 0.2 }])).toBe(1);
     expect(ASK_RELEVANCE_FLOOR).toBeGreaterThan(0);
     expect(ASK_RELEVANCE_FLOOR).toBeLessThanOrEqual(1);
+  });
+
+  it("counts the subject words of a question, not stopwords or words about notes", () => {
+    expect(coverageTerms("What do my notes say about the Falcon project?")).toEqual(["falcon", "project"]);
+    expect(coverageTerms("what did we decide about billing?")).toEqual(["decide", "billing"]);
+    expect(coverageTerms("what did I note?")).toEqual(["note"]);
   });
 
   it("treats #private and #private/... as private", () => {

@@ -57,7 +57,7 @@ async function failure(promise: Promise<unknown>): Promise<BrainError> {
 }
 
 const NOTES = [
-  "Billing decision: we moved billing to Stripe in March, invoices go out monthly #decision",
+  "Billing: we decided to move billing to Stripe in March, invoices go out monthly #decision",
   "The cat's name is Miso and she likes tuna",
   "Postgres upgrade to version 16 is planned for the third quarter",
 ];
