@@ -23,6 +23,17 @@ export function age(iso: string | Date, now: Date = new Date()): string {
 }
 
 /**
+ * An age for a sentence: "just now", "5m ago", "3d ago".
+ *
+ * @example
+ * ago("2025-01-01T00:00:00Z", new Date("2025-01-03T01:00:00Z")); // "2d ago"
+ */
+export function ago(iso: string | Date, now: Date = new Date()): string {
+  const short = age(iso, now);
+  return short === "now" ? "just now" : `${short} ago`;
+}
+
+/**
  * Which lists found a search result and at what rank, e.g. "keyword #1 · meaning #3".
  *
  * @example
@@ -36,14 +47,17 @@ export function foundBy(ranks: ResultRanks): string {
 }
 
 /**
- * The first line of a text, cut to `max` characters: a list item's title.
+ * The first line of a text, cut to `max` characters (at a word when one ends near): a list item's title.
  *
  * @example
  * firstLine("Switched to pnpm\nbecause of disk space"); // "Switched to pnpm"
  */
 export function firstLine(text: string, max = 90): string {
   const line = text.trim().split("\n")[0]?.trim() ?? "";
-  return line.length > max ? `${line.slice(0, max - 1).trimEnd()}…` : line;
+  if (line.length <= max) return line;
+  const cut = line.slice(0, max - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).replace(/[\s,;:.]+$/, "")}…`;
 }
 
 /**

@@ -13,7 +13,7 @@ export interface Screen {
   all(type: string, where?: Record<string, unknown>): ReactTestInstance[];
   /** The one host node of `type` (with matching props) in the visible view; throws otherwise. */
   one(type: string, where?: Record<string, unknown>): ReactTestInstance;
-  /** The action titled `title` in the visible view (or inside `scope`, e.g. one list item). */
+  /** The action (or menu bar item) titled `title` in the visible view, or inside `scope`. */
   action(title: string, scope?: ReactTestInstance): ReactTestInstance;
   /** Titles of every action in the visible view, in order. */
   actionTitles(): string[];
@@ -121,7 +121,7 @@ export async function renderCommand(element: ReactElement): Promise<Screen> {
 function isAction(node: ReactTestInstance): boolean {
   return (
     typeof node.type === "string" &&
-    /^Action(\.|$)/.test(node.type) &&
+    /^(Action(\.|$)|MenuBarExtra\.Item$)/.test(node.type) &&
     typeof node.props.onAction === "function"
   );
 }

@@ -1,0 +1,54 @@
+import type { Citation } from "../core/ask-prompt.ts";
+import { firstLine } from "./format.ts";
+import { memoryLink } from "./deeplink.ts";
+
+export interface AnswerView {
+  question: string;
+  answer: string;
+  /** Every memory given to the model, by number. */
+  sources: Citation[];
+  /** The numbers the answer cites (known once it is complete). */
+  cited?: number[];
+  notices: string[];
+  error?: string;
+  done: boolean;
+}
+
+/**
+ * The Ask Brain view's markdown: the question, the answer with each `[n]` a link that opens the
+ * cited memory, the memories it was given, and any notices or error.
+ *
+ * @example
+ * answerMarkdown({ question: "billing?", answer: "Stripe [1].", sources: [{ n: 1, id: 42, text: "..." }], notices: [], done: true });
+ */
+export function answerMarkdown(view: AnswerView): string {
+  const byNumber = new Map(view.sources.map((s) => [s.n, s]));
+  const linked = view.answer.replace(/\[(\d+)\]/g, (whole, n: string) => {
+    const source = byNumber.get(Number(n));
+    return source ? `[\\[${n}\\]](${memoryLink(source.id)})` : whole;
+  });
+  const parts = [`## ${escapeHeading(view.question)}`, "", linked || (view.done ? "" : "_Thinking…_")];
+  if (view.error) parts.push("", `> **${view.error}**`);
+  if (view.notices.length > 0) parts.push("", ...view.notices.map((n) => `> ${n}`));
+  if (view.sources.length > 0) {
+    const cited = new Set(view.cited ?? []);
+    parts.push(
+      "",
+      "---",
+      "",
+      view.done && cited.size > 0 ? "**Cited memories**" : "**Memories given to the model**",
+      "",
+    );
+    const shown = view.done && cited.size > 0 ? view.sources.filter((s) => cited.has(s.n)) : view.sources;
+    for (const s of shown) parts.push(`${s.n}. [${escapeLink(firstLine(s.text, 90))}](${memoryLink(s.id)})`);
+  }
+  return parts.join("\n");
+}
+
+function escapeHeading(text: string): string {
+  return text.replace(/\n+/g, " ");
+}
+
+function escapeLink(text: string): string {
+  return text.replace(/([[\]])/g, "\\$1");
+}

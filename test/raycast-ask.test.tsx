@@ -1,0 +1,111 @@
+import net from "node:net";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createBrain } from "../src/core/brain.ts";
+import type { BrainConfig } from "../src/core/config.ts";
+import AskBrain from "../src/commands/ask-brain.tsx";
+import { memoryLink } from "../src/helpers/deeplink.ts";
+import { FakeOllamaServer } from "./support/fake-ollama.ts";
+import { renderCommand, type Screen } from "./support/raycast-api/render.tsx";
+import { lastToast, raycast, resetRaycast } from "./support/raycast-api/state.ts";
+import { testConfig } from "./support/tmp.ts";
+
+let config: BrainConfig;
+let ollama: FakeOllamaServer;
+let screen: Screen | undefined;
+
+const NOTES = [
+  "Billing decision: we moved billing to Stripe in March, invoices go out monthly #decision",
+  "The cat's name is Miso and she likes tuna",
+];
+
+beforeEach(async () => {
+  resetRaycast();
+  ollama = await FakeOllamaServer.start();
+  config = testConfig({ ollamaHost: ollama.url });
+  raycast.preferences = { dbPath: config.dbPath, ollamaHost: ollama.url };
+});
+
+afterEach(async () => {
+  await screen?.unmount();
+  screen = undefined;
+  await ollama.close();
+});
+
+/** Captures the notes and embeds them with the fake Ollama; returns their ids. */
+async function seed(): Promise<number[]> {
+  const brain = createBrain(config);
+  try {
+    const ids = NOTES.map((text) => brain.entries.capture({ text }).entry.id);
+    await brain.embed();
+    return ids;
+  } finally {
+    brain.close();
+  }
+}
+
+async function ask(question: string): Promise<Screen> {
+  screen = await renderCommand(<AskBrain launchType={"userInitiated" as never} arguments={{ question }} />);
+  return screen;
+}
+
+/** A port nothing listens on: one the system just handed out and took back. */
+async function closedPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const markdown = (s: Screen) => String(s.one("Detail").props.markdown);
+const label = (s: Screen, title: string) => s.one("Metadata.Label", { title }).props.text;
+
+describe("Ask Brain", () => {
+  it("streams the answer with citations that link to the cited memory, and shows the route and model", async () => {
+    const [billing] = await seed();
+    ollama.replyWith(["We moved billing ", "to Stripe ", "[1]."]);
+    const s = await ask("what did we decide about billing and Stripe?");
+    await s.waitFor(() => s.one("Detail").props.isLoading === false, "the whole answer");
+
+    expect(markdown(s)).toContain(`We moved billing to Stripe [\\[1\\]](${memoryLink(billing!)}).`);
+    expect(markdown(s)).toContain("**Cited memories**");
+    expect(label(s, "Route")).toBe("local");
+    expect(label(s, "Model")).toBe("qwen3:4b");
+    expect(label(s, "[1]")).toBe("Billing decision: we moved billing to Stripe in March…");
+
+    await s.run("Open [1] Billing decision: we moved billing to…");
+    expect(s.one("Detail").props.markdown).toBe(NOTES[0]);
+    expect(s.one("Detail").props.navigationTitle).toBe(`note #${billing}`);
+  });
+
+  it("shows the answer while it is still arriving", async () => {
+    await seed();
+    ollama.replyWith(["We moved ", "billing ", "to Stripe ", "[1]."]);
+    ollama.fail("hang", { after: 2, path: "/api/chat" });
+    const s = await ask("what did we decide about billing and Stripe?");
+    await s.waitFor(() => markdown(s).includes("We moved billing"), "the first part of the answer");
+    expect(s.one("Detail").props.isLoading).toBe(true);
+    expect(markdown(s)).not.toContain("Stripe [");
+    expect(markdown(s)).toContain("**Memories given to the model**");
+  });
+
+  it("says so instead of inventing when nothing relevant is stored", async () => {
+    await seed();
+    const s = await ask("when is the dentist appointment?");
+    await s.waitFor(() => s.one("Detail").props.isLoading === false, "the answer");
+    expect(markdown(s)).toContain("I don't have anything about that in your memory.");
+    expect(label(s, "Route")).toBe("none: nothing relevant stored");
+    expect(ollama.requestsTo("/api/chat")).toHaveLength(0);
+  });
+
+  it("turns Ollama being down into a toast with the fix, not a crash", async () => {
+    await seed();
+    raycast.preferences = { dbPath: config.dbPath, ollamaHost: `http://127.0.0.1:${await closedPort()}` };
+    const s = await ask("billing decision stripe");
+    await s.waitFor(() => s.one("Detail").props.isLoading === false, "the failure");
+    expect(lastToast()).toMatchObject({ style: "FAILURE", title: "Could not answer" });
+    expect(lastToast()?.message).toContain("Start Ollama: `ollama serve`.");
+    expect(markdown(s)).toContain("Start Ollama: `ollama serve`.");
+    expect(s.actionTitles()).toContain("Ask Again");
+  });
+});
