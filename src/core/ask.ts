@@ -75,39 +75,21 @@ export async function askQuestion(
   question: string,
   options: AskOptions = {},
 ): Promise<AskAnswer> {
-  const q = question.trim();
-  if (q === "") {
-    throw new BrainError("bad_input", "The question is empty.", {
-      hint: 'For example: brain ask "what did we decide about billing?"',
-    });
-  }
+  const q = checkedQuestion(question);
   const requested = options.route ?? "auto";
   const consent = readCloudConsent(deps.db);
   checkRouteAllowed(requested, consent);
-  const found = await retrieveForAsk(deps, q);
   const notices: string[] = [];
   const note = (notice: string) => {
     notices.push(notice);
     options.onNotice?.(notice);
   };
+  const found = await retrieveForAsk(deps, q);
   found.notices.forEach(note);
   if (found.relevance < ASK_RELEVANCE_FLOOR) return abstain(found.relevance, notices);
-  let candidates = found.candidates;
-  if (options.rerank) {
-    const reranked = await rerank(deps.localChat, q, candidates, options.signal);
-    candidates = reranked.candidates;
-    if (reranked.notice) note(reranked.notice);
-  }
   const today = deps.clock.now().toISOString().slice(0, 10);
-  const localBudget = memoryBudget(deps.localChat.contextTokens, q, today);
-  const choice = chooseRoute({
-    requested,
-    consent,
-    fitsLocal: fitsWhole(candidates, localBudget),
-    localWindow: deps.localChat.contextTokens,
-  });
-  if (choice.reason) note(choice.reason);
-  const plan = await planContext(deps, choice.route, consent, candidates, q, today, note);
+  const turn: Turn = { question: q, requested, consent, today, note, signal: options.signal };
+  const plan = await planAnswer(deps, turn, found.candidates, options.rerank === true);
   const messages = buildAskMessages(q, plan.memories, today);
   const sources = plan.memories.map(toCitation);
   options.onStart?.({ route: plan.model.route, model: plan.model.model, sources });
@@ -115,22 +97,65 @@ export async function askQuestion(
     deps,
     plan.model,
     messages,
-    { question: q, consent, memories: plan.memories },
+    { ...turn, memories: plan.memories },
     options,
   );
   const { cited, unknown } = parseCitations(answer, plan.memories);
   if (unknown.length) note(`The answer cites [${unknown.join("], [")}], which name no memory it was given.`);
-  const route = plan.model.route;
+  const { route, model } = plan.model;
   return {
     answer,
     abstained: false,
     citations: cited,
     sources,
     route,
-    model: plan.model.model,
+    model,
     relevance: found.relevance,
     notices,
   };
+}
+
+/** One question on its way: what the person asked for and what is known so far. */
+interface Turn {
+  question: string;
+  requested: AskRoute;
+  consent: CloudConsent | null;
+  /** YYYY-MM-DD, for the prompt. */
+  today: string;
+  note: (notice: string) => void;
+  signal?: AbortSignal;
+}
+
+function checkedQuestion(question: string): string {
+  const q = question.trim();
+  if (q !== "") return q;
+  throw new BrainError("bad_input", "The question is empty.", {
+    hint: 'For example: brain ask "what did we decide about billing?"',
+  });
+}
+
+/** Reranks when asked, picks the route, then the model and the memories it gets. */
+async function planAnswer(
+  deps: AskDeps,
+  turn: Turn,
+  found: AskCandidate[],
+  reorder: boolean,
+): Promise<{ model: ChatModel; memories: ContextMemory[] }> {
+  let candidates = found;
+  if (reorder) {
+    const reranked = await rerank(deps.localChat, turn.question, candidates, turn.signal);
+    candidates = reranked.candidates;
+    if (reranked.notice) turn.note(reranked.notice);
+  }
+  const localBudget = memoryBudget(deps.localChat.contextTokens, turn.question, turn.today);
+  const choice = chooseRoute({
+    requested: turn.requested,
+    consent: turn.consent,
+    fitsLocal: fitsWhole(candidates, localBudget),
+    localWindow: deps.localChat.contextTokens,
+  });
+  if (choice.reason) turn.note(choice.reason);
+  return planContext(deps, choice.route, turn, candidates);
 }
 
 function abstain(relevance: number, notices: string[]): AskAnswer {
@@ -157,12 +182,10 @@ function toCitation(memory: ContextMemory): Citation {
 async function planContext(
   deps: AskDeps,
   route: "local" | "cloud",
-  consent: CloudConsent | null,
+  turn: Turn,
   candidates: AskCandidate[],
-  question: string,
-  today: string,
-  note: (notice: string) => void,
 ): Promise<{ model: ChatModel; memories: ContextMemory[] }> {
+  const { consent, note } = turn;
   let model = deps.localChat;
   let pool = candidates;
   if (route === "cloud" && consent) {
@@ -177,7 +200,7 @@ async function planContext(
       pool = shareable;
     }
   }
-  const packed = packContext(pool, memoryBudget(model.contextTokens, question, today));
+  const packed = packContext(pool, memoryBudget(model.contextTokens, turn.question, turn.today));
   const cut = packed.memories.filter((m) => m.truncated).length;
   if (packed.left.length || cut) {
     note(
