@@ -68,7 +68,9 @@ describe("Ask Brain", () => {
     await s.waitFor(() => s.one("Detail").props.isLoading === false, "the whole answer");
 
     expect(markdown(s)).toContain(`We moved billing to Stripe [\\[1\\]](${memoryLink(billing!)}).`);
-    expect(markdown(s)).toContain("**Cited memories**");
+    expect(markdown(s)).toContain(
+      `1. [Billing decision: we moved billing to Stripe in March, invoices go out monthly #decision](${memoryLink(billing!)}) **(cited)**`,
+    );
     expect(label(s, "Route")).toBe("local");
     expect(label(s, "Model")).toBe("qwen3:4b");
     expect(label(s, "[1]")).toBe("Billing decision: we moved billing to Stripe in March…");

@@ -63,6 +63,12 @@ function AskMetadata({ ask }: { ask: AskState }) {
     <Detail.Metadata>
       <Detail.Metadata.Label title="Route" text={routeText(ask)} />
       <Detail.Metadata.Label title="Model" text={ask.model ?? (ask.isLoading ? "…" : "none")} />
+      {ask.route === "cloud" && (
+        <Detail.Metadata.Label
+          title="Sent to the cloud"
+          text={`The question and ${ask.sources.length} ${ask.sources.length === 1 ? "memory" : "memories"} (listed below)`}
+        />
+      )}
       {ask.result && !ask.result.abstained && (
         <Detail.Metadata.Label title="Relevance" text={ask.result.relevance.toFixed(2)} />
       )}

@@ -16,7 +16,7 @@ export interface AnswerView {
 
 /**
  * The Ask Brain view's markdown: the question, the answer with each `[n]` a link that opens the
- * cited memory, the memories it was given, and any notices or error.
+ * cited memory, every memory the model was given (the cited ones marked), and notices or an error.
  *
  * @example
  * answerMarkdown({ question: "billing?", answer: "Stripe [1].", sources: [{ n: 1, id: 42, text: "..." }], notices: [], done: true });
@@ -32,15 +32,11 @@ export function answerMarkdown(view: AnswerView): string {
   if (view.notices.length > 0) parts.push("", ...view.notices.map((n) => `> ${n}`));
   if (view.sources.length > 0) {
     const cited = new Set(view.cited ?? []);
-    parts.push(
-      "",
-      "---",
-      "",
-      view.done && cited.size > 0 ? "**Cited memories**" : "**Memories given to the model**",
-      "",
-    );
-    const shown = view.done && cited.size > 0 ? view.sources.filter((s) => cited.has(s.n)) : view.sources;
-    for (const s of shown) parts.push(`${s.n}. [${escapeLink(firstLine(s.text, 90))}](${memoryLink(s.id)})`);
+    parts.push("", "---", "", "**Memories given to the model**", "");
+    for (const s of view.sources) {
+      const mark = cited.has(s.n) ? " **(cited)**" : "";
+      parts.push(`${s.n}. [${escapeLink(firstLine(s.text, 90))}](${memoryLink(s.id)})${mark}`);
+    }
   }
   return parts.join("\n");
 }
