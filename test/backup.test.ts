@@ -126,6 +126,50 @@ describe("runBackup", () => {
   });
 });
 
+describe("after a killed run", () => {
+  it("takes over the dead run's lock and removes its plaintext and partial files, sparing another machine's", async () => {
+    const config = backupConfig({ offsite: true });
+    seedDatabase(config, 10);
+    const secrets = new MemorySecretStore();
+    const { keyId } = await loadBackupKey(secrets, { create: true });
+    const work = workDirFor(config.dbPath);
+    fs.mkdirSync(work, { recursive: true });
+    fs.mkdirSync(config.backupDir, { recursive: true });
+    fs.mkdirSync(config.offsiteDir!, { recursive: true });
+    fs.writeFileSync(path.join(work, "backup.lock"), "999999999"); // a pid that does not exist
+    fs.writeFileSync(path.join(work, "snapshot-dead.db"), "plaintext of a killed run");
+    fs.writeFileSync(path.join(config.backupDir, ".brain-2026-01-01T00-00-00-000Z.lbb.partial"), "x");
+    const own = `.brain-2026-01-01T00-00-00-000Z.lbb.${keyId}.partial`;
+    const foreign = ".brain-2026-01-01T00-00-00-000Z.lbb.0123456789abcdef.partial";
+    fs.writeFileSync(path.join(config.offsiteDir!, own), "x");
+    fs.writeFileSync(path.join(config.offsiteDir!, foreign), "another Mac copying right now");
+
+    const cleaned: string[] = [];
+    const report = await runBackup(config, {
+      secrets,
+      onEvent: (e) => e.event === "cleaned" && cleaned.push(...e.files),
+    });
+    expect(cleaned.sort()).toEqual(
+      [".brain-2026-01-01T00-00-00-000Z.lbb.partial", own, "snapshot-dead.db"].sort(),
+    );
+    expect(fs.readdirSync(work)).toEqual([]);
+    expect(fs.readdirSync(config.backupDir)).toEqual([path.basename(report.file)]);
+    expect(fs.readdirSync(config.offsiteDir!).sort()).toEqual([foreign, path.basename(report.file)].sort());
+  });
+
+  it("refuses to run while another live backup holds the lock", async () => {
+    const config = backupConfig();
+    seedDatabase(config, 10);
+    const work = workDirFor(config.dbPath);
+    fs.mkdirSync(work, { recursive: true });
+    fs.writeFileSync(path.join(work, "backup.lock"), String(process.ppid)); // alive: the test runner
+    await expect(runBackup(config, { secrets: new MemorySecretStore() })).rejects.toSatisfy((err) =>
+      isBrainError(err, "backup_failed"),
+    );
+    expect(fs.readFileSync(path.join(work, "backup.lock"), "utf8")).toBe(String(process.ppid));
+  });
+});
+
 describe("the offsite copy", () => {
   async function offsiteFailure(
     config: ReturnType<typeof backupConfig>,

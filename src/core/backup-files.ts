@@ -95,11 +95,16 @@ export function workDirFor(dbPath: string): string {
 }
 
 /**
- * Removes what an interrupted run left: plaintext snapshots in the work folder and unfinished
- * files in the backup folders. Called while holding the backup lock, so no live run owns them.
- * `minAgeMs` spares recent partial files in a folder another machine may be copying into.
+ * Removes what an interrupted run left: plaintext snapshots in the work folder (`all`) and
+ * unfinished `.….partial` files in the backup folders. Called while holding the backup lock, so
+ * no live run of this machine owns them. In a folder another machine may be copying into right
+ * now (a shared iCloud Drive), partial files are removed only when they carry `ownTag` (this
+ * key's id) or are older than `minAgeMs`.
  */
-export function cleanStaleFiles(dir: string, options: { all?: boolean; minAgeMs?: number } = {}): string[] {
+export function cleanStaleFiles(
+  dir: string,
+  options: { all?: boolean; minAgeMs?: number; ownTag?: string } = {},
+): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
@@ -113,16 +118,21 @@ export function cleanStaleFiles(dir: string, options: { all?: boolean; minAgeMs?
     if (!options.all && !(name.startsWith(".") && name.endsWith(PARTIAL_SUFFIX))) continue;
     const file = path.join(dir, name);
     const stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (!stat?.isFile() || stat.mtimeMs > cutoff) continue;
+    const own = options.ownTag !== undefined && name.endsWith(`.${options.ownTag}${PARTIAL_SUFFIX}`);
+    if (!stat?.isFile() || (!own && stat.mtimeMs > cutoff)) continue;
     fs.rmSync(file, { force: true });
     removed.push(name);
   }
   return removed;
 }
 
-/** The temporary name beside `finalPath` a file is written under until it is verified. */
-export function partialPathFor(finalPath: string): string {
-  return path.join(path.dirname(finalPath), `.${path.basename(finalPath)}${PARTIAL_SUFFIX}`);
+/**
+ * The temporary name beside `finalPath` a file is written under until it is verified; `tag`
+ * (a key id) marks it as this machine's in a shared folder.
+ */
+export function partialPathFor(finalPath: string, tag?: string): string {
+  const base = `.${path.basename(finalPath)}${tag ? `.${tag}` : ""}${PARTIAL_SUFFIX}`;
+  return path.join(path.dirname(finalPath), base);
 }
 
 /**

@@ -22,7 +22,8 @@ export const streamCopy: CopyFile = async (src, dest) => {
 };
 
 /**
- * Copies the backup `file` into `offsiteDir` under the same name and returns the copy's path.
+ * Copies the backup `file` into `offsiteDir` under the same name and returns the copy's path;
+ * `tag` (the key id) goes into the temporary name, so a later run can tell its own leftovers.
  * The folder is created (0700) when its parent exists; a missing parent (iCloud Drive turned
  * off), a folder that is not writable, or a full disk throws BrainError `offsite_failed` with
  * the next step, and leaves nothing behind in the offsite folder.
@@ -33,10 +34,11 @@ export const streamCopy: CopyFile = async (src, dest) => {
 export async function copyOffsite(
   file: string,
   offsiteDir: string,
-  copy: CopyFile = streamCopy,
+  options: { copy?: CopyFile; tag?: string } = {},
 ): Promise<string> {
   const dest = path.join(offsiteDir, path.basename(file));
-  const tmp = partialPathFor(dest);
+  const tmp = partialPathFor(dest, options.tag);
+  const copy = options.copy ?? streamCopy;
   try {
     if (!fs.existsSync(offsiteDir) && !fs.existsSync(path.dirname(offsiteDir))) {
       throw Object.assign(new Error(`${path.dirname(offsiteDir)} does not exist`), { code: "ENOENT" });

@@ -100,9 +100,9 @@ export async function runBackup(config: BrainConfig, deps: BackupDeps): Promise<
     });
     const { key, keyId, created } = await loadBackupKey(deps.secrets, { create: true });
     if (created) emit({ event: "key_created", key_id: keyId });
-    cleanUp(config, workDir, emit);
+    cleanUp(config, workDir, keyId, emit);
     const local = await backupLocally(config, workDir, key, (deps.clock ?? systemClock).now(), emit);
-    const offsite = await copyToOffsite(config, local.file, deps.copyFile, emit);
+    const offsite = await copyToOffsite(config, local.file, { copy: deps.copyFile, tag: keyId }, emit);
     const now = (deps.clock ?? systemClock).now();
     const pruned = {
       local: await prune(config.backupDir, keyId, path.basename(local.file), now, "local", emit),
@@ -204,12 +204,17 @@ async function step<T>(fn: () => Promise<T>): Promise<T> {
 }
 
 /** Leftovers of a run that was killed: the lock is ours, so nobody else owns them. */
-function cleanUp(config: BrainConfig, workDir: string, emit: (event: BackupEvent) => void): void {
+function cleanUp(
+  config: BrainConfig,
+  workDir: string,
+  keyId: string,
+  emit: (event: BackupEvent) => void,
+): void {
   const files = [
     ...cleanStaleFiles(workDir, { all: true }),
     ...cleanStaleFiles(config.backupDir),
     // Another machine may be copying into a shared offsite folder right now: spare fresh ones.
-    ...(config.offsiteDir ? cleanStaleFiles(config.offsiteDir, { minAgeMs: 3_600_000 }) : []),
+    ...(config.offsiteDir ? cleanStaleFiles(config.offsiteDir, { minAgeMs: 3_600_000, ownTag: keyId }) : []),
   ];
   if (files.length > 0) emit({ event: "cleaned", files });
 }
@@ -217,12 +222,12 @@ function cleanUp(config: BrainConfig, workDir: string, emit: (event: BackupEvent
 async function copyToOffsite(
   config: BrainConfig,
   file: string,
-  copyFile: CopyFile | undefined,
+  options: { copy?: CopyFile; tag: string },
   emit: (event: BackupEvent) => void,
 ): Promise<OffsiteResult> {
   if (!config.offsiteDir) return { status: "skipped" };
   try {
-    const copied = await copyOffsite(file, config.offsiteDir, copyFile);
+    const copied = await copyOffsite(file, config.offsiteDir, options);
     emit({ event: "offsite", file: copied });
     return { status: "copied", file: copied };
   } catch (err) {
