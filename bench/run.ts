@@ -27,6 +27,11 @@ const sections: Section[] = [
   },
 ];
 
+sections.push({
+  title: "Backups",
+  run: async (db) => ({ rows: await (await import("./backup.ts")).benchBackup(db) }),
+});
+
 sections.push({ title: "Ask", run: async (db) => ({ rows: await (await import("./ask.ts")).benchAsk(db) }) });
 
 const sizes = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);

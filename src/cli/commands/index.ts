@@ -21,4 +21,6 @@ export const commandLoaders: Record<string, () => Promise<CliCommand>> = {
   ask: async () => (await import("./ask.ts")).ask,
   ledger: async () => (await import("./ledger.ts")).ledger,
   cloud: async () => (await import("./cloud.ts")).cloud,
+  backup: async () => (await import("./backup.ts")).backup,
+  restore: async () => (await import("./backup.ts")).restore,
 };
