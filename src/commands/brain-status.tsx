@@ -1,11 +1,10 @@
-import { Color, Icon, launchCommand, LaunchType, MenuBarExtra, open, showToast, Toast } from "@raycast/api";
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { Color, Icon, launchCommand, LaunchType, MenuBarExtra, open } from "@raycast/api";
 import { detectSecretStore } from "../core/adapters/keychain.ts";
 import type { SecretStore } from "../core/ports.ts";
-import { raycastConfig, withBrain } from "../helpers/brain.ts";
 import { showFailure } from "../helpers/feedback.ts";
 import { ago } from "../helpers/format.ts";
-import { backUpNow, readStatus, type StatusSnapshot } from "../helpers/status.ts";
+import type { StatusSnapshot } from "../helpers/status.ts";
+import { useBrainStatus } from "../hooks/useBrainStatus.ts";
 
 /** Brain Status in the menu bar, with the OS secret store for "Back Up Now". */
 export default function BrainStatus() {
@@ -20,53 +19,12 @@ export default function BrainStatus() {
  * <BrainStatusMenu secrets={() => detectSecretStore(process.platform)} />
  */
 export function BrainStatusMenu(props: { secrets: () => SecretStore }) {
-  const config = useMemo(() => raycastConfig(), []);
-  const [snapshot, setSnapshot] = useState<StatusSnapshot | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const reload = useCallback(() => {
-    void readStatus(config, new Date()).then(setSnapshot);
-  }, [config]);
-  useEffect(reload, [reload]);
-
-  async function run(what: string, work: () => Promise<Toast.Options>) {
-    setBusy(what);
-    try {
-      await showToast({ style: Toast.Style.Success, ...(await work()) });
-    } catch (err) {
-      await showFailure(`${what} failed`, err);
-    } finally {
-      setBusy(null);
-      reload();
-    }
-  }
-  const embedNow = () =>
-    run("Embedding", async () => {
-      const report = await withBrain((brain) => brain.embed());
-      const done = `Embedded ${report.embedded} ${report.embedded === 1 ? "memory" : "memories"}`;
-      const firstError = report.errors[0];
-      if (!firstError) return { title: done, message: `${report.pending} still waiting` };
-      // Ollama down or a model missing ends the pass early: the report says why, with the fix.
-      const title = report.embedded > 0 ? `${done}, then stopped` : "Embedding failed";
-      return { style: Toast.Style.Failure, title, message: firstError.message };
-    });
-  const backupNow = () =>
-    run("Backup", async () => {
-      const report = await backUpNow(config, props.secrets());
-      const title = `Backed up ${report.counts.entries ?? 0} entries`;
-      if (report.offsite.status !== "failed") return { title, message: report.file };
-      const { message, hint } = report.offsite.error;
-      return {
-        style: Toast.Style.Failure,
-        title: `${title}; the offsite copy failed`,
-        message: [message, hint].join(" "),
-      };
-    });
-
+  const { config, snapshot, isLoading, embedNow, backupNow } = useBrainStatus(props.secrets);
   const warn =
     snapshot !== null && (snapshot.backupStale || !snapshot.ollama.reachable || snapshot.error !== undefined);
   return (
     <MenuBarExtra
-      isLoading={snapshot === null || busy !== null}
+      isLoading={isLoading}
       icon={{ source: Icon.LightBulb, tintColor: warn ? Color.Orange : undefined }}
       tooltip={warn ? "Local Brain needs attention" : "Local Brain"}
     >
