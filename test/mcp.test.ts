@@ -26,7 +26,7 @@ describe("brain mcp: tools over stdio", () => {
     const { tools } = await mcp.client.listTools();
     const byName = new Map(tools.map((t) => [t.name, t]));
     expect([...byName.keys()].sort()).toEqual(
-      ["ask", "forget", "get", "recent", "remember", "search", ...graphTools(byName)].sort(),
+      ["ask", "boot", "forget", "get", "recent", "related", "remember", "search"].sort(),
     );
     const remember = byName.get("remember")!;
     expect(remember.inputSchema.required).toEqual(["text"]);
@@ -46,10 +46,18 @@ describe("brain mcp: tools over stdio", () => {
       required: ["id"],
       properties: { id: { type: "integer" } },
     });
-    for (const name of ["search", "get", "recent"]) {
+    expect(byName.get("related")!.inputSchema).toMatchObject({
+      required: ["target"],
+      properties: { target: { anyOf: [{ type: "integer" }, { type: "string" }] }, depth: { maximum: 4 } },
+    });
+    for (const name of ["search", "get", "recent", "related", "boot"]) {
       expect(byName.get(name)!.annotations, name).toMatchObject({ readOnlyHint: true, idempotentHint: true });
     }
     expect(byName.get("forget")!.annotations).toMatchObject({ readOnlyHint: false, destructiveHint: true });
+    const { resources } = await mcp.client.listResources();
+    expect(resources).toContainEqual(
+      expect.objectContaining({ uri: "brain://boot", mimeType: "text/markdown" }),
+    );
     const { resourceTemplates } = await mcp.client.listResourceTemplates();
     expect(resourceTemplates.map((t) => t.uriTemplate)).toContain("brain://entry/{id}");
     expect(mcp.client.getInstructions()).toMatch(/memory/);
@@ -138,6 +146,68 @@ describe("brain mcp: tools over stdio", () => {
     );
   });
 
+  it("follows the graph from an entry or a #tag, and refuses what is neither", async () => {
+    const mcp = await open(freshDb());
+    await mcp.call("remember", {
+      text: "we chose Postgres for billing #billing with @maria",
+      kind: "decision",
+    });
+    await mcp.call("remember", {
+      text: "invoices go out on the 1st #billing",
+      kind: "fact",
+      key: "invoice day",
+    });
+    await mcp.call("remember", { text: "@maria prefers short standups", kind: "preference" });
+    await mcp.call("remember", { text: "lunch menu for friday" });
+
+    const fromEntry = textOf(await mcp.call("related", { target: 1 }));
+    expect(fromEntry.split("\n")[0]).toMatch(/^Linked to \[1\] \(decision, [\d-]+, #billing\):$/);
+    expect(fromEntry).toMatch(/^#billing \(2 memories\) — tagged #billing$/m);
+    expect(fromEntry).toMatch(/^ {2}\[2\] \(fact "invoice day", .*— tagged #billing via #billing$/m);
+    expect(fromEntry).toMatch(/^ {2}\[3\] \(preference, .*— mentions @maria via @maria$/m);
+    expect(fromEntry).not.toContain("[4]");
+
+    const fromTag = await mcp.call("related", { target: "#billing", depth: 1 });
+    expect(
+      textOf(fromTag)
+        .split("\n")
+        .map((line) => line.slice(0, 3)),
+    ).toEqual(["Lin", "[2]", "[1]"]);
+    expect(fromTag.structuredContent).toMatchObject({
+      start: { label: "#billing", node: { entries: 2 } },
+      items: [
+        { depth: 1, entry: { id: 2 } },
+        { depth: 1, entry: { id: 1 } },
+      ],
+    });
+    expect(textOf(await mcp.call("related", { target: 4 }))).toMatch(/^Nothing is linked to \[4\]/);
+    const bogus = await mcp.call("related", { target: "bogus" });
+    expect(bogus.isError).toBe(true);
+    expect(textOf(bogus)).toMatch(
+      /^"bogus" is not an entry id, #tag, @person, \[\[Title\]\] or URL\. Call it like/,
+    );
+    expect(textOf(await mcp.call("related", { target: 99 }))).toMatch(/^There is no entry with id 99\./);
+  });
+
+  it("gives the boot context as a tool and as the brain://boot resource", async () => {
+    const mcp = await open(freshDb());
+    expect(textOf(await mcp.call("boot"))).toMatch(/^# Memory context\n[\s\S]*Nothing is stored yet\./);
+    await mcp.call("remember", { text: "my editor is helix", kind: "preference", key: "editor" });
+    await mcp.call("remember", { text: "we moved billing to Stripe #billing", kind: "decision" });
+    const boot = await mcp.call("boot");
+    expect(textOf(boot)).toContain("- **editor**: my editor is helix (preference, entry:1)");
+    expect(textOf(boot)).toMatch(
+      /## Recent decisions\n\n- [\d-]+: we moved billing to Stripe #billing \(entry:2\)/,
+    );
+    expect(boot.structuredContent).toMatchObject({
+      counts: { entries: 2 },
+      facts: [{ id: 1, key: "editor" }],
+      decisions: [{ id: 2 }],
+    });
+    const read = await mcp.client.readResource({ uri: "brain://boot" });
+    expect(read.contents[0]).toMatchObject({ mimeType: "text/markdown", text: textOf(boot) });
+  });
+
   it("answers ask from the memories with the local model, citing entry ids", async () => {
     const ollama = await FakeOllamaServer.start({ dimensions: 8 });
     try {
@@ -156,11 +226,6 @@ describe("brain mcp: tools over stdio", () => {
     }
   });
 });
-
-/** `related` and `boot` when the core offers them. */
-function graphTools(byName: Map<string, unknown>): string[] {
-  return ["related", "boot"].filter((name) => byName.has(name));
-}
 
 function countEntries(db: string): number {
   const handle = openDatabase(db);

@@ -38,6 +38,13 @@ export function entryData(entry: Entry): EntryData {
   };
 }
 
+/** An entry in a list: the text cut to a readable length (`get` has the whole of it). */
+export function listed(entry: Entry): EntryData & { truncated: boolean } {
+  const data = entryData(entry);
+  const truncated = data.text.length > LIST_TEXT_CHARS;
+  return { ...data, text: shorten(data.text, LIST_TEXT_CHARS), truncated };
+}
+
 /**
  * The head of an entry line: id, kind, key, date and tags.
  *

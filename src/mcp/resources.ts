@@ -1,5 +1,6 @@
 import { ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
+import { bootMarkdown } from "../core/boot.ts";
 import { BrainError, isBrainError } from "../core/errors.ts";
 import { entryBlock, shorten } from "./format.ts";
 import type { ToolContext } from "./tool.ts";
@@ -56,6 +57,32 @@ export function registerEntryResources(ctx: ToolContext): void {
         const entry = brain.entries.get(idFrom(variables.id, uri.href));
         return { contents: [{ uri: uri.href, mimeType: "text/plain", text: entryBlock(entry) }] };
       }),
+  );
+}
+
+/** The URI of the boot context. */
+export const BOOT_URI = "brain://boot";
+
+/**
+ * Registers `brain://boot`: the context an assistant loads at the start of a session (Markdown),
+ * read fresh on every request.
+ *
+ * @example
+ * registerBootResource(ctx); // a client reads brain://boot
+ */
+export function registerBootResource(ctx: ToolContext): void {
+  ctx.server.registerResource(
+    "boot",
+    BOOT_URI,
+    {
+      title: "Memory context",
+      description: "Pinned memories, facts and preferences, recent decisions, current state and main topics.",
+      mimeType: "text/markdown",
+    },
+    (uri) =>
+      asResourceError(() => ({
+        contents: [{ uri: uri.href, mimeType: "text/markdown", text: bootMarkdown(ctx.brain.boot()) }],
+      })),
   );
 }
 

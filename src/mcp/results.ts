@@ -43,7 +43,9 @@ export function failure(err: unknown, tool: string, usage: string, log: Log): Ca
 }
 
 function nextStep(err: BrainError, usage: string): string {
-  if (err.code === "not_found") return "Find ids with the `search` or `recent` tool.";
+  if (err.code === "not_found" && err.message.startsWith("There is no entry")) {
+    return "Find ids with the `search` or `recent` tool.";
+  }
   if (err.code === "too_large") return "Split it into several smaller memories.";
   if (err.hint && !CLI_HINT.test(err.hint)) return err.hint;
   return usage;

@@ -1,10 +1,11 @@
 import type { Readable, Writable } from "node:stream";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Brain } from "../core/brain.ts";
-import { registerEntryResources } from "./resources.ts";
+import { registerBootResource, registerEntryResources } from "./resources.ts";
 import { rewordValidation, type Log } from "./results.ts";
 import { addTool, type ToolContext } from "./tool.ts";
 import { askTool } from "./tools-ask.ts";
+import { graphTools } from "./tools-graph.ts";
 import { memoryTools } from "./tools.ts";
 import { GuardedStdioTransport } from "./transport.ts";
 
@@ -22,7 +23,8 @@ export interface BrainMcpServer {
 }
 
 /**
- * Builds the MCP server on one Brain: the memory tools, `ask`, and the entry resources.
+ * Builds the MCP server on one Brain: the memory, graph and ask tools, the boot context and
+ * the entry resources.
  *
  * @example
  * const { server } = createMcpServer(brain, { version: "0.1.0", log: (l) => process.stderr.write(`${l}\n`) });
@@ -33,9 +35,10 @@ export function createMcpServer(brain: Brain, options: { version: string; log: L
     { instructions: INSTRUCTIONS, maxToolInputElements: 10_000 },
   );
   const ctx: ToolContext = { brain, server, log: options.log };
-  const tools = [...memoryTools(ctx), askTool(ctx)];
+  const tools = [...memoryTools(ctx), ...graphTools(ctx), askTool(ctx)];
   for (const tool of tools) addTool(ctx, tool);
   const usages = new Map(tools.map((tool) => [tool.name, tool.usage]));
+  registerBootResource(ctx);
   registerEntryResources(ctx);
   return { server, usages };
 }

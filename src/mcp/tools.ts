@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { Entry } from "../core/entries.ts";
 import { SEARCH_MODES, type SearchResult } from "../core/search.ts";
 import {
   entryBlock,
@@ -7,6 +6,7 @@ import {
   entryLine,
   entryList,
   LIST_TEXT_CHARS,
+  listed,
   resultLine,
   shorten,
 } from "./format.ts";
@@ -29,12 +29,6 @@ import {
  * The memory tools: remember, search, get, recent, forget. Each returns compact text with ids
  * for the model and the same data in `structuredContent`.
  */
-
-/** An entry in a list: the text cut to a readable length (`get` has the whole of it). */
-function listed(entry: Entry) {
-  const { text, ...rest } = entryData(entry);
-  return { ...rest, text: shorten(text, LIST_TEXT_CHARS), truncated: text.length > LIST_TEXT_CHARS };
-}
 
 function searchResult(result: SearchResult) {
   return { ...listed(result), score: result.score, ranks: result.ranks };

@@ -1,0 +1,104 @@
+import { z } from "zod";
+import { bootMarkdown, type BootContext } from "../core/boot.ts";
+import type { RelatedItem, RelatedResult } from "../core/graph.ts";
+import { entryHead, entryLine, listed } from "./format.ts";
+import { reply } from "./results.ts";
+import { defineTool, limit, READ_ONLY, type AnyTool, type ToolContext } from "./tool.ts";
+
+/** `related` and `boot`: the graph around a memory, and the context for the start of a session. */
+
+const TARGET_ERROR = "must be an entry id such as 42, or a #tag, @person, [[Title]] or URL";
+
+/** One neighbour on one line, indented by its depth, with why it is linked. */
+function itemLine(item: RelatedItem): string {
+  const indent = "  ".repeat(item.depth - 1);
+  const via = item.via.length ? ` via ${item.via.join(" > ")}` : "";
+  const what = item.entry
+    ? entryLine(item.entry, 200)
+    : `${item.node?.label ?? "?"} (${item.node?.entries ?? 0} memories)`;
+  return `${indent}${what} — ${item.reason}${via}`;
+}
+
+function relatedText(result: RelatedResult): string {
+  const start = result.start.entry
+    ? entryHead(result.start.entry)
+    : `${result.start.label} (${result.start.node?.entries ?? 0} memories)`;
+  if (result.items.length === 0) return `Nothing is linked to ${start} yet.`;
+  return [`Linked to ${start}:`, ...result.items.map(itemLine)].join("\n");
+}
+
+function relatedData(result: RelatedResult) {
+  return {
+    start: {
+      label: result.start.label,
+      entry: result.start.entry && listed(result.start.entry),
+      node: result.start.node,
+    },
+    items: result.items.map((item) => ({ ...item, entry: item.entry && listed(item.entry) })),
+  };
+}
+
+function relatedTool(ctx: ToolContext): AnyTool {
+  return defineTool({
+    name: "related",
+    title: "Related memories",
+    description:
+      "Memories and topics linked to an entry id, a #tag, an @person, a [[Title]] or a URL, through tags, " +
+      "mentions, links and similar meaning, each with why it is linked.",
+    input: {
+      target: z
+        .union([z.int().min(1), z.string().min(1).max(2000)], { error: TARGET_ERROR })
+        .describe("An entry id (42), or '#billing', '@maria', '[[Billing v2]]', or a URL."),
+      depth: z
+        .int({ error: "must be a whole number from 1 to 4" })
+        .min(1, { error: "must be a whole number from 1 to 4" })
+        .max(4, { error: "must be a whole number from 1 to 4" })
+        .optional()
+        .describe(
+          "How many steps to follow, 2 when not given (an entry, its tags and people, their other entries).",
+        ),
+      limit: limit(100, 20).optional(),
+    },
+    annotations: READ_ONLY,
+    usage: 'Call it like {"target": 42}, {"target": "#billing"} or {"target": "@maria", "depth": 2}.',
+    run: (args) => {
+      const result = ctx.brain.related(args.target, { depth: args.depth ?? 2, limit: args.limit ?? 20 });
+      return reply(relatedText(result), relatedData(result));
+    },
+  });
+}
+
+/** The boot context as structured data: counts, topics, and the listed entries. */
+export function bootData(context: BootContext) {
+  return {
+    generated_at: context.generated_at,
+    counts: context.counts,
+    pinned: context.pinned.map(listed),
+    facts: context.facts.map(listed),
+    decisions: context.decisions.map(listed),
+    state: context.state.map(listed),
+    topics: context.topics,
+  };
+}
+
+function bootTool(ctx: ToolContext): AnyTool {
+  return defineTool({
+    name: "boot",
+    title: "Load memory context",
+    description:
+      "Call at the start of a conversation: what the person has pinned, their facts and preferences, recent " +
+      "decisions, current state and most-linked topics, as Markdown. Each memory ends with (entry:ID).",
+    input: {},
+    annotations: READ_ONLY,
+    usage: "Call it with no arguments: {}.",
+    run: () => {
+      const context = ctx.brain.boot();
+      return reply(bootMarkdown(context), bootData(context));
+    },
+  });
+}
+
+/** The graph tools: related and boot. */
+export function graphTools(ctx: ToolContext): AnyTool[] {
+  return [relatedTool(ctx), bootTool(ctx)];
+}
