@@ -198,7 +198,12 @@ describe("the offsite copy", () => {
     fs.writeFileSync(blocker, "not a folder");
     const config = { ...backupConfig(), offsiteDir: path.join(blocker, "Local Brain") };
     const report = await offsiteFailure(config);
-    expect(report.offsite).toMatchObject({ status: "failed", error: { code: "offsite_failed" } });
+    if (report.offsite.status !== "failed") throw new Error("expected a failure");
+    expect(report.offsite.error.code).toBe("offsite_failed");
+    expect(report.offsite.error.message).toMatch(
+      /^The offsite folder .* cannot be created.*local backup was kept/,
+    );
+    expect(report.offsite.error.hint).toMatch(/BRAIN_OFFSITE_DIR/);
   });
 
   it("reports a full disk, removing the partial copy", async () => {

@@ -52,8 +52,17 @@ export async function copyOffsite(
     await commitFile(tmp, dest);
     return dest;
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
+    removeQuietly(tmp);
     throw offsiteError(err, offsiteDir);
+  }
+}
+
+/** Removes a partial copy; a folder that is gone or not a folder has nothing to remove. */
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // ENOTDIR, EACCES: the copy never got there either.
   }
 }
 
