@@ -34,6 +34,11 @@ sections.push({
 
 sections.push({ title: "Ask", run: async (db) => ({ rows: await (await import("./ask.ts")).benchAsk(db) }) });
 
+sections.push({
+  title: "Connected knowledge: graph, import, boot",
+  run: async (db) => ({ rows: await (await import("./graph.ts")).benchGraph(db) }),
+});
+
 const sizes = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
 console.log(`# Local Brain benchmark`);
 console.log(

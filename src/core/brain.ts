@@ -5,6 +5,9 @@ import type { BrainConfig } from "./config.ts";
 import { openDatabase, type Db } from "./db/open.ts";
 import { embedPass, type EmbedEvent, type EmbedReport, type NeighbourWriter } from "./embedder.ts";
 import { createEntryStore, type EntryHook, type EntryStore } from "./entries.ts";
+import { graphBrain, type GraphBrain } from "./graph-brain.ts";
+import { graphNeighbours } from "./graph-expand.ts";
+import { createGraphHook, replaceSemanticEdges } from "./graph-store.ts";
 import { systemClock, type ChatModel, type Clock, type Embedder } from "./ports.ts";
 import { QueryVectorCache } from "./query-cache.ts";
 import { search, type SearchOptions, type SearchResponse } from "./search.ts";
@@ -26,7 +29,7 @@ export interface BrainStatus extends StoreStatus {
   embedding: { configured_model: string; pending: number; models: ModelStatus[] };
 }
 
-export interface Brain {
+export interface Brain extends GraphBrain {
   readonly config: BrainConfig;
   readonly db: Db;
   readonly clock: Clock;
@@ -76,17 +79,19 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
     sqliteVecPath: config.native?.sqliteVec,
   });
   const clock = deps.clock ?? systemClock;
-  const hooks: EntryHook[] = [];
+  const hooks: EntryHook[] = [createGraphHook(db, clock)];
   const entries = createEntryStore(db, clock, hooks);
   const embedderFor =
     deps.embedderFor ?? ((model: string) => ollamaEmbedder(config, model, QUERY_TIMEOUT_MS));
   const semanticDeps = { db, configuredModel: config.embedModel, embedderFor, cache: new QueryVectorCache() };
-  const writeNeighbours: NeighbourWriter | undefined = undefined;
+  const writeNeighbours: NeighbourWriter = (id, near) =>
+    replaceSemanticEdges(db, id, near, clock.now().getTime());
   return {
     config,
     db,
     clock,
     entries,
+    ...graphBrain(db, entries, clock),
     search: (query, options) => search(semanticDeps, query, options),
     ask: async (question, options) => {
       // Loaded on first use: a capture does not pay for the ask path.
@@ -95,7 +100,8 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
         db,
         clock,
         search: (query: string, filters: SearchOptions) => search(semanticDeps, query, filters),
-        expand: undefined, // graph hop seam: the graph module's expandWithNeighbours goes here
+        expand: (found: { id: number }[], limit: number) =>
+          graphNeighbours(db, found, { limit }).map((n) => ({ ...n, coverage: 0, via: n.graph.from })),
         localChat: deps.chat ?? models.defaultLocalChat(config),
         cloudChat: deps.cloudChat ?? models.cloudChatFromSecretStore(),
       };

@@ -23,4 +23,8 @@ export const commandLoaders: Record<string, () => Promise<CliCommand>> = {
   cloud: async () => (await import("./cloud.ts")).cloud,
   backup: async () => (await import("./backup.ts")).backup,
   restore: async () => (await import("./backup.ts")).restore,
+  related: async () => (await import("./related.ts")).related,
+  link: async () => (await import("./link.ts")).link,
+  import: async () => (await import("./import.ts")).importCommand,
+  boot: async () => (await import("./boot.ts")).boot,
 };

@@ -162,6 +162,48 @@ export const migrations: Migration[] = [
       CREATE INDEX cloud_ledger_at ON cloud_ledger(at);
     `,
   },
+  {
+    name: "008_graph",
+    // The graph: edges go from an entry to another entry or to a named node (a #tag, an @person,
+    // a [[title]] or a URL). Exactly one target per edge. `mention` and `reference` edges are
+    // derived from the text at capture and edit, `semantic` ones written by the embedder, `manual`
+    // ones by a person; deleting an entry deletes its edges both ways (ON DELETE CASCADE).
+    // edges_out is unique over (from, type, target) so a repeated link is one edge, and serves
+    // "what does this entry link to"; edges_to_entry and edges_to_node serve the other way.
+    // entry_titles maps the titles an entry answers to (its file name, its `# heading`) to title
+    // nodes, so a [[link]] written before its note exists resolves the moment the note arrives.
+    // entries_hash makes import's content-hash dedup a seek; entries_pinned serves `brain boot`.
+    sql: `
+      CREATE TABLE nodes (
+        id INTEGER PRIMARY KEY,
+        type TEXT NOT NULL CHECK (type IN ('tag', 'person', 'title', 'url')),
+        name TEXT NOT NULL COLLATE NOCASE,
+        UNIQUE (type, name)
+      );
+      CREATE TABLE edges (
+        id INTEGER PRIMARY KEY,
+        from_entry INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+        to_entry INTEGER REFERENCES entries(id) ON DELETE CASCADE,
+        to_node INTEGER REFERENCES nodes(id) ON DELETE CASCADE,
+        type TEXT NOT NULL CHECK (type IN ('mention', 'reference', 'semantic', 'manual')),
+        weight REAL NOT NULL DEFAULT 1,
+        created_at INTEGER NOT NULL,
+        CHECK ((to_entry IS NULL) <> (to_node IS NULL)),
+        CHECK (to_entry IS NOT from_entry)
+      );
+      CREATE UNIQUE INDEX edges_out ON edges(from_entry, type, ifnull(to_entry, 0), ifnull(to_node, 0));
+      CREATE INDEX edges_to_entry ON edges(to_entry);
+      CREATE INDEX edges_to_node ON edges(to_node, from_entry);
+      CREATE TABLE entry_titles (
+        node_id INTEGER NOT NULL REFERENCES nodes(id) ON DELETE CASCADE,
+        entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+        PRIMARY KEY (node_id, entry_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX entry_titles_entry ON entry_titles(entry_id);
+      CREATE INDEX entries_hash ON entries(hash, kind);
+      CREATE INDEX entries_pinned ON entries(updated_at) WHERE pinned = 1;
+    `,
+  },
 ];
 
 /**

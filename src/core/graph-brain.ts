@@ -1,0 +1,48 @@
+import { bootContext, type BootContext, type BootOptions } from "./boot.ts";
+import type { Db } from "./db/open.ts";
+import type { EntryStore } from "./entries.ts";
+import { parseGraphTarget, related, type RelatedOptions, type RelatedResult } from "./graph.ts";
+import { addManualEdge, removeManualEdge, type EdgeTarget } from "./graph-store.ts";
+import type { ImportOptions, ImportReport } from "./import.ts";
+import type { Clock } from "./ports.ts";
+
+/** The connected-knowledge part of a Brain: the graph, import and the session boot. */
+export interface GraphBrain {
+  /** Neighbours of an entry id, `#tag`, `@person`, `[[Title]]` or URL, each with why it is linked. */
+  related(target: string | number | EdgeTarget, options?: RelatedOptions): RelatedResult;
+  /**
+   * Links an entry to another entry or node (`brain link`); with `remove`, removes such a link.
+   * Returns whether anything changed.
+   */
+  link(from: number, to: string | number | EdgeTarget, options?: { remove?: boolean }): boolean;
+  /** The context an assistant loads at the start of a session. */
+  boot(options?: BootOptions): BootContext;
+  /** Imports folders of notes, an Obsidian vault, or .jsonl files (see import.ts). */
+  import(paths: readonly string[], options?: ImportOptions): Promise<ImportReport>;
+}
+
+function target(value: string | number | EdgeTarget): EdgeTarget {
+  if (typeof value === "number") return { entry: value };
+  return typeof value === "string" ? parseGraphTarget(value) : value;
+}
+
+/**
+ * Builds the graph, import and boot methods over one database and entry store (with the graph
+ * hook installed, so imported and edited entries get their edges).
+ *
+ * @example
+ * const brain = { ...graphBrain(db, entries, clock) };
+ * brain.related("#billing").items.length
+ */
+export function graphBrain(db: Db, entries: EntryStore, clock: Clock): GraphBrain {
+  return {
+    related: (start, options) => related(db, target(start), options),
+    link: (from, to, options = {}) =>
+      options.remove
+        ? removeManualEdge(db, from, target(to))
+        : addManualEdge(db, from, target(to), clock.now().getTime()),
+    boot: (options) => bootContext(db, clock.now(), options),
+    import: async (paths, options) =>
+      (await import("./import.ts")).importPaths({ db, entries }, paths, options),
+  };
+}

@@ -1,0 +1,231 @@
+import { describe, expect, it } from "vitest";
+import type { Brain } from "../src/core/brain.ts";
+import { isBrainError } from "../src/core/errors.ts";
+import { expandWithNeighbours, parseGraphTarget, type RelatedItem } from "../src/core/graph.ts";
+import { entryTitles, extractLinks } from "../src/core/graph-extract.ts";
+import { replaceSemanticEdges } from "../src/core/graph-store.ts";
+import { runBrain } from "./support/cli.ts";
+import { tempDir, testBrain } from "./support/tmp.ts";
+
+/** "what it is: why" for each neighbour, easy to compare. */
+function reasons(items: RelatedItem[]): string[] {
+  return items.map((i) => `${i.entry ? `entry:${i.entry.id}` : i.node!.label}: ${i.reason}`);
+}
+
+function edgeRows(brain: Brain) {
+  return brain.db
+    .prepare("SELECT from_entry, to_entry, to_node, type FROM edges ORDER BY from_entry, id")
+    .all() as { from_entry: number; to_entry: number | null; to_node: number | null; type: string }[];
+}
+
+describe("link extraction", () => {
+  it("finds people, [[titles]], URLs and entry ids, not e-mails, scoped packages or embeds", () => {
+    const links = extractLinks(
+      "@Maria and @sam. chose it (mail maria@example.com, pkg @raycast/api), see [[Billing v2#Rollout|plan]], " +
+        "[[billing v2]], ![[diagram.png]], https://example.com/a_(b). and entry:42, not myentry:7",
+    );
+    expect(links).toEqual({
+      people: ["maria", "sam"],
+      titles: ["Billing v2"],
+      urls: ["https://example.com/a_(b)"],
+      entryIds: [42],
+    });
+  });
+
+  it("gives an entry its heading, its short first line, or its imported file name as titles", () => {
+    expect(entryTitles({ text: "# Billing v2\n\nbody", source: null })).toEqual(["Billing v2"]);
+    expect(entryTitles({ text: "Rollout plan\nstep one", source: null })).toEqual(["Rollout plan"]);
+    expect(entryTitles({ text: "one line only", source: null })).toEqual([]);
+    expect(entryTitles({ text: "# Heading\nx", source: "file:/v/Billing v2.md#1" })).toEqual([
+      "Billing v2",
+      "Heading",
+    ]);
+    expect(entryTitles({ text: "second part", source: "file:/v/Billing v2.md#2" })).toEqual([]);
+  });
+
+  it("reads related targets and refuses what is none of them", () => {
+    expect(parseGraphTarget("42")).toEqual({ entry: 42 });
+    expect(parseGraphTarget("entry:7")).toEqual({ entry: 7 });
+    expect(parseGraphTarget("#Billing")).toEqual({ node: { type: "tag", name: "billing" } });
+    expect(parseGraphTarget("@Maria")).toEqual({ node: { type: "person", name: "maria" } });
+    expect(parseGraphTarget("[[Billing  v2]]")).toEqual({ node: { type: "title", name: "Billing v2" } });
+    expect(() => parseGraphTarget("billing")).toThrow(/not an entry id, #tag/);
+  });
+});
+
+describe("graph edges", () => {
+  it("links a capture to its tags, people, titles, URLs and referenced entries, with reasons", () => {
+    const brain = testBrain();
+    const plan = brain.entries.capture({ text: "# Billing v2\nEvent-driven invoicing #billing" }).entry;
+    const decision = brain.entries.capture({
+      text: `@maria chose Postgres for [[Billing v2]] (entry:${plan.id}), benchmarks at https://example.com/pg.`,
+      kind: "decision",
+      tags: ["db"],
+    }).entry;
+    expect(reasons(brain.related(decision.id).items)).toEqual([
+      `entry:${plan.id}: links to [[Billing v2]]; refers to entry:${plan.id}`,
+      "#db: tagged #db",
+      "@maria: mentions @maria",
+      "https://example.com/pg: links to https://example.com/pg",
+    ]);
+    expect(reasons(brain.related(plan.id).items)).toEqual([
+      `entry:${decision.id}: refers here as entry:${plan.id}; links here as [[Billing v2]]`,
+      "#billing: tagged #billing",
+    ]);
+    expect(reasons(brain.related("@Maria").items)).toEqual([`entry:${decision.id}: mentions @maria`]);
+    expect(reasons(brain.related("[[billing v2]]").items)).toEqual([
+      `entry:${plan.id}: titled [[Billing v2]]`,
+      `entry:${decision.id}: links to [[Billing v2]]`,
+    ]);
+  });
+
+  it("resolves a [[link]] written before its note exists once the note arrives", () => {
+    const brain = testBrain();
+    const early = brain.entries.capture({ text: "see [[Rollout plan]] for dates" }).entry;
+    expect(reasons(brain.related(early.id).items)).toEqual([
+      "[[Rollout plan]]: links to [[Rollout plan]] (no note has that title yet)",
+    ]);
+    const note = brain.entries.capture({ text: "Rollout plan\nweek 1: staff, week 2: everyone" }).entry;
+    expect(reasons(brain.related(early.id).items)).toEqual([`entry:${note.id}: links to [[Rollout plan]]`]);
+  });
+
+  it("re-extracts edges when the text is edited and drops them both ways on delete", () => {
+    const brain = testBrain();
+    const target = brain.entries.capture({ text: "the target note" }).entry;
+    const a = brain.entries.capture({ text: `@maria wrote entry:${target.id} #draft` }).entry;
+    brain.link(target.id, a.id);
+    brain.entries.edit(a.id, { text: "@sam rewrote it #final" });
+    expect(reasons(brain.related(a.id).items)).toEqual([
+      `entry:${target.id}: linked by you`,
+      "#final: tagged #final",
+      "@sam: mentions @sam",
+    ]);
+    expect(() => brain.related("@maria")).not.toThrow();
+    expect(brain.related("@maria").items).toEqual([]);
+    brain.entries.delete(a.id);
+    expect(edgeRows(brain)).toEqual([]);
+    expect(brain.related(target.id).items).toEqual([]);
+  });
+
+  it("keeps a handful of semantic neighbours above the threshold and replaces them on refresh", () => {
+    const brain = testBrain();
+    const ids = ["a", "b", "c", "d", "e", "f", "g"].map(
+      (t) => brain.entries.capture({ text: `note ${t}` }).entry.id,
+    );
+    const [a, b, c, d, e, f, g] = ids as [number, number, number, number, number, number, number];
+    const near = [
+      { id: b, similarity: 0.9 },
+      { id: c, similarity: 0.83 },
+      { id: d, similarity: 0.7 },
+      { id: e, similarity: 0.65 },
+      { id: f, similarity: 0.62 },
+      { id: g, similarity: 0.4 },
+      { id: a, similarity: 1 },
+      { id: 9999, similarity: 0.95 },
+    ];
+    expect(replaceSemanticEdges(brain.db, a, near, Date.now(), { minSimilarity: 0.6, max: 4 })).toBe(4);
+    expect(reasons(brain.related(a).items)).toEqual([
+      `entry:${b}: similar in meaning (0.90)`,
+      `entry:${c}: similar in meaning (0.83)`,
+      `entry:${d}: similar in meaning (0.70)`,
+      `entry:${e}: similar in meaning (0.65)`,
+    ]);
+    replaceSemanticEdges(brain.db, a, [{ id: g, similarity: 0.75 }], Date.now());
+    expect(reasons(brain.related(a).items)).toEqual([`entry:${g}: similar in meaning (0.75)`]);
+    expect(reasons(brain.related(g).items)).toEqual([`entry:${a}: similar in meaning (0.75)`]);
+  });
+
+  it("links by hand, refuses bad links, and unlinks", () => {
+    const brain = testBrain();
+    const a = brain.entries.capture({ text: "first" }).entry.id;
+    const b = brain.entries.capture({ text: "second" }).entry.id;
+    expect(brain.link(a, b)).toBe(true);
+    expect(brain.link(a, String(b))).toBe(false);
+    expect(brain.link(a, "#someday")).toBe(true);
+    expect(reasons(brain.related(b).items)).toEqual([`entry:${a}: linked by you`]);
+    expect(reasons(brain.related("#someday").items)).toEqual([`entry:${a}: linked by you to #someday`]);
+    expect(() => brain.link(a, a)).toThrow(/cannot be linked to itself/);
+    try {
+      brain.link(a, 999);
+      expect.unreachable();
+    } catch (err) {
+      expect(isBrainError(err, "not_found")).toBe(true);
+    }
+    expect(brain.link(b, a, { remove: true })).toBe(true);
+    expect(brain.link(b, a, { remove: true })).toBe(false);
+    expect(brain.related(b).items).toEqual([]);
+  });
+
+  it("follows links to depth N and says which way it went", () => {
+    const brain = testBrain();
+    const a = brain.entries.capture({ text: "alpha #billing" }).entry.id;
+    const b = brain.entries.capture({ text: "beta #billing" }).entry.id;
+    const c = brain.entries.capture({ text: `gamma refers to entry:${b}` }).entry.id;
+    const two = brain.related(a, { depth: 2 }).items;
+    expect(two.map((i) => [i.depth, i.entry?.id ?? i.node?.label, i.reason, i.via])).toEqual([
+      [1, "#billing", "tagged #billing", []],
+      [2, b, "tagged #billing", ["#billing"]],
+    ]);
+    const three = brain.related(a, { depth: 3 }).items;
+    expect(three.at(-1)).toMatchObject({
+      depth: 3,
+      entry: { id: c },
+      reason: `refers here as entry:${b}`,
+      via: ["#billing", `entry:${b}`],
+    });
+    expect(() => brain.related("#nothing")).toThrow(/No memory links to #nothing yet/);
+  });
+});
+
+describe("graph-expanded search", () => {
+  it("adds one-hop neighbours below the direct hits, each with why, and keeps direct hits in place", async () => {
+    const brain = testBrain();
+    const plan = brain.entries.capture({ text: "Rollout plan\nstaff first, then everyone" }).entry.id;
+    const decision = brain.entries.capture({ text: "we chose postgres, see [[Rollout plan]]" }).entry.id;
+    const other = brain.entries.capture({ text: "postgres tuning notes" }).entry.id;
+    const far = brain.entries.capture({ text: "unrelated state", kind: "state" }).entry.id;
+    brain.link(other, decision);
+    brain.link(other, far);
+    const { results } = await brain.search("postgres", { mode: "keyword" });
+    expect(new Set(results.map((r) => r.id))).toEqual(new Set([decision, other]));
+    const expanded = expandWithNeighbours(brain.db, results);
+    expect(expanded.slice(0, 2)).toEqual(results);
+    const added = expanded.slice(2).map((r) => ("graph" in r ? [r.id, r.graph.reason] : [r.id]));
+    expect(added).toEqual(
+      expect.arrayContaining([
+        [plan, "links to [[Rollout plan]]"],
+        [far, "linked by you"],
+      ]),
+    );
+    expect(added).toHaveLength(2);
+    const lowest = Math.min(...results.map((r) => r.score));
+    for (const r of expanded.slice(2)) expect(r.score).toBeLessThan(lowest);
+    const notes = expandWithNeighbours(brain.db, results, { filters: { kind: "note" } });
+    expect(notes.slice(2).map((r) => r.id)).toEqual([plan]);
+  });
+});
+
+describe("brain related and brain link (CLI)", () => {
+  it("prints neighbours with reasons, and JSON with --json", async () => {
+    const db = `${tempDir()}/brain.db`;
+    await runBrain(["capture", "# Billing v2\nplan #billing"], { db });
+    await runBrain(["capture", "@maria chose Postgres for [[Billing v2]]"], { db });
+    const linked = await runBrain(["link", "1", "2"], { db });
+    expect(linked).toMatchObject({ code: 0, stdout: "linked entry:1 → entry:2 (manual)\n" });
+    const human = await runBrain(["related", "1"], { db });
+    expect(human.code).toBe(0);
+    expect(human.stdout).toContain("linked by you; links here as [[Billing v2]]");
+    expect(human.stdout).toContain("tagged #billing");
+    const json = await runBrain(["related", "@maria", "--json"], { db });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      start: { label: "@maria", node: { type: "person", entries: 1 } },
+      items: [{ depth: 1, reason: "mentions @maria", entry: { id: 2 } }],
+    });
+    const bad = await runBrain(["link", "1", "2", "--type", "semantic"], { db });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/only manual links can/);
+    const missing = await runBrain(["related", "#nope"], { db });
+    expect(missing).toMatchObject({ code: 1, stdout: "" });
+    expect(missing.stderr).toMatch(/^brain: No memory links to #nope yet\. Check the spelling/);
+  });
+});
