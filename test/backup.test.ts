@@ -1,7 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { listBackups, runBackup } from "../src/core/backup.ts";
+import { runBackup } from "../src/core/backup.ts";
+import { listBackups } from "../src/core/backup-list.ts";
 import { workDirFor } from "../src/core/backup-files.ts";
 import { BACKUP_KEY_ACCOUNT, BACKUP_KEY_SERVICE, loadBackupKey } from "../src/core/backup-key.ts";
 import { restoreBackup, verifyBackup } from "../src/core/backup-restore.ts";

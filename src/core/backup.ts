@@ -16,19 +16,19 @@ import {
   commitFile,
   ensurePrivateDir,
   freeBackupPath,
-  listBackupFiles,
   partialPathFor,
   workDirFor,
-  type BackupFile,
 } from "./backup-files.ts";
+import { backupsWithKey } from "./backup-list.ts";
 import { loadBackupKey } from "./backup-key.ts";
 import { copyOffsite, type CopyFile } from "./backup-offsite.ts";
 import { planRetention } from "./backup-retention.ts";
-import { checkDatabaseFile, takeSnapshot, type RowCounts } from "./backup-snapshot.ts";
+import { checkDatabaseFile, takeSnapshot, type RowCounts, type Snapshot } from "./backup-snapshot.ts";
 import type { BrainConfig } from "./config.ts";
-import { readBackupHeader } from "./crypto.ts";
 import { BrainError, toBrainError } from "./errors.ts";
 import { systemClock, type Clock, type SecretStore } from "./ports.ts";
+
+export { listBackups, type ListedBackup } from "./backup-list.ts";
 
 export interface BackupDeps {
   secrets: SecretStore;
@@ -143,16 +143,7 @@ async function backupLocally(
     checkDatabaseFile(snapFile, snap.counts, config.native);
     const check_ms = lap();
     emit({ event: "checked", ms: check_ms });
-    const manifest: BackupManifest = {
-      format: MANIFEST_FORMAT,
-      version: MANIFEST_VERSION,
-      created_at: now.toISOString(),
-      source_path: path.resolve(config.dbPath),
-      schema_version: snap.schemaVersion,
-      sqlite_version: snap.sqliteVersion,
-      counts: snap.counts,
-      db_bytes: fs.statSync(snapFile).size,
-    };
+    const manifest = manifestOf(snap, config.dbPath, snapFile, now);
     const file = freeBackupPath(config.backupDir, now);
     const { bytes } = await sealInPlace(snapFile, manifest, file, key);
     const seal_ms = lap();
@@ -175,6 +166,20 @@ async function backupLocally(
   } finally {
     for (const extra of ["", "-journal", "-wal", "-shm"]) fs.rmSync(`${snapFile}${extra}`, { force: true });
   }
+}
+
+function manifestOf(snap: Snapshot, dbPath: string, snapFile: string, now: Date): BackupManifest {
+  return {
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
+    created_at: now.toISOString(),
+    source_path: path.resolve(dbPath),
+    schema_version: snap.schemaVersion,
+    sqlite_version: snap.sqliteVersion,
+    counts: snap.counts,
+    // The checked file: checkDatabaseFile switched it to a rollback journal, which changed its header.
+    db_bytes: fs.statSync(snapFile).size,
+  };
 }
 
 /** Encrypts under the partial name, reads it back, then renames: the final name means verified. */
@@ -256,49 +261,4 @@ async function prune(
   };
   emit({ event: "pruned", where, ...result });
   return result;
-}
-
-async function backupsWithKey(dir: string, keyId: string): Promise<BackupFile[]> {
-  const out: BackupFile[] = [];
-  for (const file of listBackupFiles(dir)) {
-    const header = await readBackupHeader(file.path).catch(() => null);
-    if (header?.keyId === keyId) out.push(file);
-  }
-  return out;
-}
-
-/** A backup as `brain backup list` shows it. */
-export interface ListedBackup {
-  name: string;
-  path: string;
-  created_at: string;
-  bytes: number;
-  /** The key id in its header, or null when the header is unreadable. */
-  key_id: string | null;
-  /** True when the offsite folder holds a file of the same name. */
-  offsite: boolean;
-}
-
-/**
- * The local backups, newest first, with their key ids and whether each has an offsite copy.
- * Needs no key: nothing is decrypted.
- *
- * @example
- * (await listBackups(config))[0]?.name; // the newest backup
- */
-export async function listBackups(config: BrainConfig): Promise<ListedBackup[]> {
-  const offsite = new Set(config.offsiteDir ? listBackupFiles(config.offsiteDir).map((f) => f.name) : []);
-  const out: ListedBackup[] = [];
-  for (const file of listBackupFiles(config.backupDir)) {
-    const header = await readBackupHeader(file.path).catch(() => null);
-    out.push({
-      name: file.name,
-      path: file.path,
-      created_at: file.time.toISOString(),
-      bytes: file.bytes,
-      key_id: header?.keyId ?? null,
-      offsite: offsite.has(file.name),
-    });
-  }
-  return out;
 }

@@ -1,5 +1,6 @@
 import { detectSecretStore } from "../../core/adapters/keychain.ts";
-import { listBackups, runBackup, type BackupEvent, type BackupReport } from "../../core/backup.ts";
+import { runBackup, type BackupEvent, type BackupReport } from "../../core/backup.ts";
+import { listBackups } from "../../core/backup-list.ts";
 import { acquireBackupLock, ensurePrivateDir, listBackupFiles, workDirFor } from "../../core/backup-files.ts";
 import { loadBackupKey } from "../../core/backup-key.ts";
 import { restoreBackup, verifyBackup, type VerifyReport } from "../../core/backup-restore.ts";
