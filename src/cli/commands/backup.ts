@@ -1,7 +1,13 @@
 import { detectSecretStore } from "../../core/adapters/keychain.ts";
 import { runBackup, type BackupEvent, type BackupReport } from "../../core/backup.ts";
 import { listBackups } from "../../core/backup-list.ts";
-import { acquireBackupLock, ensurePrivateDir, listBackupFiles, workDirFor } from "../../core/backup-files.ts";
+import {
+  acquireBackupLock,
+  cleanStaleFiles,
+  ensurePrivateDir,
+  listBackupFiles,
+  workDirFor,
+} from "../../core/backup-files.ts";
 import { loadBackupKey } from "../../core/backup-key.ts";
 import { restoreBackup, verifyBackup, type VerifyReport } from "../../core/backup-restore.ts";
 import { BrainError } from "../../core/errors.ts";
@@ -111,6 +117,7 @@ async function verify(ctx: CliContext, file: string | undefined): Promise<void> 
   const release = acquireBackupLock(workDir);
   let report: VerifyReport;
   try {
+    cleanStaleFiles(workDir, { all: true }); // plaintext a killed run left; the lock is ours
     report = await verifyBackup(target, { key, workDir, native: ctx.config.native });
   } finally {
     release();
