@@ -154,6 +154,37 @@ describe("Search Brain", () => {
     expect(raycast.opened).toEqual(["https://sqlite.org/wal.html"]);
   });
 
+  it("lists related memories in the detail, and links a memory by hand", async () => {
+    const stripe = capture("Billing moved to Stripe #billing");
+    const invoices = capture("Invoices go out monthly #billing");
+    const cat = capture("The cat is called Miso");
+    const s = await open();
+    await searchFor(s, "stripe");
+    expect(s.one("List.Item.Detail").props.markdown).toContain(
+      `- #${invoices.id} Invoices go out monthly #billing _(`,
+    );
+    expect(s.one("List.Item.Detail").props.markdown).not.toContain("Miso");
+
+    await s.run("Link Memory", item(s, "Billing moved to Stripe #billing"));
+    await s.type("to", `#${cat.id}`);
+    await s.run("Link");
+    expect(lastToast()).toMatchObject({ style: "SUCCESS", title: `Linked #${stripe.id} to #${cat.id}` });
+    await s.waitFor(
+      () => String(s.one("List.Item.Detail").props.markdown).includes(`- #${cat.id} The cat is called Miso`),
+      "the linked memory among the related ones",
+    );
+    expect(seed.related(stripe.id).items.some((i) => i.entry?.id === cat.id)).toBe(true);
+  });
+
+  it("opens on the memory a citation link names", async () => {
+    const cited = capture("The memory an answer cited");
+    capture("A newer memory");
+    screen = await renderCommand(<SearchBrain {...launch} launchContext={{ entryId: cited.id }} />);
+    await screen.waitFor(() => screen!.one("List").props.isLoading === false, "the first results");
+    expect(titles(screen)).toEqual(["The memory an answer cited", "A newer memory"]);
+    expect(screen.one("List.Item.Detail", { markdown: "The memory an answer cited" })).toBeDefined();
+  });
+
   it("filters by kind from the search bar's dropdown", async () => {
     capture("A plain note");
     capture("The office wifi is on channel 11", "fact");

@@ -1,15 +1,15 @@
 import { Action, ActionPanel, Icon, List, type LaunchProps } from "@raycast/api";
-import { useState } from "react";
+import { useReducer, useState } from "react";
 import type { Brain } from "../core/brain.ts";
 import { KINDS, type Kind } from "../core/entries.ts";
 import { CaptureNew } from "../components/MemoryForms.tsx";
 import { KIND_ICONS } from "../components/kinds.ts";
-import { MemoryActions } from "../components/MemoryActions.tsx";
-import { MemoryDetail } from "../components/MemoryDetail.tsx";
+import { MemoryItem } from "../components/MemoryItem.tsx";
 import { describeError } from "../helpers/feedback.ts";
-import { age, firstLine, foundBy, KIND_TITLES } from "../helpers/format.ts";
+import { KIND_TITLES } from "../helpers/format.ts";
 import { useBrain } from "../hooks/useBrain.ts";
 import { useMemorySearch, type Memory } from "../hooks/useMemorySearch.ts";
+import { useRelated } from "../hooks/useRelated.ts";
 
 /** A citation link opens this command with the cited memory's id. */
 export interface SearchLaunchContext {
@@ -28,28 +28,14 @@ export default function SearchBrain(props: LaunchProps<{ launchContext: SearchLa
   const search = useMemorySearch(brain, searchText, kind);
   const cited = citedMemory(brain, props.launchContext?.entryId, searchText);
   const memories = cited ? [cited, ...search.memories.filter((m) => m.id !== cited.id)] : search.memories;
-
-  const item = (memory: Memory) =>
-    brain && (
-      <List.Item
-        key={memory.id}
-        id={String(memory.id)}
-        icon={{ ...KIND_ICONS[memory.kind], tooltip: KIND_TITLES[memory.kind] }}
-        title={firstLine(memory.text)}
-        accessories={accessories(memory, showingDetail)}
-        detail={<MemoryDetail memory={memory} />}
-        actions={
-          <MemoryActions
-            brain={brain}
-            memory={memory}
-            searchText={searchText}
-            onChanged={search.refresh}
-            onDeleted={search.remove}
-            onToggleDetail={() => setShowingDetail((v) => !v)}
-          />
-        }
-      />
-    );
+  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [graphVersion, graphChanged] = useReducer((n: number) => n + 1, 0);
+  const selected = memories.some((m) => m.id === selectedId) ? selectedId : (memories[0]?.id ?? null);
+  const related = useRelated(brain, selected, graphVersion);
+  const changed = () => {
+    search.refresh();
+    graphChanged();
+  };
 
   return (
     <List
@@ -59,6 +45,7 @@ export default function SearchBrain(props: LaunchProps<{ launchContext: SearchLa
       isShowingDetail={showingDetail && memories.length > 0}
       searchText={searchText}
       onSearchTextChange={setSearchText}
+      onSelectionChange={(id) => setSelectedId(id ? Number(id) : null)}
       searchBarPlaceholder="Search your memory by words or meaning"
       searchBarAccessory={<KindDropdown onChange={setKind} />}
     >
@@ -80,7 +67,20 @@ export default function SearchBrain(props: LaunchProps<{ launchContext: SearchLa
         )
       )}
       <List.Section title={sectionTitle(search.query)} subtitle={sectionSubtitle(memories.length, search)}>
-        {memories.map(item)}
+        {brain &&
+          memories.map((memory) => (
+            <MemoryItem
+              key={memory.id}
+              brain={brain}
+              memory={memory}
+              related={memory.id === selected ? related : null}
+              showingDetail={showingDetail}
+              searchText={searchText}
+              onChanged={changed}
+              onDeleted={search.remove}
+              onToggleDetail={() => setShowingDetail((v) => !v)}
+            />
+          ))}
       </List.Section>
     </List>
   );
@@ -89,16 +89,6 @@ export default function SearchBrain(props: LaunchProps<{ launchContext: SearchLa
 function citedMemory(brain: Brain | null, id: number | undefined, searchText: string): Memory | null {
   if (!brain || id === undefined || searchText !== "") return null;
   return brain.entries.find(id);
-}
-
-function accessories(memory: Memory, compact: boolean): List.Item.Accessory[] {
-  const found = memory.ranks ? foundBy(memory.ranks) : "";
-  const list: List.Item.Accessory[] = [];
-  if (!compact) list.push({ tag: memory.kind });
-  if (memory.tags.length > 0) list.push({ text: memory.tags.map((t) => `#${t}`).join(" "), tooltip: "Tags" });
-  if (found) list.push({ text: found, tooltip: "Found by" });
-  list.push({ text: age(memory.created_at), tooltip: new Date(memory.created_at).toLocaleString() });
-  return list;
 }
 
 function sectionTitle(query: string): string {

@@ -3,6 +3,7 @@ import type { Brain } from "../core/brain.ts";
 import { showFailure } from "../helpers/feedback.ts";
 import { firstLine, urlsIn } from "../helpers/format.ts";
 import type { Memory } from "../hooks/useMemorySearch.ts";
+import { LinkMemory } from "./LinkMemory.tsx";
 import { CaptureNew, EditMemory } from "./MemoryForms.tsx";
 
 export interface MemoryActionsProps {
@@ -10,7 +11,7 @@ export interface MemoryActionsProps {
   memory: Memory;
   /** What is typed in the search bar: the starting text of a new capture. */
   searchText: string;
-  /** After an edit or a capture: search again. */
+  /** After an edit, a link or a capture: search again. */
   onChanged(): void;
   /** After a delete: drop the memory from the list. */
   onDeleted(id: number): void;
@@ -19,7 +20,7 @@ export interface MemoryActionsProps {
 
 /**
  * What a person can do with a memory in the list: copy or paste it, open the address it cites,
- * edit it, delete it (after a confirmation), capture a new one.
+ * edit it, link it to another memory or a tag, delete it (after a confirmation), capture a new one.
  *
  * @example
  * <List.Item actions={<MemoryActions brain={brain} memory={m} searchText={q} onChanged={refresh} ... />} />
@@ -47,6 +48,12 @@ export function MemoryActions(props: MemoryActionsProps) {
           icon={Icon.Pencil}
           shortcut={Keyboard.Shortcut.Common.Edit}
           target={<EditMemory brain={brain} entry={memory} onSaved={props.onChanged} />}
+        />
+        <Action.Push
+          title="Link Memory"
+          icon={Icon.Link}
+          shortcut={{ modifiers: ["cmd"], key: "l" }}
+          target={<LinkMemory brain={brain} entry={memory} onLinked={props.onChanged} />}
         />
         <Action.Push
           title="Capture New Thought"
