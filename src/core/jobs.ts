@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import os from "node:os";
-import type { BrainConfig } from "./config.ts";
 import { BrainError } from "./errors.ts";
 import { launchdStatus, planLaunchdInstall, planLaunchdUninstall } from "./jobs-launchd.ts";
-import { resolveJobPaths } from "./jobs-paths.ts";
+import { resolveJobPaths, type JobConfig } from "./jobs-paths.ts";
 import { createProcessRunner, createRecordingRunner, type CommandRunner } from "./jobs-runner.ts";
 import { applyFiles, runCommands, type JobContext, type JobsReport, type Scheduler } from "./jobs-shared.ts";
+import { makeDirs } from "./fs-dirs.ts";
 import {
   afterSystemdUninstall,
   planSystemdInstall,
@@ -25,7 +25,7 @@ export type {
 
 export interface JobsOptions {
   /** The database, log folder and Ollama URL the jobs get; the CLI passes its resolved config. */
-  config: Pick<BrainConfig, "dbPath" | "logDir" | "ollamaHost">;
+  config: JobConfig;
   /** Print (return) the files and commands instead of writing and running them. */
   dryRun?: boolean;
   /** launchd or systemd; by default launchd on macOS and systemd elsewhere. */
@@ -64,7 +64,7 @@ export async function installJobs(options: JobsOptions): Promise<JobsReport> {
   const plan = report.scheduler === "launchd" ? planLaunchdInstall(ctx) : planSystemdInstall(ctx);
   report.files = plan.files;
   report.commands = plan.commands;
-  if (!ctx.dryRun) fs.mkdirSync(ctx.paths.logDir, { recursive: true });
+  if (!ctx.dryRun) makeDirs(ctx.paths.logDir, 0o700);
   applyFiles(plan.files, ctx.dryRun);
   await runCommands(ctx, plan.commands);
   if (!fs.existsSync(ctx.paths.db))

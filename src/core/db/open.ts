@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import * as sqliteVec from "sqlite-vec";
 import { BrainError } from "../errors.ts";
 import { migrate } from "./migrations.ts";
+import { makeDirs } from "../fs-dirs.ts";
 
 export type Db = Database.Database;
 
@@ -118,7 +119,7 @@ function checkExistingFile(dbPath: string): boolean {
  */
 function createDatabaseFile(dbPath: string, options: OpenOptions): void {
   const dir = path.dirname(dbPath);
-  if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeDirs(dir, 0o700);
   const tmp = `${dbPath}.${process.pid}.${Date.now().toString(36)}.new`;
   try {
     fs.closeSync(fs.openSync(tmp, "wx", 0o600));
