@@ -67,6 +67,12 @@ describe("openDatabase", () => {
     expect(() => openDatabase(file)).toThrow(/not a SQLite database|Could not/);
   });
 
+  it("refuses a folder that cannot be created instead of hanging", () => {
+    // Node's recursive mkdir never returns for some paths, such as a missing folder under /proc.
+    const file = process.platform === "linux" ? "/proc/no-such-place/brain.db" : "/dev/null/nested/brain.db";
+    expect(() => openDatabase(file)).toThrow(/Could not create the folder/);
+  });
+
   it("lets several processes create the same new database at once", async () => {
     const file = path.join(tempDir(), "brain.db");
     const script = `import { openDatabase } from "./src/core/db/open.ts"; openDatabase(process.argv[1]).close();`;
