@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BRAIN_BIN, ROOT, cleanEnv, runBrain, type CliRun } from "./support/cli.ts";
 import { FakeAnthropicServer, type CloudRequestBody } from "./support/fake-anthropic.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { tempDir } from "./support/tmp.ts";
+import { closedPort } from "./support/net.ts";
 
 let ollama: FakeOllamaServer;
 let cloud: FakeAnthropicServer;
@@ -211,13 +211,4 @@ function runScript(args: string[], env: Record<string, string>): Promise<CliRun>
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
-}
-
-/** A port nothing listens on: taken from the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -1,4 +1,3 @@
-import net from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createOllamaChat } from "../src/core/adapters/ollama-chat.ts";
 import { ABSTAIN_ANSWER } from "../src/core/ask.ts";
@@ -8,6 +7,7 @@ import type { Brain } from "../src/core/brain.ts";
 import { BrainError, isBrainError } from "../src/core/errors.ts";
 import { FakeOllamaServer, type FakeChatRequest } from "./support/fake-ollama.ts";
 import { testBrain } from "./support/tmp.ts";
+import { closedPort } from "./support/net.ts";
 
 let ollama: FakeOllamaServer;
 
@@ -242,12 +242,3 @@ describe("ask: faults", () => {
     await expect.poll(() => ollama.requestsTo("/api/chat")[0]?.closedEarly).toBe(true);
   });
 });
-
-/** A port nothing listens on: taken from the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -1,17 +1,8 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../src/core/db/open.ts";
 import { runBrain } from "./support/cli.ts";
 import { tempDir } from "./support/tmp.ts";
-
-function countEntries(db: string): number {
-  const handle = openDatabase(db);
-  try {
-    return handle.prepare("SELECT count(*) FROM entries").pluck().get() as number;
-  } finally {
-    handle.close();
-  }
-}
+import { countEntries } from "./support/db.ts";
 
 describe("brain CLI", () => {
   it("captures and finds an entry with --json", async () => {

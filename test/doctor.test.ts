@@ -1,10 +1,10 @@
-import net from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runDoctor } from "../src/core/doctor.ts";
 import { BrainError } from "../src/core/errors.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { MemorySecretStore } from "./support/memory-secret-store.ts";
 import { testBrain } from "./support/tmp.ts";
+import { closedPort } from "./support/net.ts";
 
 let ollama: FakeOllamaServer;
 beforeEach(async () => {
@@ -55,14 +55,4 @@ describe("brain doctor", () => {
       fix: expect.stringContaining("ollama serve"),
     });
   });
-
 });
-
-/** A port nothing listens on: taken from the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

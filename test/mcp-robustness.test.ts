@@ -5,6 +5,7 @@ import { openDatabase } from "../src/core/db/open.ts";
 import { BRAIN_BIN, ROOT, cleanEnv, runNode } from "./support/cli.ts";
 import { startMcp, textOf, type McpSession } from "./support/mcp-client.ts";
 import { tempDir } from "./support/tmp.ts";
+import { countEntries } from "./support/db.ts";
 
 const WRITER = path.join(ROOT, "test", "support", "writer.ts");
 const MB = 1024 * 1024;
@@ -200,12 +201,3 @@ describe("brain mcp: several processes on one database", () => {
     expect(alpha.stderr() + beta.stderr()).not.toMatch(/busy|locked|error/i);
   });
 });
-
-function countEntries(db: string): number {
-  const handle = openDatabase(db);
-  try {
-    return handle.prepare("SELECT count(*) FROM entries").pluck().get() as number;
-  } finally {
-    handle.close();
-  }
-}

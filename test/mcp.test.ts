@@ -1,9 +1,9 @@
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { openDatabase } from "../src/core/db/open.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { startMcp, textOf, type McpSession } from "./support/mcp-client.ts";
 import { tempDir } from "./support/tmp.ts";
+import { countEntries } from "./support/db.ts";
 
 const sessions: McpSession[] = [];
 afterEach(async () => {
@@ -226,12 +226,3 @@ describe("brain mcp: tools over stdio", () => {
     }
   });
 });
-
-function countEntries(db: string): number {
-  const handle = openDatabase(db);
-  try {
-    return handle.prepare("SELECT count(*) FROM entries").pluck().get() as number;
-  } finally {
-    handle.close();
-  }
-}

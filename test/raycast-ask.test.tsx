@@ -1,4 +1,3 @@
-import net from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBrain } from "../src/core/brain.ts";
 import type { BrainConfig } from "../src/core/config.ts";
@@ -8,6 +7,7 @@ import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { renderCommand, type Screen } from "./support/raycast-api/render.tsx";
 import { lastToast, raycast, resetRaycast } from "./support/raycast-api/state.ts";
 import { testConfig } from "./support/tmp.ts";
+import { closedPort } from "./support/net.ts";
 
 let config: BrainConfig;
 let ollama: FakeOllamaServer;
@@ -46,15 +46,6 @@ async function seed(): Promise<number[]> {
 async function ask(question: string): Promise<Screen> {
   screen = await renderCommand(<AskBrain launchType={"userInitiated" as never} arguments={{ question }} />);
   return screen;
-}
-
-/** A port nothing listens on: one the system just handed out and took back. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 const markdown = (s: Screen) => String(s.one("Detail").props.markdown);

@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BrainStatusMenu } from "../src/commands/brain-status.tsx";
@@ -14,6 +13,7 @@ import { MemorySecretStore } from "./support/memory-secret-store.ts";
 import { renderCommand, type Screen } from "./support/raycast-api/render.tsx";
 import { lastToast, raycast, resetRaycast } from "./support/raycast-api/state.ts";
 import { testConfig } from "./support/tmp.ts";
+import { closedPort } from "./support/net.ts";
 
 let config: BrainConfig;
 let ollama: FakeOllamaServer;
@@ -120,11 +120,3 @@ describe("Brain Status", () => {
     expect(lastToast()?.message).toContain("ollama serve");
   });
 });
-
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
