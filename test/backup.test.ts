@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { runBackup } from "../src/core/backup.ts";
 import { listBackups } from "../src/core/backup-list.ts";
 import { workDirFor } from "../src/core/backup-files.ts";
+import { cloneCopy } from "../src/core/backup-offsite.ts";
 import { BACKUP_KEY_ACCOUNT, BACKUP_KEY_SERVICE, loadBackupKey } from "../src/core/backup-key.ts";
 import { restoreBackup, verifyBackup } from "../src/core/backup-restore.ts";
 import { createBrain } from "../src/core/brain.ts";
@@ -218,6 +219,15 @@ describe("the offsite copy", () => {
     expect(report.offsite.error.message).toMatch(/is full/);
     expect(report.offsite.error.hint).toMatch(/Free space/);
     expect(filesUnder(config.offsiteDir!)).toEqual([]);
+  });
+
+  it("copies by clone where the file system can (macOS's default), else by an ordinary copy", async () => {
+    const config = backupConfig({ offsite: true });
+    seedDatabase(config, 50);
+    const report = await runBackup(config, { secrets: new MemorySecretStore(), copyFile: cloneCopy });
+    if (report.offsite.status !== "copied") throw new Error("expected a copy");
+    expect(fs.readFileSync(report.offsite.file).equals(fs.readFileSync(report.file))).toBe(true);
+    expect(modeOf(report.offsite.file)).toBe(0o600);
   });
 
   it("refuses a copy that does not read back the same", async () => {

@@ -8,11 +8,12 @@
  * yet can be read without a second file. A payload is trusted only after its final chunk
  * authenticated; nothing read from it is used before that.
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import fs from "node:fs";
 import { Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createDecryptStream, createEncryptStream } from "./crypto.ts";
+import { createSyncingWriteStream } from "./backup-files.ts";
 import { BrainError } from "./errors.ts";
 import type { RowCounts } from "./backup-snapshot.ts";
 
@@ -38,9 +39,10 @@ export interface BackupManifest {
 }
 
 /**
- * Encrypts `manifest` and the database file `dbFile` into the new file `out` (mode 0600), then
- * reads `out` back and checks that it decrypts to the same bytes. `out` should be a temporary
- * name: give it its final name only after this resolves.
+ * Encrypts `manifest` and the database file `dbFile` into the new file `out` (mode 0600, synced),
+ * then reads `out` back and checks that the same ciphertext is on disk and decrypts to the same
+ * plaintext. Returns the ciphertext's SHA-256 (the offsite copy is compared with it). `out`
+ * should be a temporary name: give it its final name only after this resolves.
  *
  * @example
  * await sealArchive("/data/.backup-work/snap.db", manifest, ".brain-...lbb.partial", key);
@@ -50,37 +52,52 @@ export async function sealArchive(
   manifest: BackupManifest,
   out: string,
   key: Uint8Array,
-): Promise<{ bytes: number }> {
+): Promise<{ bytes: number; sha256: string }> {
   const json = Buffer.from(JSON.stringify(manifest), "utf8");
   const length = Buffer.alloc(4);
   length.writeUInt32BE(json.length);
-  const sealedHash = createHash("sha256");
+  const plainHash = createHash("sha256");
   async function* payload() {
     for (const part of [length, json]) {
-      sealedHash.update(part);
+      plainHash.update(part);
       yield part;
     }
     for await (const chunk of fs.createReadStream(dbFile)) {
-      sealedHash.update(chunk as Buffer);
+      plainHash.update(chunk as Buffer);
       yield chunk as Buffer;
     }
   }
-  await pipeline(payload, createEncryptStream(key), fs.createWriteStream(out, { flags: "wx", mode: 0o600 }));
+  const written = hashingPassThrough();
+  await pipeline(payload, createEncryptStream(key), written.stream, createSyncingWriteStream(out));
   // Read back what is on disk: a write the disk dropped or garbled shows here, not at restore time.
-  const readHash = createHash("sha256");
+  const read = hashingPassThrough();
+  const plainBack = createHash("sha256");
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      readHash.update(chunk);
+      plainBack.update(chunk);
       callback();
     },
   });
-  await pipeline(fs.createReadStream(out), createDecryptStream(key, out), sink);
-  if (!readHash.digest().equals(sealedHash.digest())) {
+  await pipeline(fs.createReadStream(out), read.stream, createDecryptStream(key, out), sink);
+  const sha256 = written.hash.digest("hex");
+  if (read.hash.digest("hex") !== sha256 || !plainBack.digest().equals(plainHash.digest())) {
     throw new BrainError("backup_failed", `The encrypted backup ${out} did not read back as written.`, {
       hint: "Check the disk (Disk Utility: First Aid), then run `brain backup` again.",
     });
   }
-  return { bytes: fs.statSync(out).size };
+  return { bytes: fs.statSync(out).size, sha256 };
+}
+
+/** A stream that passes bytes on unchanged and hashes them (SHA-256). */
+function hashingPassThrough(): { stream: Transform; hash: Hash } {
+  const hash = createHash("sha256");
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  return { stream, hash };
 }
 
 /**

@@ -54,6 +54,8 @@ export type OffsiteResult =
 export interface BackupReport {
   file: string;
   bytes: number;
+  /** SHA-256 of the encrypted file, as written and read back. */
+  sha256: string;
   created_at: string;
   key_id: string;
   key_created: boolean;
@@ -102,7 +104,12 @@ export async function runBackup(config: BrainConfig, deps: BackupDeps): Promise<
     if (created) emit({ event: "key_created", key_id: keyId });
     cleanUp(config, workDir, keyId, emit);
     const local = await backupLocally(config, workDir, key, (deps.clock ?? systemClock).now(), emit);
-    const offsite = await copyToOffsite(config, local.file, { copy: deps.copyFile, tag: keyId }, emit);
+    const offsite = await copyToOffsite(
+      config,
+      local.file,
+      { copy: deps.copyFile, tag: keyId, sha256: local.sha256 },
+      emit,
+    );
     const now = (deps.clock ?? systemClock).now();
     const pruned = {
       local: await prune(config.backupDir, keyId, path.basename(local.file), now, "local", emit),
@@ -145,13 +152,14 @@ async function backupLocally(
     emit({ event: "checked", ms: check_ms });
     const manifest = manifestOf(snap, config.dbPath, snapFile, now);
     const file = freeBackupPath(config.backupDir, now);
-    const { bytes } = await sealInPlace(snapFile, manifest, file, key);
+    const { bytes, sha256 } = await sealInPlace(snapFile, manifest, file, key);
     const seal_ms = lap();
     emit({ event: "sealed", file, bytes, ms: seal_ms });
     const timings = { snapshot_ms, check_ms, seal_ms };
     return {
       file,
       bytes,
+      sha256,
       created_at: manifest.created_at,
       schema_version: snap.schemaVersion,
       counts: snap.counts,
@@ -227,7 +235,7 @@ function cleanUp(
 async function copyToOffsite(
   config: BrainConfig,
   file: string,
-  options: { copy?: CopyFile; tag: string },
+  options: { copy?: CopyFile; tag: string; sha256: string },
   emit: (event: BackupEvent) => void,
 ): Promise<OffsiteResult> {
   if (!config.offsiteDir) return { status: "skipped" };
