@@ -111,6 +111,17 @@ describe("the backup commands through the CLI, with the real Secret Service", ()
     expect(file && fs.existsSync(file)).toBe(true);
   });
 
+  it("a backup stopped with SIGTERM takes its plaintext snapshot and lock along", () => {
+    const run = drill.runs.interrupted!;
+    expect(run.stdout).toContain('"event":"snapshot"');
+    expect(run.stdout).not.toContain('"event":"done"');
+    expect(run.code).toBe(143);
+    expect(fs.readdirSync(path.join(root, "big", ".backup-work"))).toEqual([]);
+    expect(
+      filesUnder(path.join(root, "big", "backups")).filter((f) => !path.basename(f).startsWith(".")),
+    ).toEqual([]);
+  });
+
   it("the key never appears in process arguments, environments, logs, or files", () => {
     const hex = Buffer.from(key, "base64").toString("hex");
     const needles = [key, hex, hex.toUpperCase()];

@@ -128,6 +128,18 @@ export function cleanStaleFiles(
 }
 
 /**
+ * What a run interrupted by SIGINT or SIGTERM does on its way out: removes its plaintext and its
+ * lock from the work folder. Only for the process that holds the lock.
+ *
+ * @example
+ * process.once("SIGTERM", () => { abandonWorkDir(workDir); process.exit(143); });
+ */
+export function abandonWorkDir(workDir: string): void {
+  cleanStaleFiles(workDir, { all: true });
+  fs.rmSync(path.join(workDir, LOCK_NAME), { force: true });
+}
+
+/**
  * The temporary name beside `finalPath` a file is written under until it is verified; `tag`
  * (a key id) marks it as this machine's in a shared folder.
  */

@@ -3,12 +3,12 @@
 // really goes through the Secret Service. While the commands run, every process's command line
 // and environment is sampled from /proc, for the test to search for the key.
 // `node backup-cli-drill.ts ROOT` prints one JSON document with every run's output.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { createBrain } from "../../src/core/brain.ts";
 import { resolveConfig } from "../../src/core/config.ts";
-import { runBrain, type CliRun } from "./cli.ts";
+import { BRAIN_BIN, cleanEnv, runBrain, type CliRun } from "./cli.ts";
 
 const root = process.argv[2]!;
 const db = path.join(root, "data", "brain.db");
@@ -70,9 +70,36 @@ await brainRun("restoreTampered", [
 const blocker = path.join(root, "not-a-folder");
 fs.writeFileSync(blocker, "");
 await brainRun("offsiteFails", ["backup"], { BRAIN_OFFSITE_DIR: path.join(blocker, "Local Brain") });
+await interruptedBackup();
 await brainRun("exportKey", ["backup", "export-key"]);
 clearInterval(sampler);
 sample();
+
+/** `brain backup` on a bigger database, sent SIGTERM once its snapshot is taken. */
+async function interruptedBackup(): Promise<void> {
+  const bigDb = path.join(root, "big", "brain.db");
+  const big = createBrain(resolveConfig({ dbPath: bigDb }, {}));
+  const texts = Array.from({ length: 30_000 }, (_, i) => ({
+    text: `big note ${i} ${"postgres ".repeat(i % 30)}`,
+  }));
+  big.entries.captureMany(texts);
+  big.close();
+  const child = spawn(process.execPath, [BRAIN_BIN, "backup"], {
+    env: { ...cleanEnv(), ...env, BRAIN_DB: bigDb, BRAIN_BACKUP_DIR: path.join(root, "big", "backups") },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  child.stdout.setEncoding("utf8").on("data", (d: string) => {
+    stdout += d;
+    if (stdout.includes('"event":"snapshot"')) child.kill("SIGTERM");
+  });
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on("close", (c, s) => resolve([c, s])),
+  );
+  runs.interrupted = { code, signal, stdout, stderr };
+}
 
 // What the keyring itself holds, asked through another client of the same Secret Service.
 const inKeyring = execFileSync("secret-tool", ["lookup", "service", "local-brain", "account", "backup-key"], {

@@ -2,6 +2,7 @@ import { detectSecretStore } from "../../core/adapters/keychain.ts";
 import { runBackup, type BackupEvent, type BackupReport } from "../../core/backup.ts";
 import { listBackups } from "../../core/backup-list.ts";
 import {
+  abandonWorkDir,
   acquireBackupLock,
   cleanStaleFiles,
   ensurePrivateDir,
@@ -76,11 +77,26 @@ export const restore: CliCommand = {
 async function daily(ctx: CliContext): Promise<number> {
   const tty = ctx.io.stderr.isTTY === true && !ctx.json;
   const logLines = !ctx.json && !tty;
+  let holdsLock = false;
   const onEvent = (event: BackupEvent) => {
+    if (event.event === "start") holdsLock = true;
     if (logLines) jsonLine(ctx.io, { ...event });
     else if (tty) ctx.note(humanEvent(event));
   };
-  const report = await runBackup(ctx.config, { secrets: detectSecretStore(process.platform), onEvent });
+  // Stopped by launchd at shutdown or by Ctrl-C: take the plaintext snapshot along.
+  const stop = (signal: NodeJS.Signals) => {
+    if (holdsLock) abandonWorkDir(workDirFor(ctx.config.dbPath));
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  let report: BackupReport;
+  try {
+    report = await runBackup(ctx.config, { secrets: detectSecretStore(process.platform), onEvent });
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+  }
   if (!logLines) ctx.print(report, () => humanReport(report));
   if (report.offsite.status === "failed") {
     const { message, hint } = report.offsite.error;
