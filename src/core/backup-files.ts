@@ -235,10 +235,10 @@ export function isAlive(pid: number): boolean {
 }
 
 /** How much a backup writes between syncs: small enough that no sync is a long stall for others. */
-const SYNC_EVERY_BYTES = 8 * 1024 * 1024;
+const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
 
 /**
- * A write stream to a new file (O_EXCL, mode 0600) that syncs every 8 MB and once at the end. A
+ * A write stream to a new file (O_EXCL, mode 0600) that syncs every 32 MB and once at the end. A
  * backup writes hundreds of MB; left to the kernel, that lands as one huge flush which other
  * processes' commits (a capture's checkpoint fsync) then queue behind. Syncing as it goes keeps
  * each flush short. The file is durable once the stream finishes.
