@@ -115,7 +115,7 @@ describe("the backup commands through the CLI, with the real Secret Service", ()
     const run = drill.runs.interrupted!;
     expect(run.stdout).toContain('"event":"snapshot"');
     expect(run.stdout).not.toContain('"event":"done"');
-    expect(run.code).toBe(143);
+    expect(run.code, `${run.signal} ${run.stderr} ${run.stdout.slice(-300)}`).toBe(143);
     expect(fs.readdirSync(path.join(root, "big", ".backup-work"))).toEqual([]);
     expect(
       filesUnder(path.join(root, "big", "backups")).filter((f) => !path.basename(f).startsWith(".")),

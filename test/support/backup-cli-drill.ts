@@ -90,10 +90,11 @@ async function interruptedBackup(): Promise<void> {
   });
   let stdout = "";
   let stderr = "";
+  let stopped = false;
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
   child.stdout.setEncoding("utf8").on("data", (d: string) => {
     stdout += d;
-    if (stdout.includes('"event":"snapshot"')) child.kill("SIGTERM");
+    if (!stopped && stdout.includes('"event":"snapshot"')) stopped = child.kill("SIGTERM");
   });
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
     child.on("close", (c, s) => resolve([c, s])),

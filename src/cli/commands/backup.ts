@@ -88,8 +88,8 @@ async function daily(ctx: CliContext): Promise<number> {
     if (holdsLock) abandonWorkDir(workDirFor(ctx.config.dbPath));
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  process.on("SIGINT", stop); // `on`, not `once`: a second signal must not fall to the default
+  process.on("SIGTERM", stop);
   let report: BackupReport;
   try {
     report = await runBackup(ctx.config, { secrets: detectSecretStore(process.platform), onEvent });
