@@ -21,8 +21,6 @@ export const commandLoaders: Record<string, () => Promise<CliCommand>> = {
   ask: async () => (await import("./ask.ts")).ask,
   ledger: async () => (await import("./ledger.ts")).ledger,
   cloud: async () => (await import("./cloud.ts")).cloud,
-  backup: async () => (await import("./backup.ts")).backup,
-  restore: async () => (await import("./backup.ts")).restore,
   related: async () => (await import("./related.ts")).related,
   link: async () => (await import("./link.ts")).link,
   import: async () => (await import("./import.ts")).importCommand,
