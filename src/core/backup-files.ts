@@ -7,6 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { BrainError } from "./errors.ts";
+import { acquirePidLock, isAlive } from "./pid-lock.ts";
 
 /** Backup files are named `brain-2026-03-01T03-30-00-000Z.lbb`, in UTC, so names sort by time. */
 export const BACKUP_EXTENSION = ".lbb";
@@ -193,46 +194,23 @@ async function syncDir(dir: string): Promise<void> {
 const LOCK_NAME = "backup.lock";
 
 /**
- * One backup (or key creation) at a time per database: a lock file holding the owner's pid in the
- * work folder, created with O_EXCL. A lock whose process is gone (killed) is taken over.
+ * One backup (or key creation) at a time per database: a pid lock in the work folder.
  *
  * @example
  * const release = acquireBackupLock(workDir);
  * try { ... } finally { release(); }
  */
 export function acquireBackupLock(workDir: string): () => void {
-  const lockPath = path.join(workDir, LOCK_NAME);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = fs.openSync(lockPath, "wx", 0o600);
-      fs.writeSync(fd, String(process.pid));
-      fs.closeSync(fd);
-      return () => fs.rmSync(lockPath, { force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-      const owner = Number(fs.readFileSync(lockPath, { encoding: "utf8", flag: "r" }).trim() || 0);
-      if (owner && owner !== process.pid && isAlive(owner)) {
-        throw new BrainError("backup_failed", `Another backup (pid ${owner}) is running on this database.`, {
-          hint: "Wait for it to finish, then run `brain backup` again if needed.",
-        });
-      }
-      fs.rmSync(lockPath, { force: true });
-    }
-  }
-  throw new BrainError("backup_failed", "Could not take the backup lock.", {
-    hint: "Run `brain backup` again.",
-  });
+  return acquirePidLock(
+    path.join(workDir, LOCK_NAME),
+    (owner) =>
+      new BrainError("backup_failed", `Another backup (pid ${owner}) is running on this database.`, {
+        hint: "Wait for it to finish, then run `brain backup` again if needed.",
+      }),
+  );
 }
 
-/** True when a process with this pid exists (EPERM: it exists but belongs to someone else). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+export { isAlive };
 
 /** How much a backup writes between syncs: small enough that no sync is a long stall for others. */
 const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
