@@ -1,16 +1,14 @@
-import { createOllamaEmbedder } from "./adapters/ollama.ts";
 import type { AskAnswer, AskOptions } from "./ask.ts";
 import type { CloudConsent } from "./cloud-consent.ts";
 import type { BrainConfig } from "./config.ts";
 import { openDatabase, type Db } from "./db/open.ts";
-import { embedPass, type EmbedEvent, type EmbedReport, type NeighbourWriter } from "./embedder.ts";
+import type { EmbedEvent, EmbedReport, NeighbourWriter } from "./embedder.ts";
 import { createEntryStore, type EntryHook, type EntryStore } from "./entries.ts";
 import { graphBrain, type GraphBrain } from "./graph-brain.ts";
-import { graphNeighbours } from "./graph-expand.ts";
 import { createGraphHook, replaceSemanticEdges } from "./graph-store.ts";
 import { systemClock, type ChatModel, type Clock, type Embedder } from "./ports.ts";
 import { QueryVectorCache } from "./query-cache.ts";
-import { search, type SearchOptions, type SearchResponse } from "./search.ts";
+import type { SearchOptions, SearchResponse } from "./search.ts";
 import { storeStatus, type StoreStatus } from "./status.ts";
 import { modelStatus, type ModelStatus } from "./vector-models.ts";
 
@@ -58,7 +56,13 @@ const KNOWN_DIMENSIONS: Record<string, number> = {
 
 function ollamaEmbedder(config: BrainConfig, model: string, timeoutMs?: number): Embedder {
   const dimensions = KNOWN_DIMENSIONS[model.replace(/:latest$/, "")];
-  return createOllamaEmbedder({ host: config.ollamaHost, model, dimensions, timeoutMs });
+  // The Ollama client is loaded on the first embedding, so a capture never pays for it.
+  let loaded: Promise<Embedder> | undefined;
+  const load = () =>
+    (loaded ??= import("./adapters/ollama.ts").then(({ createOllamaEmbedder }) =>
+      createOllamaEmbedder({ host: config.ollamaHost, model, dimensions, timeoutMs }),
+    ));
+  return { model, dimensions, embed: async (texts, options) => (await load()).embed(texts, options) };
 }
 
 /** Query embeddings must come back fast or not at all: search falls back to keywords. */
@@ -92,10 +96,15 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
     clock,
     entries,
     ...graphBrain(db, entries, clock),
-    search: (query, options) => search(semanticDeps, query, options),
+    search: async (query, options) => (await import("./search.ts")).search(semanticDeps, query, options),
     ask: async (question, options) => {
       // Loaded on first use: a capture does not pay for the ask path.
-      const [{ askQuestion }, models] = await Promise.all([import("./ask.ts"), import("./ask-models.ts")]);
+      const [{ askQuestion }, models, { search }, { graphNeighbours }] = await Promise.all([
+        import("./ask.ts"),
+        import("./ask-models.ts"),
+        import("./search.ts"),
+        import("./graph-expand.ts"),
+      ]);
       const askDeps = {
         db,
         clock,
@@ -107,8 +116,8 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
       };
       return askQuestion(askDeps, question, options);
     },
-    embed: (options = {}) =>
-      embedPass(db, config.dbPath, {
+    embed: async (options = {}) =>
+      (await import("./embedder.ts")).embedPass(db, config.dbPath, {
         embedder: deps.embedderFor?.(config.embedModel) ?? ollamaEmbedder(config, config.embedModel),
         now: () => clock.now().getTime(),
         writeNeighbours,
