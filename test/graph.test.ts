@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
+import { createOllamaEmbedder } from "../src/core/adapters/ollama.ts";
 import type { Brain } from "../src/core/brain.ts";
 import { isBrainError } from "../src/core/errors.ts";
 import { expandWithNeighbours, parseGraphTarget, type RelatedItem } from "../src/core/graph.ts";
 import { entryTitles, extractLinks } from "../src/core/graph-extract.ts";
 import { replaceSemanticEdges } from "../src/core/graph-store.ts";
 import { runBrain } from "./support/cli.ts";
+import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { tempDir, testBrain } from "./support/tmp.ts";
 
 /** "what it is: why" for each neighbour, easy to compare. */
@@ -156,6 +158,18 @@ describe("graph edges", () => {
     expect(brain.related(b).items).toEqual([]);
   });
 
+  it("lists a tag's entries newest first up to the limit", () => {
+    const brain = testBrain();
+    const ids = Array.from(
+      { length: 25 },
+      (_, i) => brain.entries.capture({ text: `note ${i} #busy` }).entry.id,
+    );
+    expect(brain.related("#busy").items.map((i) => i.entry!.id)).toEqual([...ids].reverse());
+    expect(brain.related("#busy", { limit: 3 }).items.map((i) => i.entry!.id)).toEqual(
+      ids.slice(-3).reverse(),
+    );
+  });
+
   it("follows links to depth N and says which way it went", () => {
     const brain = testBrain();
     const a = brain.entries.capture({ text: "alpha #billing" }).entry.id;
@@ -174,6 +188,33 @@ describe("graph edges", () => {
       via: ["#billing", `entry:${b}`],
     });
     expect(() => brain.related("#nothing")).toThrow(/No memory links to #nothing yet/);
+  });
+});
+
+describe("semantic edges from the embedder", () => {
+  it("links a newly embedded entry to its near neighbours and refreshes the links when it changes", async () => {
+    const ollama = await FakeOllamaServer.start();
+    try {
+      const brain = testBrain(
+        { embedderFor: (model) => createOllamaEmbedder({ host: ollama.url, model, dimensions: 1024 }) },
+        { ollamaHost: ollama.url },
+      );
+      ollama.setVector("persistent memory in AI systems", [1, 0.9, 0, 0, 0, 0.1]);
+      ollama.setVector("lunch with maria", [0, 0, 1, 0.8, 0, 0]);
+      ollama.setVector("how does a computer recall things", [0.9, 1, 0, 0, 0, 0]);
+      ollama.setVector("lunch plans for friday", [0, 0.1, 1, 0.7, 0, 0]);
+      const memory = brain.entries.capture({ text: "persistent memory in AI systems" }).entry.id;
+      const lunch = brain.entries.capture({ text: "lunch with maria" }).entry.id;
+      await brain.embed();
+      const recall = brain.entries.capture({ text: "how does a computer recall things" }).entry.id;
+      await brain.embed();
+      expect(reasons(brain.related(recall).items)).toEqual([`entry:${memory}: similar in meaning (0.99)`]);
+      brain.entries.edit(recall, { text: "lunch plans for friday" });
+      await brain.embed();
+      expect(reasons(brain.related(recall).items)).toEqual([`entry:${lunch}: similar in meaning (0.99)`]);
+    } finally {
+      await ollama.close();
+    }
   });
 });
 

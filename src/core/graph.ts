@@ -41,7 +41,7 @@ export interface RelatedOptions {
   depth?: number;
   /** How many neighbours to return; 50 by default. */
   limit?: number;
-  /** How many entries one tag, person or title leads to at most (newest first). */
+  /** How many entries a tag, person or title met on the way leads to at most (newest first); 20 by default. */
   perNode?: number;
 }
 
@@ -106,7 +106,8 @@ export function related(db: Db, target: EdgeTarget, options: RelatedOptions = {}
       const hops =
         from.vertex.kind === "entry"
           ? hopsFromEntry(db, from.vertex.id, perNode)
-          : hopsFromNode(db, from.vertex, perNode);
+          : // A tag, person or title asked for by name lists up to `limit` of its entries.
+            hopsFromNode(db, from.vertex, from.depth === 0 ? limit : perNode);
       for (const hop of hops.sort((a, b) => b.strength - a.strength)) {
         const key = keyOf(hop.to);
         const known = seen.get(key);
