@@ -2,7 +2,8 @@ import type { Db } from "./db/open.ts";
 import { prepareCached } from "./db/statements.ts";
 import { BrainError } from "./errors.ts";
 import type { Clock } from "./ports.ts";
-import { cleanText, contentHash, mergeTags, normalizeTag, tagsInText } from "./text.ts";
+import { filterSql } from "./filters.ts";
+import { cleanText, contentHash, mergeTags, tagsInText } from "./text.ts";
 import { parseTime } from "./time.ts";
 
 export const KINDS = ["note", "fact", "preference", "decision", "state"] as const;
@@ -254,30 +255,26 @@ export function createEntryStore(db: Db, clock: Clock, hooks: EntryHook[] = []) 
 }
 
 function listEntries(db: Db, options: ListOptions): Entry[] {
-  const where: string[] = [];
-  const params: Record<string, unknown> = {
-    limit: clampLimit(options.limit, 20, 10_000),
-    offset: Math.max(0, options.offset ?? 0),
-  };
-  if (options.kind) {
-    where.push("e.kind = @kind");
-    params.kind = assertKind(options.kind);
-  }
-  if (options.tag !== undefined) {
-    where.push("e.id IN (SELECT entry_id FROM entry_tags WHERE tag = @tag)");
-    params.tag = normalizeTag(options.tag) ?? "";
-  }
-  if (options.since !== undefined) {
-    where.push("e.created_at >= @since");
-    params.since = parseTime(options.since, "--since");
-  }
-  if (options.until !== undefined) {
-    where.push("e.created_at < @until");
-    params.until = parseTime(options.until, "--until");
-  }
-  const sql = `SELECT ${ENTRY_COLUMNS} FROM entries e ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+  const filter = filterSql(options);
+  const sql = `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE ${filter.sql}
     ORDER BY e.created_at DESC, e.id DESC LIMIT @limit OFFSET @offset`;
-  return prepareCached<Record<string, unknown>, EntryRow>(db, sql).all(params).map(rowToEntry);
+  return prepareCached<Record<string, unknown>, EntryRow>(db, sql)
+    .all({
+      ...filter.params,
+      limit: clampLimit(options.limit, 20, 10_000),
+      offset: Math.max(0, options.offset ?? 0),
+    })
+    .map(rowToEntry);
+}
+
+/** Entries by id, in one query. */
+export function entriesById(db: Db, ids: number[]): Map<number, Entry> {
+  if (ids.length === 0) return new Map();
+  const rows = prepareCached<[string], EntryRow>(
+    db,
+    `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(ids));
+  return new Map(rows.map((row) => [row.id, rowToEntry(row)]));
 }
 
 /** Clamps a caller's limit into [1, max], with a default. */

@@ -1,6 +1,5 @@
 import type { Db } from "./db/open.ts";
-import { prepareCached } from "./db/statements.ts";
-import { clampLimit, ENTRY_COLUMNS, rowToEntry, type Entry, type EntryRow } from "./entries.ts";
+import { clampLimit, entriesById, type Entry } from "./entries.ts";
 import type { SearchFilters } from "./filters.ts";
 import { keywordDetails, rankKeyword, type KeywordRank } from "./keyword.ts";
 import { semanticSearch, type SemanticDeps } from "./semantic.ts";
@@ -83,7 +82,10 @@ export async function search(
  * and snippets are read for the `limit` winners only.
  */
 export function fuse(db: Db, keyword: KeywordRank[], semantic: VectorHit[], limit: number): SearchResult[] {
-  const byId = new Map<number, { score: number; ranks: ResultRanks; keyword?: KeywordRank; vector?: VectorHit }>();
+  const byId = new Map<
+    number,
+    { score: number; ranks: ResultRanks; keyword?: KeywordRank; vector?: VectorHit }
+  >();
   const slot = (id: number) => {
     let s = byId.get(id);
     if (!s) byId.set(id, (s = { score: 0, ranks: {} }));
@@ -103,7 +105,10 @@ export function fuse(db: Db, keyword: KeywordRank[], semantic: VectorHit[], limi
   });
   const single = keyword.length === 0 || semantic.length === 0;
   const ranked = [...byId.entries()].sort((a, b) => b[1].score - a[1].score).slice(0, limit);
-  const details = keywordDetails(db, ranked.flatMap(([, s]) => s.keyword ?? []));
+  const details = keywordDetails(
+    db,
+    ranked.flatMap(([, s]) => s.keyword ?? []),
+  );
   const entries = entriesById(
     db,
     ranked.filter(([id]) => !details.has(id)).map(([id]) => id),
@@ -114,17 +119,10 @@ export function fuse(db: Db, keyword: KeywordRank[], semantic: VectorHit[], limi
     if (!entry) return [];
     const score = single ? (s.keyword ? s.keyword.score : s.vector!.similarity) : s.score;
     const snippet = hit?.snippet ?? excerpt(entry.text, s.vector?.start ?? 0);
-    return [{ ...entry, score, snippet, ranks: s.ranks, ...(s.vector ? { similarity: s.vector.similarity } : {}) }];
+    return [
+      { ...entry, score, snippet, ranks: s.ranks, ...(s.vector ? { similarity: s.vector.similarity } : {}) },
+    ];
   });
-}
-
-function entriesById(db: Db, ids: number[]): Map<number, Entry> {
-  if (ids.length === 0) return new Map();
-  const rows = prepareCached<[string], EntryRow>(
-    db,
-    `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id IN (SELECT value FROM json_each(?))`,
-  ).all(JSON.stringify(ids));
-  return new Map(rows.map((row) => [row.id, rowToEntry(row)]));
 }
 
 /** About 200 characters of the text from `start`, cut at word boundaries. */

@@ -11,17 +11,7 @@ import type { SearchResult } from "../core/search.ts";
 export const LIST_TEXT_CHARS = 400;
 
 /** An entry without its content hash: what a client gets as structured data. */
-export interface EntryData {
-  id: number;
-  kind: Entry["kind"];
-  key: string | null;
-  text: string;
-  tags: string[];
-  source: string | null;
-  pinned: boolean;
-  created_at: string;
-  updated_at: string;
-}
+export type EntryData = Omit<Entry, "hash">;
 
 /** The structured form of an entry. */
 export function entryData(entry: Entry): EntryData {
