@@ -231,7 +231,9 @@ describe("graph-expanded search", () => {
     expect(new Set(results.map((r) => r.id))).toEqual(new Set([decision, other]));
     const expanded = expandWithNeighbours(brain.db, results);
     expect(expanded.slice(0, 2)).toEqual(results);
-    const added = expanded.slice(2).map((r) => ("graph" in r ? [r.id, r.graph.reason] : [r.id]));
+    const added = expanded.slice(2).map((r) => (r.graph ? [r.id, r.graph.reason] : [r.id]));
+    const viaSearch = await brain.search("postgres", { mode: "keyword", graph: true });
+    expect(viaSearch.results.map((r) => r.id)).toEqual(expanded.map((r) => r.id));
     expect(added).toEqual(
       expect.arrayContaining([
         [plan, "links to [[Rollout plan]]"],

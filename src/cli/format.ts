@@ -29,8 +29,9 @@ export function resultLines(result: SearchResult, tty: boolean): string {
     .filter(([, rank]) => rank !== undefined)
     .map(([list, rank]) => `${list} #${rank}`)
     .join(", ");
+  const via = result.graph ? `linked to ${result.graph.from}: ${result.graph.reason}` : "";
   const snippet = highlight(result.snippet.replace(/\s+/g, " "), tty);
-  return `${entryLine(result)}\n        ${snippet}\n        score ${result.score.toFixed(4)}  (${found})`;
+  return `${entryLine(result)}\n        ${snippet}\n        score ${result.score.toFixed(4)}  (${[found, via].filter(Boolean).join("; ")})`;
 }
 
 /** **bold** markers become terminal bold on a TTY and stay as they are elsewhere. */

@@ -4,6 +4,7 @@ import { clampLimit, ENTRY_COLUMNS, rowToEntry, type Entry, type EntryRow } from
 import { BrainError } from "./errors.ts";
 import { hopsFromEntry, hopsFromNode, nodeEntryCount, type Vertex } from "./graph-hops.ts";
 import { findNode, nodeLabel, normalizeNodeName, type EdgeTarget, type NodeType } from "./graph-store.ts";
+import { entriesById } from "./entries.ts";
 
 export { expandWithNeighbours, graphNeighbours } from "./graph-expand.ts";
 export { createGraphHook, replaceSemanticEdges } from "./graph-store.ts";
@@ -191,14 +192,4 @@ function hydrate(db: Db, reached: Reached[]): RelatedItem[] {
     const entry = entries.get(r.vertex.id);
     return entry ? [{ ...base, entry }] : [];
   });
-}
-
-/** Entries by id, in one query. */
-export function entriesById(db: Db, ids: number[]): Map<number, Entry> {
-  if (ids.length === 0) return new Map();
-  const rows = prepareCached<[string], EntryRow>(
-    db,
-    `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id IN (SELECT value FROM json_each(?))`,
-  ).all(JSON.stringify(ids));
-  return new Map(rows.map((row) => [row.id, rowToEntry(row)]));
 }

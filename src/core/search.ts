@@ -1,6 +1,7 @@
 import type { Db } from "./db/open.ts";
 import { clampLimit, entriesById, type Entry } from "./entries.ts";
 import type { SearchFilters } from "./filters.ts";
+import { expandWithNeighbours, type GraphHop } from "./graph-expand.ts";
 import { keywordDetails, rankKeyword, type KeywordRank } from "./keyword.ts";
 import { semanticSearch, type SemanticDeps } from "./semantic.ts";
 import type { VectorHit } from "./vectors.ts";
@@ -18,6 +19,8 @@ export interface SearchOptions extends SearchFilters {
   limit?: number;
   /** Treat the last word as a prefix: search as you type. */
   prefix?: boolean;
+  /** Follow one hop of the graph: linked memories of the results, ranked below direct hits. */
+  graph?: boolean;
 }
 
 /** Where a result was found and at what rank (1 is best), so a person can see why it is there. */
@@ -33,6 +36,8 @@ export interface SearchResult extends Entry {
   ranks: ResultRanks;
   /** Cosine similarity to the query when found by meaning. */
   similarity?: number;
+  /** Set when the result came in through the graph: the direct hit it is linked to, and how. */
+  graph?: GraphHop;
 }
 
 export interface SearchResponse {
@@ -46,7 +51,8 @@ export interface SearchResponse {
 
 /**
  * Searches the memory: keyword (FTS5, BM25), semantic (vectors), or hybrid (both, fused by
- * reciprocal rank, each result keeping its rank in each list). When meaning search is
+ * reciprocal rank, each result keeping its rank in each list); with `graph`, plus one hop of
+ * linked memories ranked below the direct hits. When meaning search is
  * unavailable, hybrid falls back to keywords and says so in `notices`.
  *
  * @example
@@ -56,6 +62,18 @@ export async function search(
   deps: SemanticDeps,
   query: string,
   options: SearchOptions = {},
+): Promise<SearchResponse> {
+  const response = await searchLists(deps, query, options);
+  if (!options.graph || response.results.length === 0) return response;
+  const { kind, tag, since, until } = options;
+  const results = expandWithNeighbours(deps.db, response.results, { filters: { kind, tag, since, until } });
+  return { ...response, results };
+}
+
+async function searchLists(
+  deps: SemanticDeps,
+  query: string,
+  options: SearchOptions,
 ): Promise<SearchResponse> {
   const limit = clampLimit(options.limit, 10, 1000);
   const mode = options.mode ?? "hybrid";

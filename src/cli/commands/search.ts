@@ -7,7 +7,7 @@ export const search: CliCommand = {
   name: "search",
   summary: "Find memories by keyword and meaning",
   usage:
-    "search QUERY [--mode hybrid|keyword|semantic] [--limit N] [--kind K] [--tag T] [--since ISO] [--until ISO] [--prefix]",
+    "search QUERY [--mode hybrid|keyword|semantic] [--limit N] [--kind K] [--tag T] [--since ISO] [--until ISO] [--prefix] [--graph]",
   options: {
     mode: { type: "string", short: "m" },
     limit: { type: "string", short: "n" },
@@ -16,6 +16,7 @@ export const search: CliCommand = {
     since: { type: "string" },
     until: { type: "string" },
     prefix: { type: "boolean" },
+    graph: { type: "boolean", short: "g" },
   },
   args: { min: 1, max: Infinity },
   async run(ctx) {
@@ -29,6 +30,7 @@ export const search: CliCommand = {
       since: stringFlag(ctx.flags, "since"),
       until: stringFlag(ctx.flags, "until"),
       prefix: ctx.flags.prefix === true,
+      graph: ctx.flags.graph === true,
     });
     for (const notice of response.notices) ctx.note(notice);
     const tty = ctx.io.stdout.isTTY === true;
