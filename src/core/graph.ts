@@ -1,10 +1,8 @@
 import type { Db } from "./db/open.ts";
-import { prepareCached } from "./db/statements.ts";
-import { clampLimit, ENTRY_COLUMNS, rowToEntry, type Entry, type EntryRow } from "./entries.ts";
+import { clampLimit, entriesById, type Entry } from "./entries.ts";
 import { BrainError } from "./errors.ts";
 import { hopsFromEntry, hopsFromNode, nodeEntryCount, type Vertex } from "./graph-hops.ts";
 import { findNode, nodeLabel, normalizeNodeName, type EdgeTarget, type NodeType } from "./graph-store.ts";
-import { entriesById } from "./entries.ts";
 
 export { expandWithNeighbours, graphNeighbours } from "./graph-expand.ts";
 export { createGraphHook, replaceSemanticEdges } from "./graph-store.ts";
