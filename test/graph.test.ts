@@ -218,6 +218,26 @@ describe("semantic edges from the embedder", () => {
   });
 });
 
+describe("semantic edges in a first pass", () => {
+  it("links entries embedded in the same batch of a new database", async () => {
+    const ollama = await FakeOllamaServer.start();
+    try {
+      const brain = testBrain(
+        { embedderFor: (model) => createOllamaEmbedder({ host: ollama.url, model, dimensions: 1024 }) },
+        { ollamaHost: ollama.url },
+      );
+      ollama.setVector("persistent memory in AI systems", [1, 0.9, 0, 0, 0, 0.1]);
+      ollama.setVector("how does a computer recall things", [0.9, 1, 0, 0, 0, 0]);
+      const memory = brain.entries.capture({ text: "persistent memory in AI systems" }).entry.id;
+      const recall = brain.entries.capture({ text: "how does a computer recall things" }).entry.id;
+      await brain.embed();
+      expect(reasons(brain.related(recall).items)).toEqual([`entry:${memory}: similar in meaning (0.99)`]);
+    } finally {
+      await ollama.close();
+    }
+  });
+});
+
 describe("graph-expanded search", () => {
   it("adds one-hop neighbours below the direct hits, each with why, and keeps direct hits in place", async () => {
     const brain = testBrain();

@@ -116,25 +116,27 @@ async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
       break;
     }
     if (prepared.length === 0) continue;
-    model ??= getModel(db, embedder.model);
-    const neighbours = options.writeNeighbours && model ? findNeighbours(db, model, prepared) : new Map();
     const written = db
       .transaction(() => {
         const target = ensureModel(db, embedder.model, prepared[0]!.chunks[0]!.vector.length, options.now());
-        let count = 0;
-        for (const item of prepared) {
-          if (!writeEntryVectors(db, target, item.id, item.hash, item.chunks)) continue;
-          count++;
+        return prepared.filter((item) => {
+          if (!writeEntryVectors(db, target, item.id, item.hash, item.chunks)) return false;
           report.chunks += item.chunks.length;
-          const near = neighbours.get(item.id);
-          if (near) options.writeNeighbours!(item.id, near);
-        }
-        return count;
+          return true;
+        });
       })
       .immediate();
     model = getModel(db, embedder.model);
-    report.embedded += written;
-    report.skipped += prepared.length - written;
+    // Neighbours are read after the vectors are in (so entries of one batch, and of the very
+    // first pass, find each other), outside any transaction; the edges go in a second short one.
+    if (options.writeNeighbours && model && written.length > 0) {
+      const neighbours = findNeighbours(db, model, written);
+      db.transaction(() => {
+        for (const [id, near] of neighbours) options.writeNeighbours!(id, near);
+      }).immediate();
+    }
+    report.embedded += written.length;
+    report.skipped += prepared.length - written.length;
     emit({ event: "progress", done: report.embedded + report.failed + report.skipped, total });
     if (model) model = recentreIfStale(db, model);
   }
@@ -212,7 +214,7 @@ async function embedEntries(
   }));
 }
 
-/** Nearest already-embedded entries for each prepared entry, read before the write transaction. */
+/** The nearest other embedded entries of each newly embedded entry. */
 function findNeighbours(
   db: Db,
   model: EmbeddingModel,
