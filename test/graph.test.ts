@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createOllamaEmbedder } from "../src/core/adapters/ollama.ts";
 import type { Brain } from "../src/core/brain.ts";
 import { isBrainError } from "../src/core/errors.ts";
@@ -192,49 +192,40 @@ describe("graph edges", () => {
 });
 
 describe("semantic edges from the embedder", () => {
-  it("links a newly embedded entry to its near neighbours and refreshes the links when it changes", async () => {
-    const ollama = await FakeOllamaServer.start();
-    try {
-      const brain = testBrain(
-        { embedderFor: (model) => createOllamaEmbedder({ host: ollama.url, model, dimensions: 1024 }) },
-        { ollamaHost: ollama.url },
-      );
-      ollama.setVector("persistent memory in AI systems", [1, 0.9, 0, 0, 0, 0.1]);
-      ollama.setVector("lunch with maria", [0, 0, 1, 0.8, 0, 0]);
-      ollama.setVector("how does a computer recall things", [0.9, 1, 0, 0, 0, 0]);
-      ollama.setVector("lunch plans for friday", [0, 0.1, 1, 0.7, 0, 0]);
-      const memory = brain.entries.capture({ text: "persistent memory in AI systems" }).entry.id;
-      const lunch = brain.entries.capture({ text: "lunch with maria" }).entry.id;
-      await brain.embed();
-      const recall = brain.entries.capture({ text: "how does a computer recall things" }).entry.id;
-      await brain.embed();
-      expect(reasons(brain.related(recall).items)).toEqual([`entry:${memory}: similar in meaning (0.99)`]);
-      brain.entries.edit(recall, { text: "lunch plans for friday" });
-      await brain.embed();
-      expect(reasons(brain.related(recall).items)).toEqual([`entry:${lunch}: similar in meaning (0.99)`]);
-    } finally {
-      await ollama.close();
-    }
+  let ollama: FakeOllamaServer;
+  beforeEach(async () => {
+    ollama = await FakeOllamaServer.start();
+    ollama.setVector("persistent memory in AI systems", [1, 0.9, 0, 0, 0, 0.1]);
+    ollama.setVector("lunch with maria", [0, 0, 1, 0.8, 0, 0]);
+    ollama.setVector("how does a computer recall things", [0.9, 1, 0, 0, 0, 0]);
+    ollama.setVector("lunch plans for friday", [0, 0.1, 1, 0.7, 0, 0]);
   });
-});
+  afterEach(() => ollama.close());
+  const brainOnFake = () =>
+    testBrain(
+      { embedderFor: (model) => createOllamaEmbedder({ host: ollama.url, model, dimensions: 1024 }) },
+      { ollamaHost: ollama.url },
+    );
 
-describe("semantic edges in a first pass", () => {
+  it("links a newly embedded entry to its near neighbours and refreshes the links when it changes", async () => {
+    const brain = brainOnFake();
+    const memory = brain.entries.capture({ text: "persistent memory in AI systems" }).entry.id;
+    const lunch = brain.entries.capture({ text: "lunch with maria" }).entry.id;
+    await brain.embed();
+    const recall = brain.entries.capture({ text: "how does a computer recall things" }).entry.id;
+    await brain.embed();
+    expect(reasons(brain.related(recall).items)).toEqual([`entry:${memory}: similar in meaning (0.99)`]);
+    brain.entries.edit(recall, { text: "lunch plans for friday" });
+    await brain.embed();
+    expect(reasons(brain.related(recall).items)).toEqual([`entry:${lunch}: similar in meaning (0.99)`]);
+  });
+
   it("links entries embedded in the same batch of a new database", async () => {
-    const ollama = await FakeOllamaServer.start();
-    try {
-      const brain = testBrain(
-        { embedderFor: (model) => createOllamaEmbedder({ host: ollama.url, model, dimensions: 1024 }) },
-        { ollamaHost: ollama.url },
-      );
-      ollama.setVector("persistent memory in AI systems", [1, 0.9, 0, 0, 0, 0.1]);
-      ollama.setVector("how does a computer recall things", [0.9, 1, 0, 0, 0, 0]);
-      const memory = brain.entries.capture({ text: "persistent memory in AI systems" }).entry.id;
-      const recall = brain.entries.capture({ text: "how does a computer recall things" }).entry.id;
-      await brain.embed();
-      expect(reasons(brain.related(recall).items)).toEqual([`entry:${memory}: similar in meaning (0.99)`]);
-    } finally {
-      await ollama.close();
-    }
+    const brain = brainOnFake();
+    const memory = brain.entries.capture({ text: "persistent memory in AI systems" }).entry.id;
+    const recall = brain.entries.capture({ text: "how does a computer recall things" }).entry.id;
+    await brain.embed();
+    expect(reasons(brain.related(recall).items)).toEqual([`entry:${memory}: similar in meaning (0.99)`]);
   });
 });
 
