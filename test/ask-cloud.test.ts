@@ -12,12 +12,12 @@ import {
   readCloudKey,
   storeCloudKey,
 } from "../src/core/cloud-consent.ts";
-import { BrainError } from "../src/core/errors.ts";
 import type { ChatMessage } from "../src/core/ports.ts";
 import { FakeAnthropicServer, type CloudRequestBody } from "./support/fake-anthropic.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { MemorySecretStore } from "./support/memory-secret-store.ts";
 import { testBrain } from "./support/tmp.ts";
+import { failure } from "./support/errors.ts";
 
 const KEY = "sk-ant-test-0123456789";
 let ollama: FakeOllamaServer;
@@ -49,16 +49,6 @@ function brainWith(localWindow = 8192): Brain {
 
 function cloudBodies(): CloudRequestBody[] {
   return cloud.requests.map((r) => r.body as CloudRequestBody);
-}
-
-async function failure(promise: Promise<unknown>): Promise<BrainError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof BrainError) return err;
-    throw err;
-  }
-  throw new Error("expected a BrainError");
 }
 
 const LONG = (topic: string, i: number) =>

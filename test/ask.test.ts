@@ -4,10 +4,11 @@ import { ABSTAIN_ANSWER } from "../src/core/ask.ts";
 import { ASK_SYSTEM_PROMPT } from "../src/core/ask-prompt.ts";
 import { RERANK_SYSTEM_PROMPT } from "../src/core/ask-rerank.ts";
 import type { Brain } from "../src/core/brain.ts";
-import { BrainError, isBrainError } from "../src/core/errors.ts";
+import { isBrainError } from "../src/core/errors.ts";
 import { FakeOllamaServer, type FakeChatRequest } from "./support/fake-ollama.ts";
 import { testBrain } from "./support/tmp.ts";
 import { closedPort } from "./support/net.ts";
+import { failure } from "./support/errors.ts";
 
 let ollama: FakeOllamaServer;
 
@@ -44,16 +45,6 @@ function chatRequests(): FakeChatRequest[] {
 function memoriesIn(request: FakeChatRequest): string[] {
   const user = request.messages?.find((m) => m.role === "user")?.content ?? "";
   return [...user.matchAll(/<memory n="\d+"[^>]*>\n([\s\S]*?)\n<\/memory>/g)].map((m) => m[1]!);
-}
-
-async function failure(promise: Promise<unknown>): Promise<BrainError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof BrainError) return err;
-    throw err;
-  }
-  throw new Error("expected a BrainError");
 }
 
 const NOTES = [
