@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bitIndexFor } from "../src/core/bit-index.ts";
+import { HammingRows } from "../src/core/hamming.ts";
 import { normalize, signBits } from "../src/core/vector-math.ts";
 import { ensureModel, exactScan, getModel, nearest, writeEntryVectors } from "../src/core/vectors.ts";
 import { testBrain } from "./support/tmp.ts";
@@ -73,5 +74,23 @@ describe("the bit index", () => {
     expect(nearest(brain.db, model, q, 5, 300).map((h) => h.entryId)).toEqual(
       exactScan(brain.db, model, q, 5).map((h) => h.entryId),
     );
+  });
+
+  it("scans rows whose length is not a multiple of 64 bits, across appends that grow its memory", () => {
+    // 100 dimensions, as the word vectors of the offline eval: 13 bytes a row, padded to two words.
+    const rows = new HammingRows(100);
+    const all = randomVectors(3000, 100, 5).map((v) => signBits(v, null));
+    rows.append(all.slice(0, 1000));
+    rows.append(all.slice(1000));
+    expect(rows.size).toBe(3000);
+    const query = all[1234]!;
+    const got = rows.nearest(query, 20);
+    const expected = all
+      .map((bits, i) => ({ i, d: hamming(bits, query) }))
+      .sort((a, b) => a.d - b.d || a.i - b.i)
+      .slice(0, 20);
+    // Same order and same rows: distance first, then row number.
+    expect(got).toEqual(expected.map((e) => e.i));
+    expect(new HammingRows(100).nearest(query, 5)).toEqual([]);
   });
 });
