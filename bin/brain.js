@@ -2,13 +2,14 @@
 // The `brain` command. Local Brain needs Node 22.22 or later (the Node Raycast runs); when an older
 // Node starts this file, it hands over to the Node 22 the project installs, if there is one.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import module from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 22 || (major === 22 && minor < 22)) {
-  const root = dirname(dirname(fileURLToPath(import.meta.url)));
   const node = join(root, "node_modules", ".bin", "node");
   if (existsSync(node) && process.env.BRAIN_REEXEC !== "1") {
     const child = spawnSync(node, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
@@ -24,5 +25,41 @@ if (major < 22 || (major === 22 && minor < 22)) {
   process.exit(1);
 }
 
-const { main } = await import("../src/cli/main.ts");
-process.exitCode = await main(process.argv.slice(2));
+/**
+ * The bundled command line (scripts/build-cli.ts) when every file it was built from still has the
+ * size and time it had then, else null. A few dozen stats: far cheaper than loading Node's
+ * TypeScript stripper for the .ts sources.
+ */
+function freshBundle() {
+  const dir = join(root, "node_modules", ".cache", "local-brain", "cli");
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+  } catch {
+    return null;
+  }
+  for (const [file, [mtimeMs, size]] of Object.entries(manifest.inputs)) {
+    const stat = statSync(join(root, file), { throwIfNoEntry: false });
+    if (stat?.mtimeMs !== mtimeMs || stat.size !== size) return null;
+  }
+  return join(dir, manifest.entry);
+}
+
+const bundle = freshBundle();
+if (process.env.BRAIN_DEBUG) {
+  process.setSourceMapsEnabled(true);
+  process.stderr.write(
+    bundle
+      ? `brain: running the bundled command line ${bundle}\n`
+      : "brain: running the .ts sources (no bundle, or files changed since it was built: `npm run build:cli`)\n",
+  );
+}
+let cli;
+if (bundle) {
+  // Compiled code of the bundle is cached on disk (in the OS temp folder) for the next start.
+  module.enableCompileCache?.();
+  cli = await import(pathToFileURL(bundle).href);
+} else {
+  cli = await import("../src/cli/main.ts");
+}
+process.exitCode = await cli.main(process.argv.slice(2));

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { createBrain, type Brain } from "../core/brain.ts";
+import type { Brain } from "../core/brain.ts";
 import { resolveConfig } from "../core/config.ts";
 import { BrainError, toBrainError } from "../core/errors.ts";
 import { GLOBAL_OPTIONS, type CliCommand, type CliContext, type FlagValues } from "./command.ts";
@@ -48,6 +48,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   let brain: Brain | undefined;
   const json = parsed.values.json === true;
   try {
+    // Loaded here, not at the top: `brain --version` and `brain help` never open SQLite.
+    const { createBrain } = await import("../core/brain.ts");
     const config = resolveConfig({ dbPath: parsed.values.db as string | undefined }, io.env);
     const ctx: CliContext = {
       args: parsed.positionals,
