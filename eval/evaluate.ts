@@ -2,10 +2,11 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { withCoverage, relevanceOf, ASK_RELEVANCE_FLOOR } from "../src/core/ask-retrieval.ts";
-import { createBrain } from "../src/core/brain.ts";
+import { createBrain, type Brain } from "../src/core/brain.ts";
 import { resolveConfig } from "../src/core/config.ts";
 import { rankedRefs, toImportJsonl, type Collection } from "./collection.ts";
 import { evaluateRanking, meanMetrics } from "./metrics.ts";
+import { indexPlainBm25, searchPlainBm25 } from "./plain-bm25.ts";
 import {
   proposeAbstentionFloor,
   type AbstentionFloor,
@@ -21,7 +22,7 @@ import {
   type WinkVectors,
 } from "./wink-embedder.ts";
 
-export const EVAL_MODES: SearchMode[] = ["keyword", "semantic", "hybrid", "hybrid+graph"];
+export const EVAL_MODES: SearchMode[] = ["plain BM25", "keyword", "semantic", "hybrid", "hybrid+graph"];
 
 export interface CollectionResult {
   rows: ReportRow[];
@@ -41,17 +42,28 @@ export function loadEvalVectors(): Promise<WinkVectors> {
  * `brain embed` with the wink embedder (its common component fitted on the documents first), and
  * runs every question through each mode.
  */
-export async function evaluateCollection(
+export function evaluateCollection(
   collection: Collection,
   options: { vectors: Promise<WinkVectors>; modes?: SearchMode[] },
 ): Promise<CollectionResult> {
+  return withCollectionBrain(collection, options.vectors, (brain) =>
+    runQueries(brain, collection, options.modes ?? EVAL_MODES),
+  );
+}
+
+/** A brain holding `collection`, imported and embedded as {@link evaluateCollection} does, for `use`. */
+export async function withCollectionBrain<T>(
+  collection: Collection,
+  vectors: Promise<WinkVectors>,
+  use: (brain: Brain) => Promise<T>,
+): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `brain-eval-${collection.name}-`));
   try {
     const jsonl = path.join(dir, `${collection.name}.jsonl`);
     fs.writeFileSync(jsonl, toImportJsonl(collection));
-    const plain = createWinkEmbedder({ vectors: options.vectors });
+    const plain = createWinkEmbedder({ vectors });
     const component = fitCommonComponent(await plain.embed(collection.docs.map((d) => d.text)));
-    const embedder = createWinkEmbedder({ vectors: options.vectors, commonComponent: component });
+    const embedder = createWinkEmbedder({ vectors, commonComponent: component });
     const config = resolveConfig(
       { dbPath: path.join(dir, "brain.db"), offsiteDir: null, embedModel: WINK_MODEL },
       {},
@@ -61,7 +73,8 @@ export async function evaluateCollection(
       const imported = await brain.import([jsonl]);
       if (imported.failed.length > 0) throw new Error(`import failed: ${JSON.stringify(imported.failed[0])}`);
       await brain.embed({ batchSize: 256 });
-      return await runQueries(brain, collection, options.modes ?? EVAL_MODES);
+      indexPlainBm25(brain.db);
+      return await use(brain);
     } finally {
       brain.close();
     }
@@ -71,7 +84,7 @@ export async function evaluateCollection(
 }
 
 async function runQueries(
-  brain: ReturnType<typeof createBrain>,
+  brain: Brain,
   collection: Collection,
   modes: SearchMode[],
 ): Promise<CollectionResult> {
@@ -80,14 +93,17 @@ async function runQueries(
   const unanswerable: number[] = [];
   for (const query of collection.queries) {
     for (const mode of modes) {
-      const response = await brain.search(query.text, {
-        mode: mode === "hybrid+graph" ? "hybrid" : mode,
-        graph: mode === "hybrid+graph",
-        limit: 10,
-      });
+      const response =
+        mode === "plain BM25"
+          ? null
+          : await brain.search(query.text, {
+              mode: mode === "hybrid+graph" ? "hybrid" : mode,
+              graph: mode === "hybrid+graph",
+              limit: 10,
+            });
       const ranked = rankedRefs(
         collection.name,
-        response.results.map((r) => r.source),
+        response ? response.results.map((r) => r.source) : searchPlainBm25(brain.db, query.text, 10),
       );
       details.push({
         collection: collection.name,
@@ -98,9 +114,9 @@ async function runQueries(
         ranked,
         relevant: Object.fromEntries(query.relevant),
         metrics: evaluateRanking(ranked, query.relevant),
-        topScore: response.results[0]?.score ?? null,
+        topScore: response?.results[0]?.score ?? null,
       });
-      if (mode === "hybrid") {
+      if (response && mode === "hybrid") {
         // The same relevance ask uses to decide whether to answer at all.
         const relevance = relevanceOf(withCoverage(brain.db, query.text, response.results));
         (query.relevant.size > 0 ? answerable : unanswerable).push(relevance);

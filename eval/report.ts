@@ -6,7 +6,8 @@
 import type { QuestionType } from "./collection.ts";
 import type { MeanMetrics, QueryMetrics } from "./metrics.ts";
 
-export type SearchMode = "keyword" | "semantic" | "hybrid" | "hybrid+graph";
+/** The product's search modes, and "plain BM25", the baseline keyword search is held against. */
+export type SearchMode = "plain BM25" | "keyword" | "semantic" | "hybrid" | "hybrid+graph";
 
 export interface ReportRow {
   collection: string;
@@ -143,4 +144,28 @@ function summarise(floor: number, all: readonly Labelled[]): AbstentionFloor {
     unanswerableRejected: no.filter((x) => x.score < floor).length,
     unanswerableTotal: no.length,
   };
+}
+
+/**
+ * For questions of one type, how many have an answer anywhere in what each mode returned (not
+ * only in its first 10): graph-expanded search puts neighbours after the direct hits, past the
+ * @10 cut, and this is where the graph hop shows.
+ *
+ * @example
+ * reachedByMode(details, "notes", "graph") // [{ mode: "hybrid", reached: 0, total: 12 }, { mode: "hybrid+graph", reached: 7, total: 12 }]
+ */
+export function reachedByMode(
+  details: readonly QueryDetail[],
+  collection: string,
+  type: QuestionType,
+): { mode: SearchMode; reached: number; total: number }[] {
+  const byMode = new Map<SearchMode, { reached: number; total: number }>();
+  for (const d of details) {
+    if (d.collection !== collection || d.type !== type) continue;
+    const tally = byMode.get(d.mode) ?? { reached: 0, total: 0 };
+    tally.total++;
+    if (d.ranked.some((ref) => ref in d.relevant)) tally.reached++;
+    byMode.set(d.mode, tally);
+  }
+  return [...byMode].map(([mode, tally]) => ({ mode, ...tally }));
 }

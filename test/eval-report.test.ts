@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { detailJson, formatTable, proposeAbstentionFloor } from "../eval/report.ts";
+import { detailJson, formatTable, proposeAbstentionFloor, reachedByMode, type QueryDetail } from "../eval/report.ts";
 
 describe("formatTable", () => {
   it("prints one Markdown row per collection and mode", () => {
@@ -80,3 +80,34 @@ describe("proposeAbstentionFloor", () => {
     expect(proposeAbstentionFloor([null], [])).toBeNull();
   });
 });
+
+describe("reachedByMode", () => {
+  it("counts, per mode, questions of the type whose answer is anywhere in the returned list", () => {
+    const detail = (mode: QueryDetail["mode"], ranked: string[], type: QueryDetail["type"] = "graph") => ({
+      collection: "notes",
+      mode,
+      queryId: "q",
+      text: "q",
+      type,
+      ranked,
+      relevant: { a: 1 },
+      metrics: null,
+      topScore: null,
+    });
+    const tally = reachedByMode(
+      [
+        detail("hybrid", ["x", "y"]),
+        detail("hybrid+graph", ["x", "y", "a"]),
+        detail("hybrid+graph", ["x"]),
+        detail("hybrid", ["a"], "keyword"),
+      ],
+      "notes",
+      "graph",
+    );
+    expect(tally).toEqual([
+      { mode: "hybrid", reached: 0, total: 1 },
+      { mode: "hybrid+graph", reached: 1, total: 2 },
+    ]);
+  });
+});
+

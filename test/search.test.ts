@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildFtsQuery } from "../src/core/fts-query.ts";
+import { buildFtsQuery, ftsWords } from "../src/core/fts-query.ts";
+import { reciprocalRankFusion } from "../src/core/search.ts";
 import { testBrain } from "./support/tmp.ts";
 
 /** Strings people type (or paste) that break naive FTS5 MATCH queries. */
@@ -201,3 +202,25 @@ function randomCodePoint(random: () => number): string {
   const cp = lo + Math.floor(random() * (hi - lo + 1));
   return cp >= 0xd800 && cp <= 0xdfff ? String.fromCharCode(cp) : String.fromCodePoint(cp);
 }
+
+describe("reciprocal rank fusion", () => {
+  it("sums 1 / (k + rank) over the lists, keeps each list's rank, and puts agreement first", () => {
+    const fused = reciprocalRankFusion(
+      [
+        [7, 3, 9],
+        [3, 8],
+      ],
+      5,
+    );
+    expect(fused.map((f) => f.id)).toEqual([3, 7, 8, 9]);
+    expect(fused[0]).toEqual({ id: 3, score: 1 / 7 + 1 / 6, ranks: [2, 1] });
+    expect(fused[1]!.ranks).toEqual([1, undefined]);
+    expect(reciprocalRankFusion([[], []])).toEqual([]);
+  });
+
+  it("splits words as the FTS5 tokenizer does, never producing MATCH syntax", () => {
+    expect(ftsWords('C++ "AND" (pnpm) café')).toEqual(["c", "and", "pnpm", "café"]);
+    expect(ftsWords("***")).toEqual([]);
+  });
+});
+

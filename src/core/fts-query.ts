@@ -34,7 +34,7 @@ export interface FtsQuery {
  * // { all: '"c" "pnpm"*', any: '"c" OR "pnpm"*', terms: ["c", "pnpm"] }
  */
 export function buildFtsQuery(input: string, options: { prefix?: boolean } = {}): FtsQuery | null {
-  const words = (input.normalize("NFKC").toLowerCase().match(WORD) ?? []).slice(0, MAX_TERMS);
+  const words = ftsWords(input);
   if (words.length === 0) return null;
   const quote = (term: string, i: number) =>
     `"${term}"${i === words.length - 1 && options.prefix ? "*" : ""}`;
@@ -48,4 +48,15 @@ export function buildFtsQuery(input: string, options: { prefix?: boolean } = {})
   const all = kept.map((q) => q.text).join(" ");
   const any = kept.length > 1 ? kept.map((q) => q.text).join(" OR ") : null;
   return { all, any, terms: kept.map((q) => q.term) };
+}
+
+/**
+ * The words of `input` as FTS5's unicode61 tokenizer sees them (lower case, at most 32), each safe
+ * to quote in a MATCH expression.
+ *
+ * @example
+ * ftsWords("C++ and (pnpm)") // ["c", "and", "pnpm"]
+ */
+export function ftsWords(input: string): string[] {
+  return (input.normalize("NFKC").toLowerCase().match(WORD) ?? []).slice(0, MAX_TERMS);
 }
