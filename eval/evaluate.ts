@@ -38,41 +38,65 @@ export function loadEvalVectors(): Promise<WinkVectors> {
 }
 
 /**
+ * Which embedder gives the semantic list: the wink word vectors (offline, the default), or the
+ * configured Ollama model (`OLLAMA_HOST`, `BRAIN_EMBED_MODEL`: on a Mac, mxbai-embed-large), which
+ * is what re-measures the abstention floor for the model people actually use.
+ */
+export type EvalEmbedder = { kind: "wink"; vectors: Promise<WinkVectors> } | { kind: "ollama" };
+
+/** How the embedder is named in the report. */
+export function embedderName(embedder: EvalEmbedder, env: NodeJS.ProcessEnv = process.env): string {
+  if (embedder.kind === "wink") return WINK_MODEL;
+  const config = resolveConfig({ offsiteDir: null }, env);
+  return `${config.embedModel} (Ollama at ${config.ollamaHost})`;
+}
+
+/**
  * Imports a collection into a fresh database through `brain import`, embeds it through
- * `brain embed` with the wink embedder (its common component fitted on the documents first), and
- * runs every question through each mode.
+ * `brain embed`, and runs every question through each mode.
  */
 export function evaluateCollection(
   collection: Collection,
-  options: { vectors: Promise<WinkVectors>; modes?: SearchMode[] },
+  options: { embedder: EvalEmbedder; modes?: SearchMode[] },
 ): Promise<CollectionResult> {
-  return withCollectionBrain(collection, options.vectors, (brain) =>
+  return withCollectionBrain(collection, options.embedder, (brain) =>
     runQueries(brain, collection, options.modes ?? EVAL_MODES),
   );
 }
 
-/** A brain holding `collection`, imported and embedded as {@link evaluateCollection} does, for `use`. */
+/**
+ * A brain holding `collection`, imported and embedded as {@link evaluateCollection} does, for
+ * `use`. The wink embedder's common component is fitted on the collection's documents first.
+ */
 export async function withCollectionBrain<T>(
   collection: Collection,
-  vectors: Promise<WinkVectors>,
+  choice: EvalEmbedder,
   use: (brain: Brain) => Promise<T>,
 ): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `brain-eval-${collection.name}-`));
   try {
     const jsonl = path.join(dir, `${collection.name}.jsonl`);
     fs.writeFileSync(jsonl, toImportJsonl(collection));
-    const plain = createWinkEmbedder({ vectors });
-    const component = fitCommonComponent(await plain.embed(collection.docs.map((d) => d.text)));
-    const embedder = createWinkEmbedder({ vectors, commonComponent: component });
-    const config = resolveConfig(
-      { dbPath: path.join(dir, "brain.db"), offsiteDir: null, embedModel: WINK_MODEL },
-      {},
-    );
-    const brain = createBrain(config, { embedderFor: () => embedder });
+    const dbPath = path.join(dir, "brain.db");
+    let brain: Brain;
+    if (choice.kind === "wink") {
+      const plain = createWinkEmbedder({ vectors: choice.vectors });
+      const component = fitCommonComponent(await plain.embed(collection.docs.map((d) => d.text)));
+      const embedder = createWinkEmbedder({ vectors: choice.vectors, commonComponent: component });
+      const config = resolveConfig({ dbPath, offsiteDir: null, embedModel: WINK_MODEL }, {});
+      brain = createBrain(config, { embedderFor: () => embedder });
+    } else {
+      brain = createBrain(resolveConfig({ dbPath, offsiteDir: null }));
+    }
     try {
       const imported = await brain.import([jsonl]);
       if (imported.failed.length > 0) throw new Error(`import failed: ${JSON.stringify(imported.failed[0])}`);
-      await brain.embed({ batchSize: 256 });
+      const embedded = await brain.embed({ batchSize: 256 });
+      if (embedded.pending > 0) {
+        throw new Error(
+          `embedding stopped with ${embedded.pending} entries left: ${embedded.errors[0]?.message ?? "unknown error"}`,
+        );
+      }
       indexPlainBm25(brain.db);
       return await use(brain);
     } finally {

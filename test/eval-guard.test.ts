@@ -13,7 +13,7 @@ const BASELINE = JSON.parse(
 describe("retrieval quality on the personal-notes set", () => {
   it("keeps hybrid recall@10 within 2 points of the baseline, above keyword, and keyword at least plain BM25", async () => {
     const { rows } = await evaluateCollection(personalNotesCollection(), {
-      vectors: loadEvalVectors(),
+      embedder: { kind: "wink", vectors: loadEvalVectors() },
       modes: ["plain BM25", "keyword", "hybrid"],
     });
     const recall = Object.fromEntries(rows.map((r) => [r.mode, r.metrics.recallAt10]));

@@ -23,7 +23,7 @@ import type { SearchResponse, SearchResult } from "./search.ts";
  * unanswered. Most unanswerable questions there are near misses ("What is my blood type?" next to
  * notes about a blood test): retrieval cannot tell those apart, the model's instruction to say
  * when the memories do not answer does. The floor turns away what is plainly off the subject.
- * Re-measure with mxbai-embed-large.
+ * Re-measure with mxbai-embed-large: `npm run eval -- --embedder ollama` on a Mac.
  */
 export const ASK_RELEVANCE_FLOOR = 0.5;
 
