@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Brain } from "../src/core/brain.ts";
+import { reportText } from "../src/cli/commands/import.ts";
 import { parseNote, splitNote } from "../src/core/import-markdown.ts";
 import { ROOT, runBrain } from "./support/cli.ts";
 import { tempDir, testBrain } from "./support/tmp.ts";
@@ -114,6 +115,100 @@ describe("import of a notes folder (Obsidian style)", () => {
     ]);
   });
 
+  it("removes the entries of files deleted from a folder imported again, with their edges; keeps edited ones", async () => {
+    const brain = testBrain();
+    const dir = vaultCopy();
+    // A sibling whose path starts like the vault's, imported on its own: never touched below.
+    const other = `${dir} 2`;
+    fs.cpSync(dir, other, { recursive: true });
+    await brain.import([dir]);
+    await brain.import([other]);
+    const [decision] = bySource(brain, dir, "Postgres decision.md");
+    const [daily] = bySource(brain, dir, path.join("daily", "2025-01-12.txt"));
+    const [billing] = bySource(brain, dir, "Billing v2.md");
+    const edgesOf = (id: number) =>
+      (
+        brain.db
+          .prepare("SELECT count(*) AS n FROM edges WHERE from_entry = ? OR to_entry = ?")
+          .get(id, id) as {
+          n: number;
+        }
+      ).n;
+    expect(edgesOf(decision!.id)).toBeGreaterThan(0);
+    brain.entries.edit(daily!.id, {
+      text: "Standup: billing v2 slips a week, see [[Billing v2]]. (corrected)",
+    });
+    for (const vault of [dir, other]) {
+      fs.rmSync(path.join(vault, "Postgres decision.md"));
+      fs.rmSync(path.join(vault, "daily", "2025-01-12.txt"));
+    }
+
+    const keeping = await brain.import([dir], { keepMissing: true });
+    expect(keeping).toMatchObject({ files: 3, unchanged: 2, removed: 0, kept: [] });
+    expect(brain.entries.find(decision!.id)).not.toBeNull();
+
+    const report = await brain.import([dir]);
+    expect(report).toMatchObject({ files: 3, added: 0, updated: 0, unchanged: 2, removed: 1 });
+    expect(report.kept).toEqual([
+      {
+        id: daily!.id,
+        path: path.join(dir, "daily", "2025-01-12.txt"),
+        reason: "changed in Local Brain since it was imported",
+      },
+    ]);
+    expect(brain.entries.find(decision!.id)).toBeNull();
+    expect(edgesOf(decision!.id)).toBe(0);
+    expect(brain.related(billing!.id).items.map((i) => i.entry?.id)).not.toContain(decision!.id);
+    expect(brain.entries.get(daily!.id).text).toContain("(corrected)");
+    // The other folder was not imported this time: its entries stay although its files are gone.
+    expect(bySource(brain, other, "Postgres decision.md")).toHaveLength(1);
+    expect(bySource(brain, other, path.join("daily", "2025-01-12.txt"))).toHaveLength(1);
+    expect(await brain.import([dir])).toMatchObject({ removed: 0, kept: [{ id: daily!.id }] });
+  });
+
+  it("keeps an entry changed in Local Brain while its file is unchanged; a changed file wins", async () => {
+    const brain = testBrain();
+    const dir = vaultCopy();
+    await brain.import([dir]);
+    const maria = path.join(dir, "people", "Maria.md");
+    const [entry] = bySource(brain, dir, path.join("people", "Maria.md"));
+    brain.entries.edit(entry!.id, { text: "# Maria\n\nRuns billing and payments." });
+    expect(await brain.import([dir])).toMatchObject({ updated: 0, unchanged: 4 });
+    expect(brain.entries.get(entry!.id).text).toBe("# Maria\n\nRuns billing and payments.");
+    fs.writeFileSync(maria, "# Maria\n\nMoved to the platform team.\n");
+    expect(await brain.import([dir])).toMatchObject({ updated: 1, unchanged: 3 });
+    expect(brain.entries.get(entry!.id).text).toBe("# Maria\n\nMoved to the platform team.");
+  });
+
+  it("removes nothing from a folder where no notes are found, nor entries imported without a record", async () => {
+    const brain = testBrain();
+    const dir = vaultCopy();
+    await brain.import([dir]);
+    const [maria] = bySource(brain, dir, path.join("people", "Maria.md"));
+    // As an entry imported before imports were recorded looks.
+    brain.db.prepare("DELETE FROM imported WHERE entry_id = ?").run(maria!.id);
+    fs.rmSync(path.join(dir, "people", "Maria.md"));
+    expect((await brain.import([dir])).kept).toEqual([
+      {
+        id: maria!.id,
+        path: path.join(dir, "people", "Maria.md"),
+        reason: "no record of what was imported (imported by an older version)",
+      },
+    ]);
+
+    for (const file of [
+      "Billing v2.md",
+      "Postgres decision.md",
+      "broken.md",
+      path.join("daily", "2025-01-12.txt"),
+    ])
+      fs.rmSync(path.join(dir, file));
+    const empty = await brain.import([dir]);
+    expect(empty).toMatchObject({ files: 0, removed: 0 });
+    expect(empty.kept.map((k) => k.reason)).toEqual(Array(4).fill("no notes were found in its folder"));
+    expect(brain.entries.list({ limit: 100 })).toHaveLength(4);
+  });
+
   it("reports paths that do not exist and unsupported files named directly", async () => {
     const brain = testBrain();
     const dir = vaultCopy();
@@ -210,5 +305,32 @@ describe("brain import (CLI)", () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ files: 5, added: 0, unchanged: 4 });
     const nothing = await runBrain(["import", path.join(dir, "broken.md")], { db });
     expect(nothing.code).toBe(1);
+
+    fs.rmSync(path.join(dir, "Billing v2.md"));
+    const kept = await runBrain(["import", dir, "--keep-missing", "--json"], { db });
+    expect(JSON.parse(kept.stdout)).toMatchObject({ files: 4, unchanged: 3, removed: 0, kept: [] });
+    const removed = await runBrain(["import", dir], { db });
+    expect(removed.stdout).toMatch(/^4 files: 0 added, 0 updated, 3 unchanged, 1 removed, 1 failed /);
+  });
+
+  it("lists the entries it kept although their file is gone", () => {
+    const kept = { id: 7, path: "/vault/Old.md", reason: "changed in Local Brain since it was imported" };
+    const report = {
+      files: 2,
+      added: 0,
+      updated: 0,
+      unchanged: 2,
+      removed: 1,
+      failed: [],
+      skipped: [],
+      ms: 40,
+    };
+    expect(reportText({ ...report, kept: [kept] })).toBe(
+      [
+        "2 files: 0 added, 0 updated, 2 unchanged, 1 removed, 0 failed (0.0 s)",
+        "kept 1 entry whose file is gone (`brain delete ID` removes one):",
+        "  entry 7, /vault/Old.md: changed in Local Brain since it was imported",
+      ].join("\n"),
+    );
   });
 });

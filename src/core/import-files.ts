@@ -21,6 +21,8 @@ export interface ImportProblem {
 
 export interface FoundFiles {
   files: ImportFile[];
+  /** The folders given (absolute): the ones whose files may be gone since the last import. */
+  folders: string[];
   /** Files in folders that are not notes (images, PDFs): passed over, not errors. */
   skipped: ImportProblem[];
   /** Paths given that could not be read at all. */
@@ -39,7 +41,7 @@ const NOTE_EXTENSIONS = new Set([".md", ".markdown", ".txt"]);
  * findImportFiles(["~/vault"]).files // [{ path: "/Users/me/vault/Billing v2.md", kind: "note" }, ...]
  */
 export function findImportFiles(paths: readonly string[]): FoundFiles {
-  const found: FoundFiles = { files: [], skipped: [], failed: [] };
+  const found: FoundFiles = { files: [], folders: [], skipped: [], failed: [] };
   const seen = new Set<string>();
   const add = (file: string, named: boolean) => {
     if (seen.has(file)) return;
@@ -57,8 +59,10 @@ export function findImportFiles(paths: readonly string[]): FoundFiles {
       found.failed.push({ path: abs, reason: readReason(err) });
       continue;
     }
-    if (stat.isDirectory()) walk(abs, (file) => add(file, false), found.failed);
-    else add(abs, true);
+    if (stat.isDirectory()) {
+      found.folders.push(abs);
+      walk(abs, (file) => add(file, false), found.failed);
+    } else add(abs, true);
   }
   found.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return found;

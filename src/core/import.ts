@@ -5,15 +5,29 @@ import { toBrainError } from "./errors.ts";
 import { findImportFiles, readTextFile, type ImportFile, type ImportProblem } from "./import-files.ts";
 import { parseJsonlLine } from "./import-jsonl.ts";
 import { parseNote, splitNote } from "./import-markdown.ts";
+import {
+  entriesOfMissingFiles,
+  importedRow,
+  importedRows,
+  keepReason,
+  partSource,
+  recordImported,
+  sourceFile,
+  type ImportedRow,
+  type KeptEntry,
+} from "./import-tracking.ts";
 import { cleanText, contentHash, mergeTags } from "./text.ts";
 
 export type { ImportProblem } from "./import-files.ts";
+export type { KeptEntry } from "./import-tracking.ts";
 
 export interface ImportOptions {
   /** Entries written per transaction; 500 by default. */
   batchSize?: number;
   /** Called after each batch with files done and files in all. */
   onProgress?: (done: number, total: number) => void;
+  /** Keep the entries of files gone from the folders imported (by default they are removed). */
+  keepMissing?: boolean;
 }
 
 /** What an import did, counted in entries (a long file is several). */
@@ -22,8 +36,13 @@ export interface ImportReport {
   added: number;
   updated: number;
   unchanged: number;
-  /** Parts of changed files that are no longer there. */
+  /**
+   * Entries removed: parts of changed files that are no longer there, and entries of files gone
+   * from a folder imported again.
+   */
   removed: number;
+  /** Entries whose file or part is gone, kept because they were changed in Local Brain since. */
+  kept: KeptEntry[];
   failed: ImportProblem[];
   /** Files passed over that are not notes (images, PDFs) or have no text. */
   skipped: ImportProblem[];
@@ -34,13 +53,17 @@ type Unit =
   | { type: "file"; path: string; parts: CaptureInput[] }
   | { type: "line"; path: string; line: number; input: CaptureInput };
 
-type Counts = Pick<ImportReport, "added" | "updated" | "unchanged" | "removed">;
+type Counts = Pick<ImportReport, "added" | "updated" | "unchanged" | "removed" | "kept">;
+type Deps = { db: Db; entries: EntryStore };
 
 /**
  * Imports folders of Markdown and text notes (an Obsidian vault included) and `.jsonl` files.
  * Each note becomes one entry, or several for a long note, with source `file:<absolute
  * path>#<part>`; re-importing compares content hashes, so unchanged files add nothing, a
- * changed file updates its entries and drops parts that are gone. A `.jsonl` line with a source
+ * changed file updates its entries and drops parts that are gone, and the entries of files gone
+ * from a folder given again are removed (unless `keepMissing`). An entry changed in Local Brain
+ * since it was imported is never removed (it is reported as kept), nor overwritten by a file
+ * that has not changed since. A `.jsonl` line with a source
  * is unchanged when an entry with that source and text exists; one without a source when an
  * entry of that kind has the same text; a keyed line updates its key. Files that cannot be read
  * and bad lines are reported, never fatal. One transaction per batch.
@@ -50,7 +73,7 @@ type Counts = Pick<ImportReport, "added" | "updated" | "unchanged" | "removed">;
  * console.log(report.added, report.failed);
  */
 export async function importPaths(
-  deps: { db: Db; entries: EntryStore },
+  deps: Deps,
   paths: readonly string[],
   options: ImportOptions = {},
 ): Promise<ImportReport> {
@@ -58,7 +81,7 @@ export async function importPaths(
   const found = findImportFiles(paths);
   const report: ImportReport = {
     files: found.files.length,
-    ...{ added: 0, updated: 0, unchanged: 0, removed: 0 },
+    ...{ added: 0, updated: 0, unchanged: 0, removed: 0, kept: [] },
     failed: [...found.failed],
     skipped: [...found.skipped],
     ms: 0,
@@ -83,6 +106,7 @@ export async function importPaths(
     }
   }
   flush();
+  if (!options.keepMissing) removeMissing(deps, found.folders, found.files, report, batchSize);
   options.onProgress?.(found.files.length, found.files.length);
   report.ms = Math.round(performance.now() - started);
   return report;
@@ -114,11 +138,11 @@ function jsonlUnits(path: string, text: string, report: ImportReport): Unit[] {
   return units;
 }
 
-function writeBatch(deps: { db: Db; entries: EntryStore }, units: Unit[], report: ImportReport): void {
+function writeBatch(deps: Deps, units: Unit[], report: ImportReport): void {
   deps.db
     .transaction(() => {
       for (const unit of units) {
-        const counts: Counts = { added: 0, updated: 0, unchanged: 0, removed: 0 };
+        const counts: Counts = { added: 0, updated: 0, unchanged: 0, removed: 0, kept: [] };
         try {
           // A savepoint per unit: a file that fails halfway leaves nothing behind.
           deps.db.transaction(() =>
@@ -134,66 +158,81 @@ function writeBatch(deps: { db: Db; entries: EntryStore }, units: Unit[], report
           continue;
         }
         for (const key of ["added", "updated", "unchanged", "removed"] as const) report[key] += counts[key];
+        report.kept.push(...counts.kept);
       }
     })
     .immediate();
 }
 
-interface PartRow {
-  id: number;
-  source: string;
-  hash: string;
-  kind: Kind;
-  tags: string;
-}
-
-function writeFile(
-  deps: { db: Db; entries: EntryStore },
-  unit: Extract<Unit, { type: "file" }>,
-  counts: Counts,
-) {
-  const prefix = `file:${unit.path}#`;
-  // A range on the source index; the pattern check drops other files whose path starts the same.
-  const rows = prepareCached<[string, string], PartRow>(
-    deps.db,
-    "SELECT id, source, hash, kind, tags FROM entries WHERE source >= ? AND source < ?",
-  ).all(prefix, `${prefix}~`);
-  const existing = new Map(
-    rows.filter((r) => /^\d+$/.test(r.source.slice(prefix.length))).map((r) => [r.source, r]),
-  );
+function writeFile(deps: Deps, unit: Extract<Unit, { type: "file" }>, counts: Counts) {
+  // Other files whose path starts the same are dropped by the exact file check.
+  const rows = importedRows(deps.db, `file:${unit.path}#`).filter((r) => sourceFile(r.source) === unit.path);
+  const existing = new Map(rows.map((r) => [r.source, r]));
   unit.parts.forEach((part, i) => {
-    const source = `${prefix}${i + 1}`;
+    const source = partSource(unit.path, i + 1);
     const before = existing.get(source);
     existing.delete(source);
+    const text = cleanText(part.text);
+    const hash = contentHash(text);
     if (!before) {
-      deps.entries.capture({ ...part, source });
+      recordImported(deps.db, deps.entries.capture({ ...part, source }).entry.id, hash);
       counts.added++;
       return;
     }
-    const text = cleanText(part.text);
     const tags = mergeTags(part.tags ?? [], text);
-    if (
-      before.hash === contentHash(text) &&
-      before.kind === part.kind &&
-      before.tags === JSON.stringify(tags)
-    ) {
+    if (before.hash === hash && before.kind === part.kind && before.tags === JSON.stringify(tags)) {
+      recordImported(deps.db, before.id, hash);
       counts.unchanged++;
-      return;
+    } else if (before.imported === hash && before.hash !== hash) {
+      // The file's text is as it was imported; the entry's was changed in Local Brain since: that stays.
+      counts.unchanged++;
+    } else {
+      deps.entries.edit(before.id, { text, kind: part.kind, tags });
+      recordImported(deps.db, before.id, hash);
+      counts.updated++;
     }
-    deps.entries.edit(before.id, { text, kind: part.kind, tags });
-    counts.updated++;
   });
-  for (const gone of existing.values()) {
-    deps.entries.delete(gone.id);
-    counts.removed++;
+  for (const gone of existing.values()) removeUnedited(deps, { ...gone, path: unit.path }, counts);
+}
+
+/** Deletes an entry whose file or part is gone (its edges go with it), unless it must stay. */
+function removeUnedited(deps: Deps, row: ImportedRow & { path: string }, counts: Counts): void {
+  const reason = keepReason(row);
+  if (reason) {
+    counts.kept.push({ id: row.id, path: row.path, reason });
+    return;
+  }
+  deps.entries.delete(row.id);
+  counts.removed++;
+}
+
+/**
+ * Removes the entries of files gone from the folders imported, a batch per transaction. Each is
+ * read again inside the transaction, so an edit made meanwhile keeps it.
+ */
+function removeMissing(
+  deps: Deps,
+  folders: readonly string[],
+  files: readonly { path: string }[],
+  report: ImportReport,
+  batchSize: number,
+): void {
+  if (folders.length === 0) return;
+  const { gone, kept } = entriesOfMissingFiles(deps.db, folders, new Set(files.map((f) => f.path)));
+  report.kept.push(...kept);
+  for (let i = 0; i < gone.length; i += batchSize) {
+    deps.db
+      .transaction(() => {
+        for (const { id, path } of gone.slice(i, i + batchSize)) {
+          const now = importedRow(deps.db, id);
+          if (now) removeUnedited(deps, { ...now, path }, report);
+        }
+      })
+      .immediate();
   }
 }
 
-function writeLine(
-  deps: { db: Db; entries: EntryStore },
-  unit: Extract<Unit, { type: "line" }>,
-  counts: Counts,
-) {
+function writeLine(deps: Deps, unit: Extract<Unit, { type: "line" }>, counts: Counts) {
   const input = unit.input;
   if (!input.key) {
     const hash = contentHash(cleanText(input.text));

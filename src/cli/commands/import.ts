@@ -5,13 +5,14 @@ import { progressBar } from "../progress.ts";
 export const importCommand: CliCommand = {
   name: "import",
   summary: "Import notes: folders of .md/.txt files, an Obsidian vault, or .jsonl files",
-  usage: "import PATH... [--batch N]",
-  options: { batch: { type: "string" } },
+  usage: "import PATH... [--batch N] [--keep-missing]",
+  options: { batch: { type: "string" }, "keep-missing": { type: "boolean" } },
   args: { min: 1, max: Infinity },
   async run(ctx) {
     const bar = ctx.io.stderr.isTTY === true && !ctx.json ? progressBar(ctx.io, "importing") : null;
     const report = await ctx.brain().import(ctx.args, {
       batchSize: intFlag(ctx.flags, "batch"),
+      keepMissing: ctx.flags["keep-missing"] === true,
       onProgress: (done, total) => bar?.update(done, total),
     });
     bar?.done();
@@ -22,7 +23,10 @@ export const importCommand: CliCommand = {
   },
 };
 
-/** The summary: counts, then every failure with its reason, then what was passed over. */
+/**
+ * The summary: counts, then every failure with its reason, then the entries kept although their
+ * file is gone, then what was passed over.
+ */
 export function reportText(report: ImportReport): string {
   const seconds = (report.ms / 1000).toFixed(1);
   const lines = [
@@ -32,6 +36,14 @@ export function reportText(report: ImportReport): string {
   if (report.failed.length) {
     lines.push("failed:");
     for (const f of report.failed) lines.push(`  ${f.path}${f.line ? `:${f.line}` : ""}: ${f.reason}`);
+  }
+  if (report.kept.length) {
+    const n = report.kept.length;
+    lines.push(
+      `kept ${n} ${n === 1 ? "entry" : "entries"} whose file is gone (\`brain delete ID\` removes one):`,
+    );
+    for (const k of report.kept.slice(0, 10)) lines.push(`  entry ${k.id}, ${k.path}: ${k.reason}`);
+    if (n > 10) lines.push(`  … and ${n - 10} more`);
   }
   if (report.skipped.length) {
     lines.push(`skipped ${report.skipped.length}:`);

@@ -204,6 +204,18 @@ export const migrations: Migration[] = [
       CREATE INDEX entries_pinned ON entries(updated_at) WHERE pinned = 1;
     `,
   },
+  {
+    name: "009_imported",
+    // The hash of the text `brain import` last wrote to each entry it made from a file. When the
+    // file is gone (or a part of it), the entry is removed only while its text still has this
+    // hash: an entry a person edited in Local Brain since is kept. Gone with its entry.
+    sql: `
+      CREATE TABLE imported (
+        entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+        hash TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**
