@@ -1,5 +1,6 @@
 // Graph figures: `related` at depth 1 and 2, graph-expanded search (hybrid when the bench vectors
 // are there, keyword otherwise), import throughput, and `brain boot` as a whole process.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { createBrain } from "../src/core/brain.ts";
@@ -51,6 +52,13 @@ export async function benchGraph(db: BenchDb): Promise<Row[]> {
   const env = { BRAIN_DB: db.dbPath };
   rows.push(
     row(
+      "floor: Node 22 alone (`node -e 0`)",
+      size,
+      await timeRuns(15, () => spawnSync(process.execPath, ["-e", "0"]), 2),
+    ),
+  );
+  rows.push(
+    row(
       "floor: `brain --version`, whole CLI process",
       size,
       await timeRuns(15, () => timeCli(["--version"], env), 2),
@@ -62,6 +70,7 @@ export async function benchGraph(db: BenchDb): Promise<Row[]> {
       size,
       await timeRuns(15, () => timeCli(["boot"], env), 2),
       "p50 <= 300 ms",
+      "bundled CLI (`npm install` builds it)",
     ),
   );
   if (!importMeasured) {
