@@ -9,13 +9,6 @@ export function normalize(v: Float32Array): Float32Array {
   return v;
 }
 
-export function dot(a: Float32Array, b: Float32Array): number {
-  let sum = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) sum += a[i]! * b[i]!;
-  return sum;
-}
-
 /**
  * Sign bits of `v - mean`, packed eight to a byte (bit i in byte i>>3, position i&7): the
  * 1-bit code stored in the vec0 `bit[D]` index. Centring first matters: raw embedding
