@@ -38,54 +38,80 @@ export interface BackupManifest {
   db_bytes: number;
 }
 
+/** Bytes per read of the snapshot and of the sealed file: fewer, larger reads and writes. */
+const IO_BYTES = 1024 * 1024;
+
 /**
- * Encrypts `manifest` and the database file `dbFile` into the new file `out` (mode 0600, synced),
- * then reads `out` back and checks that the same ciphertext is on disk and decrypts to the same
- * plaintext. Returns the ciphertext's SHA-256 (the offsite copy is compared with it). `out`
- * should be a temporary name: give it its final name only after this resolves.
+ * Encrypts `manifest` and the database file `dbFile` into the new file `out` (mode 0600, synced)
+ * and returns the number of plaintext bytes sealed, for {@link readBackArchive}. `out` should be a
+ * temporary name: give it its final name only after the read-back.
  *
  * @example
- * await sealArchive("/data/.backup-work/snap.db", manifest, ".brain-...lbb.partial", key);
+ * const plainBytes = await writeArchive("/data/.backup-work/snap.db", manifest, tmp, key);
  */
-export async function sealArchive(
+export async function writeArchive(
   dbFile: string,
   manifest: BackupManifest,
   out: string,
   key: Uint8Array,
-): Promise<{ bytes: number; sha256: string }> {
+): Promise<number> {
   const json = Buffer.from(JSON.stringify(manifest), "utf8");
   const length = Buffer.alloc(4);
   length.writeUInt32BE(json.length);
-  const plainHash = createHash("sha256");
+  let plainBytes = 0;
   async function* payload() {
     for (const part of [length, json]) {
-      plainHash.update(part);
+      plainBytes += part.length;
       yield part;
     }
-    for await (const chunk of fs.createReadStream(dbFile)) {
-      plainHash.update(chunk as Buffer);
+    for await (const chunk of fs.createReadStream(dbFile, { highWaterMark: IO_BYTES })) {
+      plainBytes += (chunk as Buffer).length;
       yield chunk as Buffer;
     }
   }
-  const written = hashingPassThrough();
-  await pipeline(payload, createEncryptStream(key), written.stream, createSyncingWriteStream(out));
-  // Read back what is on disk: a write the disk dropped or garbled shows here, not at restore time.
+  await pipeline(payload, createEncryptStream(key), createSyncingWriteStream(out));
+  return plainBytes;
+}
+
+/**
+ * Reads the archive `file` that {@link writeArchive} just wrote back from disk, authenticates
+ * every chunk, and checks that it decrypts to `plainBytes` bytes. Returns its size and the
+ * SHA-256 of the bytes read. A write the disk dropped or garbled shows here, not at restore time.
+ *
+ * Why authenticating suffices: the per-file key comes from a fresh random salt, and every chunk is
+ * sealed under that key with its index and final flag as the nonce and the header as additional
+ * data. So a file that authenticates end to end holds exactly the chunks just written, in order,
+ * and nothing after them; a dropped, garbled or extra byte fails a tag. Hashing the plaintext or
+ * the ciphertext on the way in as well could only agree.
+ *
+ * @example
+ * const { sha256 } = await readBackArchive(tmp, key, plainBytes);
+ */
+export async function readBackArchive(
+  file: string,
+  key: Uint8Array,
+  plainBytes: number,
+): Promise<{ bytes: number; sha256: string }> {
   const read = hashingPassThrough();
-  const plainBack = createHash("sha256");
-  const sink = new Writable({
+  let plainBack = 0;
+  const count = new Writable({
     write(chunk: Buffer, _encoding, callback) {
-      plainBack.update(chunk);
+      plainBack += chunk.length;
       callback();
     },
   });
-  await pipeline(fs.createReadStream(out), read.stream, createDecryptStream(key, out), sink);
-  const sha256 = written.hash.digest("hex");
-  if (read.hash.digest("hex") !== sha256 || !plainBack.digest().equals(plainHash.digest())) {
-    throw new BrainError("backup_failed", `The encrypted backup ${out} did not read back as written.`, {
+  await pipeline(
+    fs.createReadStream(file, { highWaterMark: IO_BYTES }),
+    read.stream,
+    createDecryptStream(key, file),
+    count,
+  );
+  if (plainBack !== plainBytes) {
+    throw new BrainError("backup_failed", `The encrypted backup ${file} did not read back as written.`, {
       hint: "Check the disk (Disk Utility: First Aid), then run `brain backup` again.",
     });
   }
-  return { bytes: fs.statSync(out).size, sha256 };
+  return { bytes: fs.statSync(file).size, sha256: read.hash.digest("hex") };
 }
 
 /** A stream that passes bytes on unchanged and hashes them (SHA-256). */

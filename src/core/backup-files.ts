@@ -219,7 +219,9 @@ const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
  * A write stream to a new file (O_EXCL, mode 0600) that syncs every 32 MB and once at the end. A
  * backup writes hundreds of MB; left to the kernel, that lands as one huge flush which other
  * processes' commits (a capture's checkpoint fsync) then queue behind. Syncing as it goes keeps
- * each flush short. The file is durable once the stream finishes.
+ * each flush short. Each sync runs while the next 32 MB are produced and written (at most one is
+ * in flight), so the disk and the encryption work at the same time. The file is durable once the
+ * stream finishes.
  *
  * @example
  * await pipeline(source, createEncryptStream(key), createSyncingWriteStream(tmp));
@@ -227,24 +229,35 @@ const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
 export function createSyncingWriteStream(file: string): Writable {
   let handle: fs.promises.FileHandle | undefined;
   let unsynced = 0;
+  let syncing: Promise<void> | undefined;
   const opened = fs.promises.open(file, "wx", 0o600).then((h) => (handle = h));
   const done = (callback: (err?: Error | null) => void) => (err: unknown) =>
     callback(err instanceof Error ? err : err ? new Error(String(err)) : null);
+  async function writeAll(chunks: Buffer[]): Promise<void> {
+    const h = handle ?? (await opened);
+    let rest = chunks;
+    while (rest.length > 0) {
+      let { bytesWritten } = await h.writev(rest);
+      unsynced += bytesWritten;
+      // A short write: drop what went out and write the remainder.
+      while (rest.length > 0 && bytesWritten >= rest[0]!.length) bytesWritten -= rest.shift()!.length;
+      if (rest.length > 0) rest = [rest[0]!.subarray(bytesWritten), ...rest.slice(1)];
+    }
+    if (unsynced >= SYNC_EVERY_BYTES) {
+      unsynced = 0;
+      await syncing; // the previous sync: never more than one in flight
+      syncing = h.datasync();
+      syncing.catch(() => undefined); // awaited (and its error thrown) by the next write or final
+    }
+  }
   return new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      void (async () => {
-        const h = handle ?? (await opened);
-        for (let at = 0; at < chunk.length; ) at += (await h.write(chunk, at)).bytesWritten;
-        unsynced += chunk.length;
-        if (unsynced >= SYNC_EVERY_BYTES) {
-          unsynced = 0;
-          await h.datasync();
-        }
-      })().then(() => callback(), done(callback));
+    writev(chunks, callback) {
+      writeAll(chunks.map((c) => c.chunk as Buffer)).then(() => callback(), done(callback));
     },
     final(callback) {
       void (async () => {
         const h = handle ?? (await opened);
+        await syncing;
         await h.sync();
         await h.close();
         handle = undefined;
@@ -252,6 +265,8 @@ export function createSyncingWriteStream(file: string): Writable {
     },
     destroy(err, callback) {
       void opened
+        .then(() => syncing)
+        .catch(() => undefined)
         .then(() => handle?.close())
         .catch(() => undefined)
         .then(() => callback(err));

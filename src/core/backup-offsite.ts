@@ -3,7 +3,6 @@
  * which syncs it off the machine) under a temporary name, read back and compared, then renamed.
  * Only ciphertext ever goes there.
  */
-import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
@@ -16,9 +15,12 @@ import { BrainError } from "./errors.ts";
  */
 export type CopyFile = (src: string, dest: string) => Promise<void>;
 
+/** Bytes per read: a backup is hundreds of MB, and each read and write is a system call. */
+const IO_BYTES = 1024 * 1024;
+
 /** A streamed copy, synced as it goes (see createSyncingWriteStream). */
 export const streamCopy: CopyFile = async (src, dest) => {
-  await pipeline(fs.createReadStream(src), createSyncingWriteStream(dest));
+  await pipeline(fs.createReadStream(src, { highWaterMark: IO_BYTES }), createSyncingWriteStream(dest));
 };
 
 /**
@@ -35,8 +37,9 @@ export const defaultCopy: CopyFile = process.platform === "darwin" ? cloneCopy :
 
 /**
  * Copies the backup `file` into `offsiteDir` under the same name and returns the copy's path;
- * `tag` (the key id) goes into the temporary name, so a later run can tell its own leftovers;
- * `sha256` (the backup's, from sealing) spares reading the backup again to compare.
+ * `tag` (the key id) goes into the temporary name, so a later run can tell its own leftovers.
+ * The copy is read back and compared byte for byte with the backup (which sealing already read
+ * back and authenticated) before it gets its final name.
  * The folder is created (0700) when its parent exists; a missing parent (iCloud Drive turned
  * off), a folder that is not writable, or a full disk throws BrainError `offsite_failed` with
  * the next step, and leaves nothing behind in the offsite folder.
@@ -47,7 +50,7 @@ export const defaultCopy: CopyFile = process.platform === "darwin" ? cloneCopy :
 export async function copyOffsite(
   file: string,
   offsiteDir: string,
-  options: { copy?: CopyFile; tag?: string; sha256?: string } = {},
+  options: { copy?: CopyFile; tag?: string } = {},
 ): Promise<string> {
   const dest = path.join(offsiteDir, path.basename(file));
   const tmp = partialPathFor(dest, options.tag);
@@ -59,8 +62,9 @@ export async function copyOffsite(
     ensurePrivateDir(offsiteDir);
     fs.rmSync(tmp, { force: true });
     await copy(file, tmp);
-    const [mine, theirs] = await Promise.all([options.sha256 ?? sha256(file), sha256(tmp)]);
-    if (mine !== theirs) throw Object.assign(new Error("the copy differs from the backup"), { code: "EIO" });
+    if (!(await sameBytes(file, tmp))) {
+      throw Object.assign(new Error("the copy differs from the backup"), { code: "EIO" });
+    }
     await commitFile(tmp, dest);
     return dest;
   } catch (err) {
@@ -78,10 +82,31 @@ function removeQuietly(file: string): void {
   }
 }
 
-async function sha256(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
+/** Whether two files hold the same bytes: a memory compare is cheaper than hashing both. */
+async function sameBytes(a: string, b: string): Promise<boolean> {
+  const [fa, fb] = await Promise.all([fs.promises.open(a, "r"), fs.promises.open(b, "r")]);
+  try {
+    const [ba, bb] = [Buffer.alloc(IO_BYTES), Buffer.alloc(IO_BYTES)];
+    for (let at = 0; ; ) {
+      const [ra, rb] = await Promise.all([readFull(fa, ba, at), readFull(fb, bb, at)]);
+      if (ra !== rb || !ba.subarray(0, ra).equals(bb.subarray(0, rb))) return false;
+      if (ra < IO_BYTES) return true;
+      at += ra;
+    }
+  } finally {
+    await Promise.all([fa.close(), fb.close()]);
+  }
+}
+
+/** Fills `buffer` from `position` on, short only at the end of the file. */
+async function readFull(handle: fs.promises.FileHandle, buffer: Buffer, position: number): Promise<number> {
+  let filled = 0;
+  while (filled < buffer.length) {
+    const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, position + filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return filled;
 }
 
 /** Names the problem by its cause, so the person knows what to fix. */

@@ -9,7 +9,13 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { MANIFEST_FORMAT, MANIFEST_VERSION, sealArchive, type BackupManifest } from "./backup-archive.ts";
+import {
+  MANIFEST_FORMAT,
+  MANIFEST_VERSION,
+  readBackArchive,
+  writeArchive,
+  type BackupManifest,
+} from "./backup-archive.ts";
 import {
   acquireBackupLock,
   cleanStaleFiles,
@@ -54,7 +60,7 @@ export type OffsiteResult =
 export interface BackupReport {
   file: string;
   bytes: number;
-  /** SHA-256 of the encrypted file, as written and read back. */
+  /** SHA-256 of the encrypted file, as read back from disk (every chunk authenticated). */
   sha256: string;
   created_at: string;
   key_id: string;
@@ -104,12 +110,7 @@ export async function runBackup(config: BrainConfig, deps: BackupDeps): Promise<
     if (created) emit({ event: "key_created", key_id: keyId });
     cleanUp(config, workDir, keyId, emit);
     const local = await backupLocally(config, workDir, key, (deps.clock ?? systemClock).now(), emit);
-    const offsite = await copyToOffsite(
-      config,
-      local.file,
-      { copy: deps.copyFile, tag: keyId, sha256: local.sha256 },
-      emit,
-    );
+    const offsite = await copyToOffsite(config, local.file, { copy: deps.copyFile, tag: keyId }, emit);
     const now = (deps.clock ?? systemClock).now();
     const pruned = {
       local: await prune(config.backupDir, keyId, path.basename(local.file), now, "local", emit),
@@ -172,8 +173,15 @@ async function backupLocally(
       return ms;
     }
   } finally {
-    for (const extra of ["", "-journal", "-wal", "-shm"]) fs.rmSync(`${snapFile}${extra}`, { force: true });
+    await removeSnapshot(snapFile);
   }
+}
+
+/** Removes the plaintext snapshot (a large file: unlinking it runs off the main thread). */
+async function removeSnapshot(snapFile: string): Promise<void> {
+  await Promise.all(
+    ["", "-journal", "-wal", "-shm"].map((extra) => fs.promises.rm(`${snapFile}${extra}`, { force: true })),
+  );
 }
 
 function manifestOf(snap: Snapshot, dbPath: string, snapFile: string, now: Date): BackupManifest {
@@ -190,11 +198,19 @@ function manifestOf(snap: Snapshot, dbPath: string, snapFile: string, now: Date)
   };
 }
 
-/** Encrypts under the partial name, reads it back, then renames: the final name means verified. */
+/**
+ * Encrypts under the partial name, reads it back, then renames: the final name means verified.
+ * The plaintext snapshot is no longer needed once encrypted, so it is removed while the read-back
+ * runs.
+ */
 async function sealInPlace(snapFile: string, manifest: BackupManifest, file: string, key: Buffer) {
   const tmp = partialPathFor(file);
   try {
-    const sealed = await step(() => sealArchive(snapFile, manifest, tmp, key));
+    const plainBytes = await step(() => writeArchive(snapFile, manifest, tmp, key));
+    const removed = removeSnapshot(snapFile);
+    const sealed = await step(() => readBackArchive(tmp, key, plainBytes)).finally(() =>
+      removed.catch(() => undefined),
+    );
     await step(() => commitFile(tmp, file));
     return sealed;
   } catch (err) {
@@ -235,7 +251,7 @@ function cleanUp(
 async function copyToOffsite(
   config: BrainConfig,
   file: string,
-  options: { copy?: CopyFile; tag: string; sha256: string },
+  options: { copy?: CopyFile; tag: string },
   emit: (event: BackupEvent) => void,
 ): Promise<OffsiteResult> {
   if (!config.offsiteDir) return { status: "skipped" };
@@ -261,7 +277,7 @@ async function prune(
 ): Promise<PruneResult> {
   const mine = await backupsWithKey(dir, keyId);
   const plan = planRetention(mine, now, { protect });
-  for (const file of plan.remove) fs.rmSync(file.path, { force: true });
+  await Promise.all(plan.remove.map((file) => fs.promises.rm(file.path, { force: true })));
   const result: PruneResult = {
     removed: plan.remove.map((f) => f.name),
     kept: plan.keep.length,

@@ -69,10 +69,13 @@ function chunkNonce(index: number, final: boolean): Buffer {
   return nonce;
 }
 
-function sealChunk(key: Buffer, header: Buffer, index: number, final: boolean, plain: Buffer): Buffer {
+/** A sealed chunk as the buffers to write one after the other (ciphertext, then its tag). */
+function sealChunk(key: Buffer, header: Buffer, index: number, final: boolean, plain: Buffer): Buffer[] {
   const cipher = createCipheriv("aes-256-gcm", key, chunkNonce(index, final));
   cipher.setAAD(header);
-  return Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+  const body = cipher.update(plain);
+  const rest = cipher.final(); // empty for GCM, a stream cipher mode
+  return rest.length > 0 ? [body, rest, cipher.getAuthTag()] : [body, cipher.getAuthTag()];
 }
 
 /** The plaintext of a sealed chunk, or null when it does not authenticate. */
@@ -87,7 +90,9 @@ function openChunk(
   decipher.setAAD(header);
   decipher.setAuthTag(record.subarray(record.length - TAG_BYTES));
   try {
-    return Buffer.concat([decipher.update(record.subarray(0, record.length - TAG_BYTES)), decipher.final()]);
+    const body = decipher.update(record.subarray(0, record.length - TAG_BYTES));
+    const rest = decipher.final();
+    return rest.length > 0 ? Buffer.concat([body, rest]) : body;
   } catch {
     return null;
   }
@@ -128,13 +133,22 @@ export class Encryptor {
   update(data: Buffer): Buffer[] {
     const out = this.takeHeader();
     this.plainBytes += data.length;
+    const size = this.pending.length;
     let offset = 0;
     while (offset < data.length) {
+      if (this.filled === 0 && data.length - offset >= size) {
+        // A whole chunk in the input: seal it where it is, without copying it first.
+        out.push(
+          ...sealChunk(this.key, this.header, this.index++, false, data.subarray(offset, offset + size)),
+        );
+        offset += size;
+        continue;
+      }
       const copied = data.copy(this.pending, this.filled, offset);
       this.filled += copied;
       offset += copied;
       if (this.filled === this.pending.length) {
-        out.push(sealChunk(this.key, this.header, this.index++, false, this.pending));
+        out.push(...sealChunk(this.key, this.header, this.index++, false, this.pending));
         this.filled = 0;
       }
     }
@@ -144,7 +158,7 @@ export class Encryptor {
   /** The final chunk always holds fewer than chunkBytes (possibly zero) bytes of plaintext. */
   final(): Buffer[] {
     const out = this.takeHeader();
-    out.push(sealChunk(this.key, this.header, this.index, true, this.pending.subarray(0, this.filled)));
+    out.push(...sealChunk(this.key, this.header, this.index, true, this.pending.subarray(0, this.filled)));
     return out;
   }
 
@@ -220,7 +234,9 @@ export class Decryptor {
   plainBytes = 0;
   private readonly master: Buffer;
   private readonly label: string;
-  private pending: Buffer = Buffer.alloc(0);
+  /** Input not yet consumed, as it arrived (joined only a record at a time). */
+  private readonly queue: Buffer[] = [];
+  private queued = 0;
   private header: OpenHeader | undefined;
   private index = 0;
 
@@ -230,43 +246,65 @@ export class Decryptor {
   }
 
   update(data: Buffer): Buffer[] {
-    this.pending = this.pending.length === 0 ? data : Buffer.concat([this.pending, data]);
+    this.queue.push(data);
+    this.queued += data.length;
     const header = this.readHeader();
     const out: Buffer[] = [];
     // A full-size record is never the final one: the final chunk is always shorter.
-    while (header && this.pending.length >= header.recordBytes) {
-      out.push(this.open(header, this.pending.subarray(0, header.recordBytes), false));
-      this.pending = this.pending.subarray(header.recordBytes);
+    while (header && this.queued >= header.recordBytes) {
+      out.push(this.open(header, this.take(header.recordBytes), false));
     }
     return out;
   }
 
   final(): Buffer[] {
     const header = this.readHeader();
+    const rest = this.take(this.queued);
     if (!header) {
-      parseBackupHeader(this.pending, this.label); // throws: the data ends before its header does
+      parseBackupHeader(rest, this.label); // throws: the data ends before its header does
       throw invalid(`${this.label} is truncated: it ends inside its header.`, HINTS.truncated);
     }
-    if (this.pending.length < TAG_BYTES) {
+    if (rest.length < TAG_BYTES) {
       if (header.keyIdMismatch) throw this.wrongKeyError(header);
-      const where =
-        this.pending.length === 0 ? `after chunk ${this.index}` : `inside chunk ${this.index + 1}`;
+      const where = rest.length === 0 ? `after chunk ${this.index}` : `inside chunk ${this.index + 1}`;
       throw invalid(`${this.label} is truncated: it ends ${where}, before its final chunk.`, HINTS.truncated);
     }
-    return [this.open(header, this.pending, true)];
+    return [this.open(header, rest, true)];
   }
 
   private readHeader(): OpenHeader | undefined {
     if (this.header) return this.header;
-    if (this.pending.length < BACKUP_HEADER_BYTES) {
+    if (this.queued < BACKUP_HEADER_BYTES) {
       // Reject a file that is not a backup as soon as its first bytes show it.
-      const seen = this.pending.subarray(0, BACKUP_MAGIC.length);
-      if (!seen.equals(BACKUP_MAGIC.subarray(0, seen.length))) parseBackupHeader(this.pending, this.label);
+      const head = Buffer.concat(this.queue);
+      const seen = head.subarray(0, BACKUP_MAGIC.length);
+      if (!seen.equals(BACKUP_MAGIC.subarray(0, seen.length))) parseBackupHeader(head, this.label);
       return undefined;
     }
-    this.header = this.parseHeader(Buffer.from(this.pending.subarray(0, BACKUP_HEADER_BYTES)));
-    this.pending = this.pending.subarray(BACKUP_HEADER_BYTES);
+    this.header = this.parseHeader(Buffer.from(this.take(BACKUP_HEADER_BYTES)));
     return this.header;
+  }
+
+  /** The next `n` queued bytes: a view when one input buffer holds them all, else one copy. */
+  private take(n: number): Buffer {
+    const first = this.queue[0];
+    let out: Buffer;
+    if (first && first.length >= n) {
+      out = first.subarray(0, n);
+      if (first.length === n) this.queue.shift();
+      else this.queue[0] = first.subarray(n);
+    } else {
+      out = Buffer.allocUnsafe(n);
+      for (let filled = 0; filled < n; ) {
+        const piece = this.queue[0]!;
+        const used = piece.copy(out, filled, 0, n - filled);
+        filled += used;
+        if (used === piece.length) this.queue.shift();
+        else this.queue[0] = piece.subarray(used);
+      }
+    }
+    this.queued -= n;
+    return out;
   }
 
   private parseHeader(bytes: Buffer): OpenHeader {
