@@ -131,12 +131,20 @@ function statFiles(files: string[]): Map<string, [number, number]> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const built = await buildCli();
-  if (built) {
+  try {
+    const built = await buildCli();
     console.log(
-      `brain: bundled the command line from ${built.inputs} files into ${path.relative(ROOT, built.outDir)} (${built.ms} ms)`,
+      built
+        ? `brain: bundled the command line from ${built.inputs} files into ${path.relative(ROOT, built.outDir)} (${built.ms} ms)`
+        : "brain: esbuild is not installed, so `brain` runs from the .ts sources (slower to start)",
     );
-  } else {
-    console.log("brain: esbuild is not installed, so `brain` runs from the .ts sources (slower to start)");
+  } catch (err) {
+    console.error(
+      `brain: could not bundle the command line: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    // An install still succeeds (`brain` runs from the .ts sources); `npm run build:cli` fails.
+    if (process.env.npm_lifecycle_event === "prepare") {
+      console.error("brain: `brain` runs from the .ts sources until `npm run build:cli` succeeds");
+    } else process.exitCode = 1;
   }
 }
