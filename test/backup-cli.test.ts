@@ -122,12 +122,57 @@ describe("the backup commands through the CLI, with the real Secret Service", ()
     ).toEqual([]);
   });
 
+  it("`brain backup import-key` puts an exported key back, and the backup opens again", () => {
+    const keyId = (JSON.parse(drill.runs.verify!.stdout) as { key_id: string }).key_id;
+    const without = drill.runs.verifyWithoutKey!;
+    expect(without.code).toBe(1);
+    expect(without.stderr).toMatch(/no backup key.*brain backup import-key/);
+
+    const imported = drill.runs.importKey!;
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toEqual({
+      key_id: keyId,
+      outcome: "stored",
+      stored_in: "Secret Service",
+    });
+    const verified = drill.runs.verifyAfterImport!;
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, key_id: keyId, counts: { entries: 301 } });
+    const restored = drill.runs.restoreAfterImport!;
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(JSON.parse(restored.stdout)).toMatchObject({ counts: { entries: 301 } });
+
+    expect(drill.runs.importSame!.code).toBe(0);
+    expect(drill.runs.importSame!.stdout).toMatch(/already holds backup key .*nothing changed/);
+  });
+
+  it("`brain backup import-key` refuses input that is not a key, and a different key unless --force", () => {
+    const bad = drill.runs.importBad!;
+    expect(bad.code).toBe(2); // bad input
+    expect(bad.stderr).toMatch(/not a Local Brain backup key: expected one line of base64/);
+    expect(bad.stderr).not.toContain("this is not a key");
+
+    const other = drill.runs.importOther!;
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/already holds a different backup key .*nothing was changed/);
+    expect(other.stderr).toMatch(/open only with that key.*import-key --force/);
+
+    const forced = drill.runs.importForced!;
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toMatch(/Backups made with the old key \(key id [0-9a-f]{16}\) now open only/);
+    // With the other key in place, the backup made with the first one is refused as such.
+    expect(drill.runs.verifyOtherKey!.code).toBe(1);
+    expect(drill.runs.verifyOtherKey!.stderr).toMatch(/encrypted with a different key/);
+    expect(drill.runs.importBack!.code).toBe(0);
+  });
+
   it("the key never appears in process arguments, environments, logs, or files", () => {
     const hex = Buffer.from(key, "base64").toString("hex");
     const needles = [key, hex, hex.toUpperCase()];
     expect(drill.samples.length).toBeGreaterThan(10);
     // The sampler did see the commands run (so it was watching while the key was in use).
     expect(drill.samples.some((s) => s.includes("backup\0verify"))).toBe(true);
+    expect(drill.samples.some((s) => s.includes("backup\0import-key"))).toBe(true);
     // ...including the short-lived `secret-tool` processes that receive or return the key.
     expect(drill.samples.some((s) => s.startsWith("secret-tool\0"))).toBe(true);
     for (const needle of needles) {

@@ -4,6 +4,7 @@
 // and environment is sampled from /proc, for the test to search for the key.
 // `node backup-cli-drill.ts ROOT` prints one JSON document with every run's output.
 import { execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { createBrain } from "../../src/core/brain.ts";
@@ -42,8 +43,8 @@ function sample(): void {
 const sampler = setInterval(sample, 2);
 
 const runs: Record<string, CliRun> = {};
-const brainRun = async (name: string, args: string[], extra: Record<string, string> = {}) => {
-  runs[name] = await runBrain(args, { db, env: { ...env, ...extra } });
+const brainRun = async (name: string, args: string[], extra: Record<string, string> = {}, input?: string) => {
+  runs[name] = await runBrain(args, { db, env: { ...env, ...extra }, input });
   return runs[name];
 };
 
@@ -72,8 +73,33 @@ fs.writeFileSync(blocker, "");
 await brainRun("offsiteFails", ["backup"], { BRAIN_OFFSITE_DIR: path.join(blocker, "Local Brain") });
 await interruptedBackup();
 await brainRun("exportKey", ["backup", "export-key"]);
+await importKeyRuns(runs.exportKey!.stdout);
 clearInterval(sampler);
 sample();
+
+/**
+ * A new machine: the key is gone from the keyring, the exported key goes back in through
+ * `brain backup import-key` on stdin, and the backup opens again. Then the refusals: a different
+ * key without --force, and input that is not a key. Ends with the exported key in the keyring.
+ */
+async function importKeyRuns(exported: string): Promise<void> {
+  const restoredAgain = path.join(root, "restored-after-import", "brain.db");
+  // The newest backup: retention has pruned the first one of the day by now.
+  const list = await runBrain(["backup", "list", "--json"], { db, env });
+  const newest = (JSON.parse(list.stdout) as { backups: { path: string }[] }).backups[0]!.path;
+  const other = `${randomBytes(32).toString("base64")}\n`;
+  execFileSync("secret-tool", ["clear", "service", "local-brain", "account", "backup-key"]);
+  await brainRun("verifyWithoutKey", ["backup", "verify", newest]);
+  await brainRun("importKey", ["backup", "import-key", "--json"], {}, exported);
+  await brainRun("verifyAfterImport", ["backup", "verify", newest, "--json"]);
+  await brainRun("restoreAfterImport", ["restore", newest, "--to", restoredAgain, "--json"]);
+  await brainRun("importSame", ["backup", "import-key"], {}, exported);
+  await brainRun("importOther", ["backup", "import-key"], {}, other);
+  await brainRun("importBad", ["backup", "import-key"], {}, "this is not a key\n");
+  await brainRun("importForced", ["backup", "import-key", "--force"], {}, other);
+  await brainRun("verifyOtherKey", ["backup", "verify", newest]);
+  await brainRun("importBack", ["backup", "import-key", "--force"], {}, exported);
+}
 
 /** `brain backup` on a bigger database, sent SIGTERM once its snapshot is taken. */
 async function interruptedBackup(): Promise<void> {

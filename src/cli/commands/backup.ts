@@ -9,21 +9,29 @@ import {
   listBackupFiles,
   workDirFor,
 } from "../../core/backup-files.ts";
-import { loadBackupKey } from "../../core/backup-key.ts";
+import { importBackupKey, loadBackupKey, type ImportedKey } from "../../core/backup-key.ts";
 import { restoreBackup, verifyBackup, type VerifyReport } from "../../core/backup-restore.ts";
 import { BrainError } from "../../core/errors.ts";
 import { stringFlag, type CliCommand, type CliContext } from "../command.ts";
+import { readSecret } from "../io.ts";
 import { jsonLine } from "../progress.ts";
 
-const ACTIONS = ["list", "verify", "export-key"] as const;
+const ACTIONS = ["list", "verify", "export-key", "import-key"] as const;
 
 export const backup: CliCommand = {
   name: "backup",
-  summary: "Take an encrypted, verified backup now (the daily job); list, verify, or export the key",
-  usage: "backup | backup list | backup verify [FILE] | backup export-key",
+  summary: "Take an encrypted, verified backup now (the daily job); list, verify, export or import the key",
+  usage:
+    "backup | backup list | backup verify [FILE] | backup export-key | backup import-key [--force] (key on stdin)",
+  options: { force: { type: "boolean" } },
   args: { min: 0, max: 2 },
   async run(ctx) {
     const [action, file] = ctx.args;
+    if (ctx.flags.force !== undefined && action !== "import-key") {
+      throw new BrainError("bad_input", "--force only goes with `brain backup import-key`.", {
+        hint: `Usage: brain ${backup.usage}`,
+      });
+    }
     if (action === undefined) return daily(ctx);
     if (
       !ACTIONS.includes(action as (typeof ACTIONS)[number]) ||
@@ -35,6 +43,7 @@ export const backup: CliCommand = {
     }
     if (action === "list") return list(ctx);
     if (action === "verify") return verify(ctx, file);
+    if (action === "import-key") return importKey(ctx);
     return exportKey(ctx);
   },
 };
@@ -170,6 +179,47 @@ async function exportKey(ctx: CliContext): Promise<void> {
     ctx.io.stderr.write(`${loaded.created ? "Created a new backup key. " : ""}${warning}\n`);
     ctx.io.stdout.write(`${key}\n`);
   }
+}
+
+/**
+ * `brain backup import-key`: the kept key, read from stdin (never an argument or the environment),
+ * stored in the secret store so this machine opens the backups made with it. The key is never
+ * printed, only its id.
+ */
+async function importKey(ctx: CliContext): Promise<void> {
+  const secrets = detectSecretStore(process.platform);
+  const text = await readSecret(
+    ctx.io,
+    "Paste the backup key `brain backup export-key` printed, and press Enter: ",
+    "a backup key",
+  );
+  const workDir = workDirFor(ctx.config.dbPath);
+  ensurePrivateDir(workDir);
+  const release = acquireBackupLock(workDir); // not while a backup reads the key
+  let imported: ImportedKey;
+  try {
+    imported = await importBackupKey(secrets, text, { force: ctx.flags.force === true });
+  } finally {
+    release();
+  }
+  const { keyId, outcome, replacedKeyId } = imported;
+  const old = replacedKeyId ? ` (key id ${replacedKeyId})` : "";
+  const human = {
+    stored: `Stored backup key ${keyId} in the ${secrets.name}. Backups made with it now verify and restore here (\`brain backup list\` shows each backup's key id).`,
+    unchanged: `The ${secrets.name} already holds backup key ${keyId}; nothing changed.`,
+    replaced:
+      `Replaced the backup key${old} in the ${secrets.name} with key ${keyId}; new backups use it. ` +
+      `Backups made with the old key${old} now open only with that old key: keep it as long as you keep them.`,
+  }[outcome];
+  ctx.print(
+    {
+      key_id: keyId,
+      outcome,
+      stored_in: secrets.name,
+      ...(replacedKeyId ? { replaced_key_id: replacedKeyId } : {}),
+    },
+    human,
+  );
 }
 
 function countsLine(counts: Record<string, number>): string {
