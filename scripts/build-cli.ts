@@ -17,6 +17,12 @@ export const BUNDLE_DIR = path.join(ROOT, "node_modules", ".cache", "local-brain
 const BUILD_INPUTS = ["tsconfig.json", "scripts/build-cli.ts"];
 
 /**
+ * How long files of earlier builds stay. A running `brain mcp` loads parts of its build on first
+ * use (search, the embedder), maybe long after a rebuild: its files must still be there.
+ */
+const KEEP_OLD_BUILDS_MS = 7 * 86_400_000;
+
+/**
  * What bin/brain.js reads: the entry file, and each input (a path from the project root) with the
  * mtime and size it had when the build started. Written last, so a half-written bundle is never run.
  */
@@ -33,11 +39,13 @@ export interface BuildResult {
 }
 
 /**
- * Builds the bundle into `outDir` (replacing what is there) and returns what it wrote, or null
- * when esbuild is not installed (an install without dev dependencies runs the .ts sources).
+ * Builds the bundle into `outDir` and returns what it wrote, or null when esbuild is not
+ * installed (an install without dev dependencies runs the .ts sources). Every file name carries
+ * a hash of its content and each file is moved into place in one rename, the manifest that names
+ * the entry last: a process starting meanwhile runs the old build or the new one, never a mix.
  *
  * @example
- * await buildCli(); // node_modules/.cache/local-brain/cli/main.mjs
+ * const built = await buildCli(); // built.entry: node_modules/.cache/local-brain/cli/main-<hash>.mjs
  */
 export async function buildCli(outDir = BUNDLE_DIR): Promise<BuildResult | null> {
   const started = performance.now();
@@ -49,49 +57,77 @@ export async function buildCli(outDir = BUNDLE_DIR): Promise<BuildResult | null>
   }
   // Sizes and times from before the build: a file edited while it runs makes the bundle stale.
   const before = statFiles([...sourceFiles(), ...BUILD_INPUTS]);
+  // Beside outDir, so paths relative to the output are the same there.
   const temp = `${outDir}.${process.pid}.tmp`;
   fs.rmSync(temp, { recursive: true, force: true });
   try {
-    const result = await esbuild.build({
-      absWorkingDir: ROOT,
-      entryPoints: { main: "src/cli/main.ts" },
-      outdir: temp,
-      bundle: true,
-      // Commands stay separate files loaded on first use, as from the sources.
-      splitting: true,
-      format: "esm",
-      platform: "node",
-      target: "node22",
-      // Packages are loaded from node_modules as they are: native addons (better-sqlite3,
-      // sqlite-vec) find their files, and an update of a package never leaves the bundle stale.
-      packages: "external",
-      outExtension: { ".js": ".mjs" },
-      chunkNames: "chunk-[hash]",
-      // Maps back to the .ts files, used when BRAIN_DEBUG asks for stack traces.
-      sourcemap: "linked",
-      sourcesContent: false,
-      metafile: true,
-      logLevel: "warning",
-      plugins: [sourceImportMeta(outDir)],
-    });
-    const inputs: BundleManifest["inputs"] = {};
-    for (const file of [...Object.keys(result.metafile.inputs), ...BUILD_INPUTS]) {
-      const stat = before.get(file) ?? statFiles([file]).get(file);
-      if (!stat) throw new Error(`${file} is an input of the bundle but does not exist`);
-      inputs[file] = stat;
-    }
-    const manifest: BundleManifest = { entry: "main.mjs", inputs };
-    fs.writeFileSync(path.join(temp, "manifest.json"), `${JSON.stringify(manifest, null, 1)}\n`);
-    fs.rmSync(outDir, { recursive: true, force: true });
-    fs.renameSync(temp, outDir);
-    return {
-      outDir,
-      entry: path.join(outDir, manifest.entry),
-      inputs: Object.keys(inputs).length,
-      ms: Math.round(performance.now() - started),
-    };
+    return await buildInto(esbuild, temp, outDir, before, started);
   } finally {
     fs.rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+async function buildInto(
+  esbuild: typeof import("esbuild"),
+  temp: string,
+  outDir: string,
+  before: Map<string, [number, number]>,
+  started: number,
+): Promise<BuildResult> {
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: { main: "src/cli/main.ts" },
+    outdir: temp,
+    bundle: true,
+    // Commands stay separate files loaded on first use, as from the sources.
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node22",
+    // Packages are loaded from node_modules as they are: native addons (better-sqlite3,
+    // sqlite-vec) find their files, and an update of a package never leaves the bundle stale.
+    packages: "external",
+    outExtension: { ".js": ".mjs" },
+    entryNames: "[name]-[hash]",
+    chunkNames: "chunk-[hash]",
+    // Maps back to the .ts files, used when BRAIN_DEBUG asks for stack traces.
+    sourcemap: "linked",
+    sourcesContent: false,
+    metafile: true,
+    logLevel: "warning",
+    plugins: [sourceImportMeta(outDir)],
+  });
+  const inputs: BundleManifest["inputs"] = {};
+  for (const file of [...Object.keys(result.metafile.inputs), ...BUILD_INPUTS]) {
+    const stat = before.get(file) ?? statFiles([file]).get(file);
+    if (!stat) throw new Error(`${file} is an input of the bundle but does not exist`);
+    inputs[file] = stat;
+  }
+  const names = Object.keys(result.metafile.outputs).map((file) => path.basename(file));
+  const entry = names.find((name) => /^main-\w+\.mjs$/.test(name));
+  if (!entry) throw new Error("esbuild wrote no main-<hash>.mjs");
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const name of names) fs.renameSync(path.join(temp, name), path.join(outDir, name));
+  const outputs = names.map((name) => path.join(outDir, name));
+  const manifest: BundleManifest = { entry, inputs };
+  const manifestPath = path.join(outDir, "manifest.json");
+  fs.writeFileSync(`${manifestPath}.${process.pid}`, `${JSON.stringify(manifest, null, 1)}\n`);
+  fs.renameSync(`${manifestPath}.${process.pid}`, manifestPath);
+  pruneOldBuilds(outDir, new Set([...outputs, manifestPath]));
+  return {
+    outDir,
+    entry: path.join(outDir, entry),
+    inputs: Object.keys(inputs).length,
+    ms: Math.round(performance.now() - started),
+  };
+}
+
+/** Removes files of earlier builds once they are a week old. */
+function pruneOldBuilds(outDir: string, current: ReadonlySet<string>): void {
+  const cutoff = Date.now() - KEEP_OLD_BUILDS_MS;
+  for (const name of fs.readdirSync(outDir)) {
+    const file = path.join(outDir, name);
+    if (!current.has(file) && fs.statSync(file).mtimeMs < cutoff) fs.rmSync(file, { force: true });
   }
 }
 

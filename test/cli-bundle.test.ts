@@ -75,9 +75,19 @@ describe("the bundled command line (scripts/build-cli.ts)", () => {
   afterEach(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
   it("lists its inputs as they are now, and runs like the sources", async () => {
+    // Files of earlier builds: a running `brain mcp` may still load one, so only old ones go.
+    fs.mkdirSync(outDir, { recursive: true });
+    const recent = path.join(outDir, "chunk-RECENT.mjs");
+    const old = path.join(outDir, "chunk-OLD.mjs");
+    fs.writeFileSync(recent, "");
+    fs.writeFileSync(old, "");
+    fs.utimesSync(old, new Date(), new Date(Date.now() - 8 * 86_400_000));
     const built = await buildCli(outDir);
     expect(built).not.toBeNull();
-    const manifest = JSON.parse(fs.readFileSync(path.join(outDir, "manifest.json"), "utf8")) as BundleManifest;
+    expect([fs.existsSync(recent), fs.existsSync(old)]).toEqual([true, false]);
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(outDir, "manifest.json"), "utf8"),
+    ) as BundleManifest;
     for (const file of ["src/cli/main.ts", "src/cli/commands/boot.ts", "src/core/boot.ts", "tsconfig.json"]) {
       const stat = fs.statSync(path.join(ROOT, file));
       expect(manifest.inputs[file]).toEqual([stat.mtimeMs, stat.size]);
