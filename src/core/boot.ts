@@ -155,8 +155,9 @@ function oneLine(text: string, max = 300): string {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 
+/** 12345 -> "12,345". Not toLocaleString: its first call loads number-formatting data (~20 ms a start). */
 function fmt(n: number): string {
-  return n.toLocaleString("en");
+  return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 function plural(kind: Kind, n: number): string {
