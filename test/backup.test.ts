@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runBackup } from "../src/core/backup.ts";
 import { listBackups } from "../src/core/backup-list.ts";
-import { workDirFor } from "../src/core/backup-files.ts";
+import { removeLargeFile, workDirFor } from "../src/core/backup-files.ts";
 import { cloneCopy } from "../src/core/backup-offsite.ts";
 import { BACKUP_KEY_ACCOUNT, BACKUP_KEY_SERVICE, loadBackupKey } from "../src/core/backup-key.ts";
 import { restoreBackup, verifyBackup } from "../src/core/backup-restore.ts";
@@ -304,5 +304,20 @@ describe("restore", () => {
     fs.writeFileSync(stale, "plaintext of a killed restore");
     await restoreBackup(report.file, path.join(dir, "brain.db"), { key });
     expect(fs.readdirSync(dir)).toEqual(["brain.db"]);
+  });
+});
+
+describe("removeLargeFile", () => {
+  it("removes a file larger than one freeing step, and a missing file is no error", async () => {
+    const dir = tempDir();
+    const file = path.join(dir, "big.db");
+    // 70 MB: three 32 MB steps. A sparse file keeps the test cheap; truncation frees it the same way.
+    fs.closeSync(fs.openSync(file, "w"));
+    fs.truncateSync(file, 70 * 1024 * 1024);
+    fs.writeFileSync(path.join(dir, "other"), "kept");
+    await removeLargeFile(file);
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.readdirSync(dir)).toEqual(["other"]);
+    await expect(removeLargeFile(file)).resolves.toBeUndefined();
   });
 });

@@ -219,9 +219,9 @@ const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
  * A write stream to a new file (O_EXCL, mode 0600) that syncs every 32 MB and once at the end. A
  * backup writes hundreds of MB; left to the kernel, that lands as one huge flush which other
  * processes' commits (a capture's checkpoint fsync) then queue behind. Syncing as it goes keeps
- * each flush short. Each sync runs while the next 32 MB are produced and written (at most one is
- * in flight), so the disk and the encryption work at the same time. The file is durable once the
- * stream finishes.
+ * each flush short. Writing waits for each sync: letting the next 32 MB go out while a sync ran
+ * was no faster overall and made a capture in another process wait 140-220 ms instead of under
+ * 60 ms (100k entries, 540 MB). The file is durable once the stream finishes.
  *
  * @example
  * await pipeline(source, createEncryptStream(key), createSyncingWriteStream(tmp));
@@ -229,7 +229,6 @@ const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
 export function createSyncingWriteStream(file: string): Writable {
   let handle: fs.promises.FileHandle | undefined;
   let unsynced = 0;
-  let syncing: Promise<void> | undefined;
   const opened = fs.promises.open(file, "wx", 0o600).then((h) => (handle = h));
   const done = (callback: (err?: Error | null) => void) => (err: unknown) =>
     callback(err instanceof Error ? err : err ? new Error(String(err)) : null);
@@ -245,9 +244,7 @@ export function createSyncingWriteStream(file: string): Writable {
     }
     if (unsynced >= SYNC_EVERY_BYTES) {
       unsynced = 0;
-      await syncing; // the previous sync: never more than one in flight
-      syncing = h.datasync();
-      syncing.catch(() => undefined); // awaited (and its error thrown) by the next write or final
+      await h.datasync();
     }
   }
   return new Writable({
@@ -257,7 +254,6 @@ export function createSyncingWriteStream(file: string): Writable {
     final(callback) {
       void (async () => {
         const h = handle ?? (await opened);
-        await syncing;
         await h.sync();
         await h.close();
         handle = undefined;
@@ -265,11 +261,37 @@ export function createSyncingWriteStream(file: string): Writable {
     },
     destroy(err, callback) {
       void opened
-        .then(() => syncing)
-        .catch(() => undefined)
         .then(() => handle?.close())
         .catch(() => undefined)
         .then(() => callback(err));
     },
   });
+}
+
+/** How much of a large file one truncation frees (see {@link removeLargeFile}). */
+const FREE_STEP_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Removes a file that may be hundreds of MB (a snapshot, an old backup) without making other
+ * processes' commits wait. On ext4, unlinking a large file frees all its blocks in one journal
+ * transaction, and a capture's checkpoint fsync then queues behind it (measured: 214 ms at 540 MB).
+ * Shrinking it in 32 MB steps first keeps each of those transactions small. A missing file is fine.
+ */
+export async function removeLargeFile(file: string): Promise<void> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(file, "r+");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw err;
+  }
+  try {
+    for (let size = (await handle.stat()).size; size > 0; ) {
+      size = Math.max(0, size - FREE_STEP_BYTES);
+      await handle.truncate(size);
+    }
+  } finally {
+    await handle.close();
+  }
+  await fs.promises.rm(file, { force: true });
 }

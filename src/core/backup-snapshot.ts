@@ -37,6 +37,9 @@ export interface Snapshot {
 /** `sqlite3_backup_step` page count meaning "all of them" (better-sqlite3 caps it at 2^31-1). */
 const ALL_PAGES = 0x7fffffff;
 
+/** The memory map the snapshot and the checks read through (as the brain's own connections do). */
+const MMAP_BYTES = 1024 * 1024 * 1024;
+
 /**
  * Copies the live database at `dbPath` into `dest` (a new file) as of one instant, with the row
  * counts of that instant. Other processes keep writing meanwhile. `dest` is not yet checked: see
@@ -68,6 +71,7 @@ export async function takeSnapshot(
   });
   try {
     source.pragma("busy_timeout = 10000");
+    source.pragma(`mmap_size = ${MMAP_BYTES}`);
     // BEGIN is deferred: the first read below starts the read transaction and fixes the snapshot.
     source.exec("BEGIN");
     const counts = countRows(source);
@@ -122,6 +126,13 @@ export function checkDatabaseFile(file: string, expected?: RowCounts, native: Na
   }
   try {
     db.loadExtension(native.sqliteVec ?? sqliteVec.getLoadablePath());
+    // Reading through a memory map instead of copying every page: integrity_check of a 540 MB
+    // copy went from 1.7-2.1 s to 1.3-1.4 s.
+    db.pragma(`mmap_size = ${MMAP_BYTES}`);
+    // A copy being checked is not yet anything to keep: whoever keeps it syncs it (restore's
+    // commitFile; a backup encrypts it and syncs the result). Syncing here would flush hundreds of
+    // MB at once, and other processes' commits wait behind such a flush.
+    db.pragma("synchronous = OFF");
     db.pragma("journal_mode = DELETE");
     const problems = db.pragma("integrity_check", { simple: false }) as { integrity_check: string }[];
     const first = problems[0]?.integrity_check;

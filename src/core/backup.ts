@@ -23,6 +23,7 @@ import {
   ensurePrivateDir,
   freeBackupPath,
   partialPathFor,
+  removeLargeFile,
   workDirFor,
 } from "./backup-files.ts";
 import { backupsWithKey } from "./backup-list.ts";
@@ -177,11 +178,9 @@ async function backupLocally(
   }
 }
 
-/** Removes the plaintext snapshot (a large file: unlinking it runs off the main thread). */
+/** Removes the plaintext snapshot and what SQLite may have left beside it. */
 async function removeSnapshot(snapFile: string): Promise<void> {
-  await Promise.all(
-    ["", "-journal", "-wal", "-shm"].map((extra) => fs.promises.rm(`${snapFile}${extra}`, { force: true })),
-  );
+  await Promise.all(["", "-journal", "-wal", "-shm"].map((extra) => removeLargeFile(`${snapFile}${extra}`)));
 }
 
 function manifestOf(snap: Snapshot, dbPath: string, snapFile: string, now: Date): BackupManifest {
@@ -277,7 +276,7 @@ async function prune(
 ): Promise<PruneResult> {
   const mine = await backupsWithKey(dir, keyId);
   const plan = planRetention(mine, now, { protect });
-  await Promise.all(plan.remove.map((file) => fs.promises.rm(file.path, { force: true })));
+  for (const file of plan.remove) await removeLargeFile(file.path);
   const result: PruneResult = {
     removed: plan.remove.map((f) => f.name),
     kept: plan.keep.length,
