@@ -25,18 +25,6 @@ import {
 } from "./crypto-header.ts";
 import { BrainError } from "./errors.ts";
 
-export {
-  BACKUP_FORMAT_VERSION,
-  BACKUP_HEADER_BYTES,
-  BACKUP_MAGIC,
-  DEFAULT_CHUNK_BYTES,
-  MASTER_KEY_BYTES,
-  createMasterKey,
-  keyIdOf,
-  parseBackupHeader,
-} from "./crypto-header.ts";
-export type { BackupHeader } from "./crypto-header.ts";
-
 const TAG_BYTES = 16;
 
 function chunkNonce(index: number, final: boolean): Buffer {

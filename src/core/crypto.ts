@@ -8,8 +8,8 @@ import { createReadStream, createWriteStream } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import { Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { Decryptor, DEFAULT_CHUNK_BYTES, Encryptor, keyIdOf, parseBackupHeader } from "./crypto-format.ts";
-import type { BackupHeader } from "./crypto-format.ts";
+import { Decryptor, Encryptor } from "./crypto-format.ts";
+import { DEFAULT_CHUNK_BYTES, keyIdOf, parseBackupHeader, type BackupHeader } from "./crypto-header.ts";
 import { BrainError } from "./errors.ts";
 
 export {
@@ -21,8 +21,8 @@ export {
   createMasterKey,
   keyIdOf,
   parseBackupHeader,
-} from "./crypto-format.ts";
-export type { BackupHeader } from "./crypto-format.ts";
+} from "./crypto-header.ts";
+export type { BackupHeader } from "./crypto-header.ts";
 
 /** What an encrypt or decrypt pass did. */
 export interface CryptoReport {
