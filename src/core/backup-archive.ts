@@ -13,7 +13,7 @@ import fs from "node:fs";
 import { Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createDecryptStream, createEncryptStream } from "./crypto.ts";
-import { createSyncingWriteStream } from "./backup-files.ts";
+import { createSyncingWriteStream, IO_BYTES } from "./backup-files.ts";
 import { BrainError } from "./errors.ts";
 import type { RowCounts } from "./backup-snapshot.ts";
 
@@ -37,9 +37,6 @@ export interface BackupManifest {
   /** Size of the database file inside. */
   db_bytes: number;
 }
-
-/** Bytes per read of the snapshot and of the sealed file: fewer, larger reads and writes. */
-const IO_BYTES = 1024 * 1024;
 
 /**
  * Encrypts `manifest` and the database file `dbFile` into the new file `out` (mode 0600, synced)

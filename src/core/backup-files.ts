@@ -212,6 +212,9 @@ export function acquireBackupLock(workDir: string): () => void {
 
 export { isAlive };
 
+/** Bytes per read of a backup or snapshot: hundreds of MB, and each read and write is a system call. */
+export const IO_BYTES = 1024 * 1024;
+
 /** How much a backup writes between syncs: small enough that no sync is a long stall for others. */
 const SYNC_EVERY_BYTES = 32 * 1024 * 1024;
 

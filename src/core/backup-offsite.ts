@@ -6,7 +6,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import { commitFile, createSyncingWriteStream, ensurePrivateDir, partialPathFor } from "./backup-files.ts";
+import {
+  commitFile,
+  createSyncingWriteStream,
+  ensurePrivateDir,
+  IO_BYTES,
+  partialPathFor,
+} from "./backup-files.ts";
 import { BrainError } from "./errors.ts";
 
 /**
@@ -14,9 +20,6 @@ import { BrainError } from "./errors.ts";
  * disk or a failing network drive.
  */
 export type CopyFile = (src: string, dest: string) => Promise<void>;
-
-/** Bytes per read: a backup is hundreds of MB, and each read and write is a system call. */
-const IO_BYTES = 1024 * 1024;
 
 /** A streamed copy, synced as it goes (see createSyncingWriteStream). */
 export const streamCopy: CopyFile = async (src, dest) => {
