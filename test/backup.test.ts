@@ -1,12 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import Database from "better-sqlite3";
 import { runBackup } from "../src/core/backup.ts";
+import { checkInProcess, checkOnWorker, type CheckSnapshot } from "../src/core/backup-check.ts";
 import { listBackups } from "../src/core/backup-list.ts";
 import { removeLargeFile, workDirFor } from "../src/core/backup-files.ts";
 import { cloneCopy } from "../src/core/backup-offsite.ts";
 import { BACKUP_KEY_ACCOUNT, BACKUP_KEY_SERVICE, loadBackupKey } from "../src/core/backup-key.ts";
 import { restoreBackup, verifyBackup } from "../src/core/backup-restore.ts";
+import { makeStandalone, takeSnapshot } from "../src/core/backup-snapshot.ts";
 import { createBrain } from "../src/core/brain.ts";
 import { keyIdOf } from "../src/core/crypto.ts";
 import { BrainError, isBrainError } from "../src/core/errors.ts";
@@ -304,6 +307,61 @@ describe("restore", () => {
     fs.writeFileSync(stale, "plaintext of a killed restore");
     await restoreBackup(report.file, path.join(dir, "brain.db"), { key });
     expect(fs.readdirSync(dir)).toEqual(["brain.db"]);
+  });
+});
+
+describe("the snapshot's checks", () => {
+  it("on a worker and in process find the same counts, and leave the snapshot byte for byte as it was", async () => {
+    const config = backupConfig();
+    seedDatabase(config, 100);
+    const dir = tempDir();
+    const file = path.join(dir, "snap.db");
+    const snap = await takeSnapshot(config.dbPath, file);
+    makeStandalone(file);
+    const before = fs.readFileSync(file);
+    expect(await checkOnWorker(file, snap.counts)).toEqual(snap.counts);
+    expect(await checkInProcess(file, snap.counts)).toEqual(snap.counts);
+    expect(fs.readFileSync(file).equals(before)).toBe(true);
+    expect(fs.readdirSync(dir)).toEqual(["snap.db"]);
+
+    // Raycast's way: the whole backup with the checks in process.
+    const secrets = new MemorySecretStore();
+    const report = await runBackup(config, { secrets, check: checkInProcess });
+    const { key } = await loadBackupKey(secrets, { create: false });
+    const verified = await verifyBackup(report.file, { key, workDir: workDirFor(config.dbPath) });
+    expect(verified.counts).toEqual(report.counts);
+  });
+
+  it("a snapshot that fails them stops the backup: no backup, no partial file, no plaintext left", async () => {
+    const config = backupConfig({ offsite: true });
+    seedDatabase(config, 200);
+    const failures: [string, (db: Database.Database) => void][] = [
+      ["entry_tags: 198 instead of 201", (db) => db.exec("DELETE FROM entry_tags WHERE entry_id <= 3")],
+      [
+        "keyword index",
+        (db) =>
+          db.exec(
+            "DROP TRIGGER entries_fts_au; UPDATE entries SET text = 'not what was indexed' WHERE id = 7",
+          ),
+      ],
+    ];
+    for (const [why, damage] of failures) {
+      // The real checks, on a snapshot damaged after its counts were taken.
+      const damaged: CheckSnapshot = (file, expected, native) => {
+        const db = new Database(file);
+        damage(db);
+        db.close();
+        return checkOnWorker(file, expected, native);
+      };
+      const err = await runBackup(config, { secrets: new MemorySecretStore(), check: damaged }).catch(
+        (e: unknown) => e,
+      );
+      expect(isBrainError(err, "backup_invalid"), String(err)).toBe(true);
+      expect((err as Error).message).toContain(why);
+      expect(filesUnder(config.backupDir)).toEqual([]);
+      expect(filesUnder(config.offsiteDir!)).toEqual([]);
+      expect(fs.readdirSync(workDirFor(config.dbPath))).toEqual([]);
+    }
   });
 });
 

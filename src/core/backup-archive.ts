@@ -41,7 +41,8 @@ export interface BackupManifest {
 /**
  * Encrypts `manifest` and the database file `dbFile` into the new file `out` (mode 0600, synced)
  * and returns the number of plaintext bytes sealed, for {@link readBackArchive}. `out` should be a
- * temporary name: give it its final name only after the read-back.
+ * temporary name: give it its final name only after the read-back. `signal` stops it early (the
+ * partial file is then the caller's to remove).
  *
  * @example
  * const plainBytes = await writeArchive("/data/.backup-work/snap.db", manifest, tmp, key);
@@ -51,6 +52,7 @@ export async function writeArchive(
   manifest: BackupManifest,
   out: string,
   key: Uint8Array,
+  signal?: AbortSignal,
 ): Promise<number> {
   const json = Buffer.from(JSON.stringify(manifest), "utf8");
   const length = Buffer.alloc(4);
@@ -66,7 +68,7 @@ export async function writeArchive(
       yield chunk as Buffer;
     }
   }
-  await pipeline(payload, createEncryptStream(key), createSyncingWriteStream(out));
+  await pipeline(payload, createEncryptStream(key), createSyncingWriteStream(out), { signal });
   return plainBytes;
 }
 

@@ -1,6 +1,7 @@
 /**
  * The offsite copy: the encrypted backup copied into a second folder (iCloud Drive on a Mac,
- * which syncs it off the machine) under a temporary name, read back and compared, then renamed.
+ * which syncs it off the machine) under a temporary name, read back and compared, then renamed
+ * once the local backup has its final name.
  * Only ciphertext ever goes there.
  */
 import fs from "node:fs";
@@ -38,24 +39,32 @@ export const cloneCopy: CopyFile = async (src, dest) => {
 /** The real {@link CopyFile}: a clone on macOS, a synced stream elsewhere. */
 export const defaultCopy: CopyFile = process.platform === "darwin" ? cloneCopy : streamCopy;
 
+/** An offsite copy written and compared under its partial name, waiting for its final one. */
+export interface StagedCopy {
+  tmp: string;
+  dest: string;
+}
+
 /**
- * Copies the backup `file` into `offsiteDir` under the same name and returns the copy's path;
- * `tag` (the key id) goes into the temporary name, so a later run can tell its own leftovers.
- * The copy is read back and compared byte for byte with the backup (which sealing already read
- * back and authenticated) before it gets its final name.
+ * Copies the backup `file` into `offsiteDir` under a partial name and reads it back, comparing it
+ * byte for byte with `file`; {@link commitOffsite} then gives it the final name `name`. `tag` (the
+ * key id) goes into the partial name, so a later run can tell its own leftovers. `file` may itself
+ * still be partial: the backup stages the offsite copy while it reads its own file back, and
+ * commits the copy only once its own file has its final name.
  * The folder is created (0700) when its parent exists; a missing parent (iCloud Drive turned
  * off), a folder that is not writable, or a full disk throws BrainError `offsite_failed` with
  * the next step, and leaves nothing behind in the offsite folder.
  *
  * @example
- * await copyOffsite("/data/backups/brain-2026-03-01T03-30-00-000Z.lbb", config.offsiteDir);
+ * const staged = await stageOffsite(partial, "brain-2026-03-01T03-30-00-000Z.lbb", config.offsiteDir);
  */
-export async function copyOffsite(
+export async function stageOffsite(
   file: string,
+  name: string,
   offsiteDir: string,
   options: { copy?: CopyFile; tag?: string } = {},
-): Promise<string> {
-  const dest = path.join(offsiteDir, path.basename(file));
+): Promise<StagedCopy> {
+  const dest = path.join(offsiteDir, name);
   const tmp = partialPathFor(dest, options.tag);
   const copy = options.copy ?? defaultCopy;
   try {
@@ -68,18 +77,31 @@ export async function copyOffsite(
     if (!(await sameBytes(file, tmp))) {
       throw Object.assign(new Error("the copy differs from the backup"), { code: "EIO" });
     }
-    await commitFile(tmp, dest);
-    return dest;
+    return { tmp, dest };
   } catch (err) {
-    removeQuietly(tmp);
+    discardOffsite({ tmp, dest });
     throw offsiteError(err, offsiteDir);
   }
 }
 
-/** Removes a partial copy; a folder that is gone or not a folder has nothing to remove. */
-function removeQuietly(file: string): void {
+/**
+ * Gives a staged copy its final name (synced, as every backup file). Throws BrainError
+ * `offsite_failed`, leaving nothing behind.
+ */
+export async function commitOffsite(staged: StagedCopy): Promise<string> {
   try {
-    fs.rmSync(file, { force: true });
+    await commitFile(staged.tmp, staged.dest);
+    return staged.dest;
+  } catch (err) {
+    discardOffsite(staged);
+    throw offsiteError(err, path.dirname(staged.dest));
+  }
+}
+
+/** Removes a staged copy; a folder that is gone or not a folder has nothing to remove. */
+export function discardOffsite(staged: StagedCopy): void {
+  try {
+    fs.rmSync(staged.tmp, { force: true });
   } catch {
     // ENOTDIR, EACCES: the copy never got there either.
   }
@@ -87,17 +109,22 @@ function removeQuietly(file: string): void {
 
 /** Whether two files hold the same bytes: a memory compare is cheaper than hashing both. */
 async function sameBytes(a: string, b: string): Promise<boolean> {
-  const [fa, fb] = await Promise.all([fs.promises.open(a, "r"), fs.promises.open(b, "r")]);
+  const fa = await fs.promises.open(a, "r");
   try {
-    const [ba, bb] = [Buffer.alloc(IO_BYTES), Buffer.alloc(IO_BYTES)];
-    for (let at = 0; ; ) {
-      const [ra, rb] = await Promise.all([readFull(fa, ba, at), readFull(fb, bb, at)]);
-      if (ra !== rb || !ba.subarray(0, ra).equals(bb.subarray(0, rb))) return false;
-      if (ra < IO_BYTES) return true;
-      at += ra;
+    const fb = await fs.promises.open(b, "r");
+    try {
+      const [ba, bb] = [Buffer.alloc(IO_BYTES), Buffer.alloc(IO_BYTES)];
+      for (let at = 0; ; ) {
+        const [ra, rb] = await Promise.all([readFull(fa, ba, at), readFull(fb, bb, at)]);
+        if (ra !== rb || !ba.subarray(0, ra).equals(bb.subarray(0, rb))) return false;
+        if (ra < IO_BYTES) return true;
+        at += ra;
+      }
+    } finally {
+      await fb.close();
     }
   } finally {
-    await Promise.all([fa.close(), fb.close()]);
+    await fa.close();
   }
 }
 

@@ -110,7 +110,7 @@ export function countRows(db: Database.Database): RowCounts {
 
 /**
  * Proves a database file whole: `PRAGMA integrity_check`, the FTS5 index checked against its
- * content table, and (when given) row counts equal to `expected`. The file is switched to a
+ * content table, and (when given) row counts equal to `expected`. The file is first switched to a
  * rollback journal so it stands alone (no -wal beside it); the brain turns WAL back on when it
  * opens it. Throws BrainError `backup_invalid` naming what failed.
  *
@@ -118,22 +118,28 @@ export function countRows(db: Database.Database): RowCounts {
  * checkDatabaseFile("/tmp/restored.db", manifest.counts);
  */
 export function checkDatabaseFile(file: string, expected?: RowCounts, native: NativePaths = {}): RowCounts {
-  let db: Database.Database;
-  try {
-    db = new Database(file, { fileMustExist: true, nativeBinding: native.betterSqlite3 });
-  } catch (err) {
-    throw invalid(`The database copy could not be opened: ${String(err)}`, err);
-  }
-  try {
-    db.loadExtension(native.sqliteVec ?? sqliteVec.getLoadablePath());
-    // Reading through a memory map instead of copying every page: integrity_check of a 540 MB
-    // copy went from 1.7-2.1 s to 1.3-1.4 s.
-    db.pragma(`mmap_size = ${MMAP_BYTES}`);
-    // A copy being checked is not yet anything to keep: whoever keeps it syncs it (restore's
-    // commitFile; a backup encrypts it and syncs the result). Syncing here would flush hundreds of
-    // MB at once, and other processes' commits wait behind such a flush.
-    db.pragma("synchronous = OFF");
+  makeStandalone(file, native);
+  return checkStandaloneFile(file, expected, native);
+}
+
+/**
+ * Switches a database copy to a rollback journal (one header write), so it needs no -wal or -shm
+ * beside it and {@link checkStandaloneFile} can read it while the file is also being read
+ * elsewhere. Throws BrainError `backup_invalid` when the file is not a database.
+ */
+export function makeStandalone(file: string, native: NativePaths = {}): void {
+  withCopy(file, native, (db) => {
     db.pragma("journal_mode = DELETE");
+  });
+}
+
+/**
+ * The checks of {@link checkDatabaseFile} on a file {@link makeStandalone} prepared. They write
+ * nothing (the file's bytes stay the same), so they can run while the file is being encrypted.
+ */
+export function checkStandaloneFile(file: string, expected?: RowCounts, native: NativePaths = {}): RowCounts {
+  return withCopy(file, native, (db) => {
+    db.loadExtension(native.sqliteVec ?? sqliteVec.getLoadablePath());
     const problems = db.pragma("integrity_check", { simple: false }) as { integrity_check: string }[];
     const first = problems[0]?.integrity_check;
     if (problems.length !== 1 || first !== "ok") {
@@ -143,6 +149,26 @@ export function checkDatabaseFile(file: string, expected?: RowCounts, native: Na
     const counts = countRows(db);
     if (expected) compareCounts(counts, expected);
     return counts;
+  });
+}
+
+/** Opens a database copy for checking, runs `use`, closes it; any failure is `backup_invalid`. */
+function withCopy<T>(file: string, native: NativePaths, use: (db: Database.Database) => T): T {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { fileMustExist: true, nativeBinding: native.betterSqlite3 });
+  } catch (err) {
+    throw invalid(`The database copy could not be opened: ${String(err)}`, err);
+  }
+  try {
+    // Reading through a memory map instead of copying every page: integrity_check of a 540 MB
+    // copy went from 1.7-2.1 s to 1.3-1.4 s.
+    db.pragma(`mmap_size = ${MMAP_BYTES}`);
+    // A copy being checked is not yet anything to keep: whoever keeps it syncs it (restore's
+    // commitFile; a backup encrypts it and syncs the result). Syncing here would flush hundreds of
+    // MB at once, and other processes' commits wait behind such a flush.
+    db.pragma("synchronous = OFF");
+    return use(db);
   } catch (err) {
     if (err instanceof BrainError) throw err;
     throw invalid(`The database copy could not be checked: ${String(err)}`, err);

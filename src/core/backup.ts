@@ -1,10 +1,11 @@
 /**
- * The daily backup: a consistent snapshot of the live database (backup-snapshot.ts), proven whole,
- * encrypted with the key from the OS secret store (backup-key.ts, backup-archive.ts), read back,
- * and only then given its final name in the backup folder; then copied offsite
- * (backup-offsite.ts) and both folders pruned (backup-retention.ts). Plaintext exists only in the
- * private work folder beside the database, and is removed before the run ends (or by the next
- * run, after a kill).
+ * The daily backup: a consistent snapshot of the live database (backup-snapshot.ts), proven whole
+ * on a worker thread (backup-check.ts) while it is encrypted with the key from the OS secret store
+ * (backup-key.ts, backup-archive.ts), read back, and only then given its final name in the backup
+ * folder; the offsite copy (backup-offsite.ts) is staged while the read-back runs and renamed
+ * after; then both folders are pruned (backup-retention.ts). Plaintext exists only in the private
+ * work folder beside the database, and is removed before the run ends (or by the next run, after a
+ * kill).
  */
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -28,9 +29,16 @@ import {
 } from "./backup-files.ts";
 import { backupsWithKey } from "./backup-list.ts";
 import { loadBackupKey } from "./backup-key.ts";
-import { copyOffsite, type CopyFile } from "./backup-offsite.ts";
+import {
+  commitOffsite,
+  discardOffsite,
+  stageOffsite,
+  type CopyFile,
+  type StagedCopy,
+} from "./backup-offsite.ts";
 import { planRetention } from "./backup-retention.ts";
-import { checkDatabaseFile, takeSnapshot, type RowCounts, type Snapshot } from "./backup-snapshot.ts";
+import { checkOnWorker, type CheckSnapshot } from "./backup-check.ts";
+import { makeStandalone, takeSnapshot, type RowCounts, type Snapshot } from "./backup-snapshot.ts";
 import type { BrainConfig } from "./config.ts";
 import { BrainError, toBrainError } from "./errors.ts";
 import { systemClock, type Clock, type SecretStore } from "./ports.ts";
@@ -44,6 +52,8 @@ export interface BackupDeps {
   onEvent?: (event: BackupEvent) => void;
   /** How the offsite copy is written; tests inject a full disk here. */
   copyFile?: CopyFile;
+  /** Where the snapshot's checks run: a worker thread unless the host cannot start one. */
+  check?: CheckSnapshot;
 }
 
 export interface PruneResult {
@@ -110,9 +120,17 @@ export async function runBackup(config: BrainConfig, deps: BackupDeps): Promise<
     const { key, keyId, created } = await loadBackupKey(deps.secrets, { create: true });
     if (created) emit({ event: "key_created", key_id: keyId });
     cleanUp(config, workDir, keyId, emit);
-    const local = await backupLocally(config, workDir, key, (deps.clock ?? systemClock).now(), emit);
-    const offsite = await copyToOffsite(config, local.file, { copy: deps.copyFile, tag: keyId }, emit);
-    const now = (deps.clock ?? systemClock).now();
+    const clock = deps.clock ?? systemClock;
+    const { offsiteCopy, ...local } = await backupLocally(
+      config,
+      workDir,
+      key,
+      clock.now(),
+      { check: deps.check ?? checkOnWorker, copy: deps.copyFile, tag: keyId },
+      emit,
+    );
+    const offsite = await finishOffsite(offsiteCopy, emit);
+    const now = clock.now();
     const pruned = {
       local: await prune(config.backupDir, keyId, path.basename(local.file), now, "local", emit),
       ...(offsite.status === "copied" && config.offsiteDir
@@ -132,32 +150,58 @@ export async function runBackup(config: BrainConfig, deps: BackupDeps): Promise<
 
 type LocalBackup = Omit<BackupReport, "key_id" | "key_created" | "offsite" | "pruned" | "timings"> & {
   timings: Omit<BackupReport["timings"], "total_ms">;
+  /** The offsite copy, staged beside the read-back: null when there is no offsite folder. */
+  offsiteCopy: Promise<StagedCopy | BrainError> | null;
 };
 
-/** Snapshot, check, seal, read back, name: the part that must never leave a wrong file behind. */
+/** How a run checks its snapshot and copies offsite. */
+interface LocalOptions {
+  check: CheckSnapshot;
+  copy?: CopyFile;
+  /** The key id, marking this machine's partial files in a shared offsite folder. */
+  tag: string;
+}
+
+/**
+ * Snapshot, check, seal, read back, name: the part that must never leave a wrong file behind. The
+ * checks run beside the sealing (see backup-check.ts); the sealed file keeps its partial name
+ * until both have finished and the checks passed.
+ */
 async function backupLocally(
   config: BrainConfig,
   workDir: string,
   key: Buffer,
   now: Date,
+  options: LocalOptions,
   emit: (event: BackupEvent) => void,
 ): Promise<LocalBackup> {
   ensurePrivateDir(config.backupDir);
   const snapFile = path.join(workDir, `snapshot-${randomBytes(6).toString("hex")}.db`);
   try {
-    let mark = performance.now();
+    const started = performance.now();
     const snap = await step(() => takeSnapshot(config.dbPath, snapFile, config.native));
-    const snapshot_ms = lap();
+    const snapshot_ms = performance.now() - started;
     emit({ event: "snapshot", ms: snapshot_ms, bytes: snap.bytes, counts: snap.counts });
-    checkDatabaseFile(snapFile, snap.counts, config.native);
-    const check_ms = lap();
-    emit({ event: "checked", ms: check_ms });
+    // Switching the journal mode changes the header: before anything reads the file for sealing.
+    makeStandalone(snapFile, config.native);
     const manifest = manifestOf(snap, config.dbPath, snapFile, now);
     const file = freeBackupPath(config.backupDir, now);
-    const { bytes, sha256 } = await sealInPlace(snapFile, manifest, file, key);
-    const seal_ms = lap();
+    const sealing = performance.now();
+    let check_ms = 0;
+    const checked = step(() => options.check(snapFile, snap.counts, config.native)).then(() => {
+      check_ms = performance.now() - sealing;
+      emit({ event: "checked", ms: check_ms });
+    });
+    const stage = config.offsiteDir ? offsiteStager(config.offsiteDir, path.basename(file), options) : null;
+    const { bytes, sha256, offsiteCopy } = await sealInPlace(snapFile, {
+      manifest,
+      file,
+      key,
+      checked,
+      stage,
+    });
+    const seal_ms = performance.now() - sealing;
     emit({ event: "sealed", file, bytes, ms: seal_ms });
-    const timings = { snapshot_ms, check_ms, seal_ms };
     return {
       file,
       bytes,
@@ -165,14 +209,9 @@ async function backupLocally(
       created_at: manifest.created_at,
       schema_version: snap.schemaVersion,
       counts: snap.counts,
-      timings,
+      timings: { snapshot_ms, check_ms, seal_ms },
+      offsiteCopy,
     };
-
-    function lap(): number {
-      const ms = performance.now() - mark;
-      mark = performance.now();
-      return ms;
-    }
   } finally {
     await removeSnapshot(snapFile);
   }
@@ -192,28 +231,54 @@ function manifestOf(snap: Snapshot, dbPath: string, snapFile: string, now: Date)
     schema_version: snap.schemaVersion,
     sqlite_version: snap.sqliteVersion,
     counts: snap.counts,
-    // The checked file: checkDatabaseFile switched it to a rollback journal, which changed its header.
     db_bytes: fs.statSync(snapFile).size,
   };
 }
 
 /**
- * Encrypts under the partial name, reads it back, then renames: the final name means verified.
- * The plaintext snapshot is no longer needed once encrypted, so it is removed while the read-back
- * runs.
+ * Encrypts under the partial name while `checked` runs, reads the result back, then renames: the
+ * final name means checked and verified. A failed check stops the encryption. The plaintext
+ * snapshot is no longer needed once encrypted and checked, so it is removed while the read-back
+ * runs; the offsite copy is staged from the partial file meanwhile too (`stage`), and is the
+ * caller's to commit once this returns. When sealing fails, a staged copy is discarded.
  */
-async function sealInPlace(snapFile: string, manifest: BackupManifest, file: string, key: Buffer) {
+async function sealInPlace(
+  snapFile: string,
+  seal: {
+    manifest: BackupManifest;
+    file: string;
+    key: Buffer;
+    checked: Promise<void>;
+    stage: ((partial: string) => Promise<StagedCopy>) | null;
+  },
+) {
+  const { manifest, file, key, checked } = seal;
   const tmp = partialPathFor(file);
+  const stop = new AbortController();
+  checked.catch(() => stop.abort());
+  let offsiteCopy: Promise<StagedCopy | BrainError> | null = null;
   try {
-    const plainBytes = await step(() => writeArchive(snapFile, manifest, tmp, key));
+    const [written, check] = await Promise.allSettled([
+      step(() => writeArchive(snapFile, manifest, tmp, key, stop.signal)),
+      checked,
+    ]);
+    // The check's failure says why the backup stopped; the write's is then only its abort.
+    if (check.status === "rejected") throw check.reason;
+    if (written.status === "rejected") throw written.reason;
     const removed = removeSnapshot(snapFile);
-    const sealed = await step(() => readBackArchive(tmp, key, plainBytes)).finally(() =>
+    offsiteCopy = seal.stage?.(tmp).catch((err: unknown) => toBrainError(err, "offsite_failed")) ?? null;
+    const sealed = await step(() => readBackArchive(tmp, key, written.value)).finally(() =>
       removed.catch(() => undefined),
     );
+    // The copy reads the partial file by name: it must be done before the rename. (It never
+    // throws; a failed copy is reported after the local backup has its name.)
+    await offsiteCopy;
     await step(() => commitFile(tmp, file));
-    return sealed;
+    return { ...sealed, offsiteCopy };
   } catch (err) {
     fs.rmSync(tmp, { force: true });
+    const staged = await offsiteCopy;
+    if (staged && !(staged instanceof BrainError)) discardOffsite(staged);
     throw err;
   }
 }
@@ -247,17 +312,24 @@ function cleanUp(
   if (files.length > 0) emit({ event: "cleaned", files });
 }
 
-async function copyToOffsite(
-  config: BrainConfig,
-  file: string,
-  options: { copy?: CopyFile; tag: string },
+/** Stages the offsite copy of the backup that will be named `name`. */
+function offsiteStager(offsiteDir: string, name: string, options: LocalOptions) {
+  return (partial: string) =>
+    stageOffsite(partial, name, offsiteDir, { copy: options.copy, tag: options.tag });
+}
+
+/** Gives the staged offsite copy its final name, or reports why there is none. */
+async function finishOffsite(
+  staging: Promise<StagedCopy | BrainError> | null,
   emit: (event: BackupEvent) => void,
 ): Promise<OffsiteResult> {
-  if (!config.offsiteDir) return { status: "skipped" };
+  if (!staging) return { status: "skipped" };
   try {
-    const copied = await copyOffsite(file, config.offsiteDir, options);
-    emit({ event: "offsite", file: copied });
-    return { status: "copied", file: copied };
+    const staged = await staging;
+    if (staged instanceof BrainError) throw staged;
+    const file = await commitOffsite(staged);
+    emit({ event: "offsite", file });
+    return { status: "copied", file };
   } catch (err) {
     const error = toBrainError(err, "offsite_failed");
     emit({ event: "offsite_failed", message: error.message, hint: error.hint });

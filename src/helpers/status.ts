@@ -1,5 +1,6 @@
 import { checkOllama, type OllamaStatus } from "../core/adapters/ollama.ts";
 import { listBackups, runBackup, type BackupReport } from "../core/backup.ts";
+import { checkInProcess } from "../core/backup-check.ts";
 import { createBrain } from "../core/brain.ts";
 import type { BrainConfig } from "../core/config.ts";
 import { toBrainError } from "../core/errors.ts";
@@ -60,11 +61,13 @@ export async function readStatus(config: BrainConfig, now: Date): Promise<Status
 }
 
 /**
- * One backup now, as the daily job takes it, with the key from `secrets`.
+ * One backup now, as the daily job takes it, with the key from `secrets`. The snapshot's checks
+ * run in process: a Raycast command is one bundled script, with no source file to start a worker
+ * from.
  *
  * @example
  * const report = await backUpNow(config, detectSecretStore(process.platform));
  */
 export async function backUpNow(config: BrainConfig, secrets: SecretStore): Promise<BackupReport> {
-  return runBackup(config, { secrets });
+  return runBackup(config, { secrets, check: checkInProcess });
 }
