@@ -332,38 +332,43 @@ describe("the snapshot's checks", () => {
     expect(verified.counts).toEqual(report.counts);
   });
 
-  it("a snapshot that fails them stops the backup: no backup, no partial file, no plaintext left", async () => {
+  it("a database whose keyword index is damaged is not backed up, and nothing is left behind", async () => {
     const config = backupConfig({ offsite: true });
     seedDatabase(config, 200);
-    const failures: [string, (db: Database.Database) => void][] = [
-      ["entry_tags: 198 instead of 201", (db) => db.exec("DELETE FROM entry_tags WHERE entry_id <= 3")],
-      [
-        "keyword index",
-        (db) =>
-          db.exec(
-            "DROP TRIGGER entries_fts_au; UPDATE entries SET text = 'not what was indexed' WHERE id = 7",
-          ),
-      ],
-    ];
-    for (const [why, damage] of failures) {
-      // The real checks, on a snapshot damaged after its counts were taken.
-      const damaged: CheckSnapshot = (file, expected, native) => {
-        const db = new Database(file);
-        damage(db);
-        db.close();
-        return checkOnWorker(file, expected, native);
-      };
-      const err = await runBackup(config, { secrets: new MemorySecretStore(), check: damaged }).catch(
-        (e: unknown) => e,
-      );
-      expect(isBrainError(err, "backup_invalid"), String(err)).toBe(true);
-      expect((err as Error).message).toContain(why);
-      expect(filesUnder(config.backupDir)).toEqual([]);
-      expect(filesUnder(config.offsiteDir!)).toEqual([]);
-      expect(fs.readdirSync(workDirFor(config.dbPath))).toEqual([]);
-    }
+    const db = new Database(config.dbPath);
+    db.exec("DROP TRIGGER entries_fts_au; UPDATE entries SET text = 'not what was indexed' WHERE id = 7");
+    db.close();
+    const err = await runBackup(config, { secrets: new MemorySecretStore() }).catch((e: unknown) => e);
+    expect(isBrainError(err, "backup_invalid"), String(err)).toBe(true);
+    expect((err as Error).message).toContain("keyword index");
+    expectNothingLeft(config);
+  });
+
+  it("a snapshot whose counts differ from the database's at that instant stops the encryption", async () => {
+    const config = backupConfig({ offsite: true });
+    seedDatabase(config, 200);
+    // The real checks, on a copy that lost rows after its counts were taken.
+    const losingRows: CheckSnapshot = (file, expected, native) => {
+      const copy = new Database(file);
+      copy.exec("DELETE FROM entry_tags WHERE entry_id <= 3");
+      copy.close();
+      return checkOnWorker(file, expected, native);
+    };
+    const err = await runBackup(config, { secrets: new MemorySecretStore(), check: losingRows }).catch(
+      (e: unknown) => e,
+    );
+    expect(isBrainError(err, "backup_invalid"), String(err)).toBe(true);
+    expect((err as Error).message).toContain("entry_tags: 198 instead of 201");
+    expectNothingLeft(config);
   });
 });
+
+/** No backup, no partial file and no plaintext anywhere after a failed run. */
+function expectNothingLeft(config: ReturnType<typeof backupConfig>): void {
+  expect(filesUnder(config.backupDir)).toEqual([]);
+  expect(filesUnder(config.offsiteDir!)).toEqual([]);
+  expect(fs.readdirSync(workDirFor(config.dbPath))).toEqual([]);
+}
 
 describe("removeLargeFile", () => {
   it("removes a file larger than one freeing step, and a missing file is no error", async () => {
