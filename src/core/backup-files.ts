@@ -298,3 +298,11 @@ export async function removeLargeFile(file: string): Promise<void> {
   }
   await fs.promises.rm(file, { force: true });
 }
+
+/**
+ * Removes a database file and what SQLite may have left beside it (journal, WAL, shared memory),
+ * each as {@link removeLargeFile}: a plaintext snapshot, or the decrypted copy of a verify.
+ */
+export async function removeDatabaseFiles(file: string): Promise<void> {
+  await Promise.all(["", "-journal", "-wal", "-shm"].map((extra) => removeLargeFile(`${file}${extra}`)));
+}

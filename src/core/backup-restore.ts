@@ -8,7 +8,13 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { openArchive, type BackupManifest } from "./backup-archive.ts";
-import { commitFile, ensurePrivateDir, isAlive, PARTIAL_SUFFIX } from "./backup-files.ts";
+import {
+  commitFile,
+  ensurePrivateDir,
+  isAlive,
+  PARTIAL_SUFFIX,
+  removeDatabaseFiles,
+} from "./backup-files.ts";
 import { checkDatabaseFile, type NativePaths, type RowCounts } from "./backup-snapshot.ts";
 import { keyIdOf } from "./crypto.ts";
 import { BrainError } from "./errors.ts";
@@ -47,7 +53,7 @@ export async function verifyBackup(
     const counts = checkDatabaseFile(tmp, manifest.counts, options.native);
     return { file: path.resolve(file), key_id: keyIdOf(options.key), manifest, counts };
   } finally {
-    removeDbFiles(tmp);
+    await removeDatabaseFiles(tmp);
   }
 }
 
@@ -96,7 +102,7 @@ export async function restoreBackup(
       replaced: existing !== undefined,
     };
   } finally {
-    removeDbFiles(tmp);
+    await removeDatabaseFiles(tmp);
   }
 }
 
@@ -109,8 +115,4 @@ function cleanStaleRestores(target: string): void {
     const pid = Number(name.slice(prefix.length).split(".")[0]);
     if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) fs.rmSync(path.join(dir, name), { force: true });
   }
-}
-
-function removeDbFiles(file: string): void {
-  for (const extra of ["", "-journal", "-wal", "-shm"]) fs.rmSync(`${file}${extra}`, { force: true });
 }

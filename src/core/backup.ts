@@ -24,6 +24,7 @@ import {
   ensurePrivateDir,
   freeBackupPath,
   partialPathFor,
+  removeDatabaseFiles,
   removeLargeFile,
   workDirFor,
 } from "./backup-files.ts";
@@ -213,13 +214,8 @@ async function backupLocally(
       offsiteCopy,
     };
   } finally {
-    await removeSnapshot(snapFile);
+    await removeDatabaseFiles(snapFile);
   }
-}
-
-/** Removes the plaintext snapshot and what SQLite may have left beside it. */
-async function removeSnapshot(snapFile: string): Promise<void> {
-  await Promise.all(["", "-journal", "-wal", "-shm"].map((extra) => removeLargeFile(`${snapFile}${extra}`)));
 }
 
 function manifestOf(snap: Snapshot, dbPath: string, snapFile: string, now: Date): BackupManifest {
@@ -265,7 +261,7 @@ async function sealInPlace(
     // The check's failure says why the backup stopped; the write's is then only its abort.
     if (check.status === "rejected") throw check.reason;
     if (written.status === "rejected") throw written.reason;
-    const removed = removeSnapshot(snapFile);
+    const removed = removeDatabaseFiles(snapFile);
     offsiteCopy = seal.stage?.(tmp).catch((err: unknown) => toBrainError(err, "offsite_failed")) ?? null;
     const sealed = await step(() => readBackArchive(tmp, key, written.value)).finally(() =>
       removed.catch(() => undefined),
