@@ -3,7 +3,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { buildCli, type BundleManifest } from "../scripts/build-cli.ts";
-import { BRAIN_BIN, ROOT, runNode } from "./support/cli.ts";
+import { BRAIN_BIN, projectVersion, ROOT, runNode } from "./support/cli.ts";
 import { tempDir } from "./support/tmp.ts";
 
 const BUILT = new Date("2025-06-01T12:00:00Z");
@@ -113,5 +113,7 @@ describe("the bundled command line (scripts/build-cli.ts)", () => {
     const jobs = await run("jobs", "install", "--dry-run", "--scheduler", "launchd", "--json");
     expect(jobs.stderr).toBe("");
     expect(jobs.stdout).toContain(JSON.stringify(BRAIN_BIN));
+    // The version is read from the project's package.json, wherever the code runs from.
+    expect((await run("version")).stdout).toBe(`${projectVersion()}\n`);
   });
 });

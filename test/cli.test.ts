@@ -1,10 +1,18 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runBrain } from "./support/cli.ts";
+import { projectVersion, runBrain } from "./support/cli.ts";
 import { tempDir } from "./support/tmp.ts";
 import { countEntries } from "./support/db.ts";
 
 describe("brain CLI", () => {
+  it("prints the project's version, however it was started", async () => {
+    const version = projectVersion();
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    // npm sets npm_package_version for `npm run`; a launchd job or a terminal does not.
+    const run = await runBrain(["--version"], { env: { npm_package_version: "" } });
+    expect(run).toMatchObject({ code: 0, stdout: `${version}\n`, stderr: "" });
+  });
+
   it("captures and finds an entry with --json", async () => {
     const db = path.join(tempDir(), "brain.db");
     const captured = await runBrain(

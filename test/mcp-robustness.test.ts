@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/core/db/open.ts";
-import { BRAIN_BIN, ROOT, cleanEnv, runNode } from "./support/cli.ts";
+import { BRAIN_BIN, ROOT, cleanEnv, projectVersion, runNode } from "./support/cli.ts";
 import { startMcp, textOf, type McpSession } from "./support/mcp-client.ts";
 import { tempDir } from "./support/tmp.ts";
 import { countEntries } from "./support/db.ts";
@@ -144,7 +144,9 @@ describe("brain mcp: bad input", () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(messages.map((m) => m.jsonrpc)).toEqual(messages.map(() => "2.0"));
     const byId = new Map(messages.map((m) => [m.id, m]));
-    expect(byId.get(1)).toMatchObject({ result: { serverInfo: { name: "local-brain" } } });
+    expect(byId.get(1)).toMatchObject({
+      result: { serverInfo: { name: "local-brain", version: projectVersion() } },
+    });
     expect(byId.get(2)).toMatchObject({
       result: { isError: true, content: [{ text: expect.stringMatching(/^The request is 31\.0 MB/) }] },
     });

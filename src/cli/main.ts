@@ -5,6 +5,7 @@ import { BrainError, toBrainError } from "../core/errors.ts";
 import { GLOBAL_OPTIONS, type CliCommand, type CliContext, type FlagValues } from "./command.ts";
 import { commandLoaders } from "./commands/index.ts";
 import { processIO, type CliIO } from "./io.ts";
+import { brainVersion } from "./version.ts";
 
 /**
  * Runs one `brain` command line and returns the exit status: 0 on success, 1 when the command
@@ -21,7 +22,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     return 0;
   }
   if (name === "--version" || name === "version") {
-    io.stdout.write(`${process.env.npm_package_version ?? "local-brain"}\n`);
+    io.stdout.write(`${brainVersion()}\n`);
     return 0;
   }
   const load = Object.hasOwn(commandLoaders, name) ? commandLoaders[name] : undefined;

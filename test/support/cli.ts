@@ -1,9 +1,16 @@
 import { spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const BRAIN_BIN = path.join(ROOT, "bin", "brain.js");
+
+/** The version in the project's package.json. */
+export function projectVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string })
+    .version;
+}
 
 export interface CliRun {
   code: number | null;

@@ -1,5 +1,6 @@
 import { serveStdio } from "../../mcp/server.ts";
 import type { CliCommand } from "../command.ts";
+import { brainVersion } from "../version.ts";
 
 /**
  * `brain mcp`: the MCP server on stdio, for Claude Desktop, Claude Code and any MCP client. It
@@ -19,7 +20,7 @@ export const mcp: CliCommand = {
       await serveStdio(
         brain,
         { stdin: ctx.io.stdin as NodeJS.ReadStream, stdout: ctx.io.stdout as NodeJS.WriteStream, log },
-        ctx.io.env.npm_package_version ?? "0.1.0",
+        brainVersion(),
       );
     } finally {
       restore();
