@@ -7,6 +7,7 @@ import { runBackup, type BackupReport } from "../src/core/backup.ts";
 import { listBackupFiles, workDirFor } from "../src/core/backup-files.ts";
 import { loadBackupKey } from "../src/core/backup-key.ts";
 import { restoreBackup, verifyBackup } from "../src/core/backup-restore.ts";
+import { checkDatabaseFile, takeSnapshot } from "../src/core/backup-snapshot.ts";
 import { backupConfig, filesUnder, seedDatabase } from "./support/backup-fixtures.ts";
 import { ROOT } from "./support/cli.ts";
 import { FixedClock } from "./support/fixed-clock.ts";
@@ -96,6 +97,38 @@ describe("backups while another process writes", () => {
     for (const file of listBackupFiles(config.offsiteDir!)) {
       await verifyBackup(file.path, { key, workDir: workDirFor(config.dbPath) });
     }
+  });
+});
+
+describe("a snapshot copied in many steps while another process writes", () => {
+  it("is of one instant: its counts match, it is whole, and its ids have no gap", async () => {
+    const config = backupConfig();
+    seedDatabase(config, 2000);
+    await startWriter(config.dbPath);
+    const dir = tempDir();
+    const live = new Database(config.dbPath, { readonly: true });
+    let landedMeanwhile = 0;
+    try {
+      for (let i = 0; i < 20; i++) {
+        const dest = path.join(dir, `snap-${i}.db`);
+        // 16 KB steps: hundreds of them, each synced, with the writer's commits landing in between.
+        const snap = await within(
+          takeSnapshot(config.dbPath, dest, {}, { stepBytes: 16_384 }),
+          30_000,
+          `snapshot ${i + 1}`,
+        );
+        const now = live.prepare("SELECT count(*) AS n FROM entries").get() as { n: number };
+        landedMeanwhile += now.n - snap.counts.entries!;
+        expect(checkDatabaseFile(dest, snap.counts)).toEqual(snap.counts);
+        const copy = new Database(dest, { readonly: true });
+        const row = copy.prepare("SELECT count(*) AS n, max(id) AS maxId FROM entries").get();
+        copy.close();
+        expect(row).toEqual({ n: snap.counts.entries, maxId: snap.counts.entries });
+      }
+    } finally {
+      live.close();
+    }
+    expect(landedMeanwhile).toBeGreaterThan(20);
   });
 });
 
