@@ -344,7 +344,14 @@ async function prune(
 ): Promise<PruneResult> {
   const mine = await backupsWithKey(dir, keyId);
   const plan = planRetention(mine, now, { protect });
-  for (const file of plan.remove) await removeLargeFile(file.path);
+  for (const file of plan.remove) {
+    // Out of the backups' names first: removeLargeFile shrinks the file before it unlinks it, and
+    // a run killed meanwhile must not leave a cut-short file under a backup's name. The next run
+    // removes this partial name (with this key's id on it, also in a shared offsite folder).
+    const doomed = partialPathFor(file.path, keyId);
+    await fs.promises.rename(file.path, doomed);
+    await removeLargeFile(doomed);
+  }
   const result: PruneResult = {
     removed: plan.remove.map((f) => f.name),
     kept: plan.keep.length,
