@@ -127,21 +127,29 @@ function hashingPassThrough(): { stream: Transform; hash: Hash } {
 
 /**
  * Checks and decrypts the backup `file`, writing its database to `dbOut` (a new file, mode 0600)
- * and returning its manifest. Throws BrainError `backup_invalid` when the file is not a backup, is
- * truncated or tampered with, or was made with another key; `dbOut` may then hold a partial
- * plaintext, which the caller removes.
+ * and returning its manifest. With `durable` (a restore, which keeps the file) it is synced every
+ * 32 MB as it is written, as a backup's own files are; a verify's throwaway copy is not synced.
+ * Throws BrainError `backup_invalid` when the file is not a backup, is truncated or tampered with,
+ * or was made with another key; `dbOut` may then hold a partial plaintext, which the caller removes.
  *
  * @example
  * const manifest = await openArchive("brain-2026-03-01T03-30-00-000Z.lbb", "/tmp/x/restore.db", key);
  */
-export async function openArchive(file: string, dbOut: string, key: Uint8Array): Promise<BackupManifest> {
+export async function openArchive(
+  file: string,
+  dbOut: string,
+  key: Uint8Array,
+  options: { durable?: boolean } = {},
+): Promise<BackupManifest> {
   const splitter = new ManifestSplitter(file);
   try {
     await pipeline(
       fs.createReadStream(file),
       createDecryptStream(key, file),
       splitter.stream,
-      fs.createWriteStream(dbOut, { flags: "wx", mode: 0o600 }),
+      options.durable
+        ? createSyncingWriteStream(dbOut)
+        : fs.createWriteStream(dbOut, { flags: "wx", mode: 0o600 }),
     );
   } catch (err) {
     if (err instanceof BrainError) throw err;

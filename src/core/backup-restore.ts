@@ -88,7 +88,7 @@ export async function restoreBackup(
   cleanStaleRestores(target);
   const tmp = path.join(dir, `.${path.basename(target)}.restore-${process.pid}${PARTIAL_SUFFIX}`);
   try {
-    const manifest = await openArchive(file, tmp, options.key);
+    const manifest = await openArchive(file, tmp, options.key, { durable: true });
     const counts = checkDatabaseFile(tmp, manifest.counts, options.native);
     if (existing)
       for (const extra of ["-wal", "-shm", "-journal"]) fs.rmSync(`${target}${extra}`, { force: true });
