@@ -233,10 +233,10 @@ function manifestOf(snap: Snapshot, dbPath: string, snapFile: string, now: Date)
 
 /**
  * Encrypts under the partial name while `checked` runs, reads the result back, then renames: the
- * final name means checked and verified. A failed check stops the encryption. The plaintext
- * snapshot is no longer needed once encrypted and checked, so it is removed while the read-back
- * runs; the offsite copy is staged from the partial file meanwhile too (`stage`), and is the
- * caller's to commit once this returns. When sealing fails, a staged copy is discarded.
+ * final name means checked and verified. A failed check stops the encryption. The read-back and
+ * the offsite copy (`stage`, staged from the partial file and the caller's to commit once this
+ * returns) read only the sealed file, so they start as soon as it is written, while the checks may
+ * still be reading the snapshot. When sealing fails, a staged copy is discarded.
  */
 async function sealInPlace(
   snapFile: string,
@@ -254,23 +254,27 @@ async function sealInPlace(
   checked.catch(() => stop.abort());
   let offsiteCopy: Promise<StagedCopy | BrainError> | null = null;
   try {
-    const [written, check] = await Promise.allSettled([
-      step(() => writeArchive(snapFile, manifest, tmp, key, stop.signal)),
+    const plainBytes = await step(() => writeArchive(snapFile, manifest, tmp, key, stop.signal)).catch(
+      async (err: unknown) => {
+        // A failed check stopped the write: the check's failure says why.
+        await checked;
+        throw err;
+      },
+    );
+    offsiteCopy = seal.stage?.(tmp).catch((err: unknown) => toBrainError(err, "offsite_failed")) ?? null;
+    const [sealed, check] = await Promise.allSettled([
+      step(() => readBackArchive(tmp, key, plainBytes)),
       checked,
     ]);
-    // The check's failure says why the backup stopped; the write's is then only its abort.
     if (check.status === "rejected") throw check.reason;
-    if (written.status === "rejected") throw written.reason;
+    if (sealed.status === "rejected") throw sealed.reason;
+    // The plaintext is no longer needed; the copy reads the partial file by name, so it must be
+    // done before the rename. (It never throws: a failed copy is reported after the local backup
+    // has its name.)
     const removed = removeDatabaseFiles(snapFile);
-    offsiteCopy = seal.stage?.(tmp).catch((err: unknown) => toBrainError(err, "offsite_failed")) ?? null;
-    const sealed = await step(() => readBackArchive(tmp, key, written.value)).finally(() =>
-      removed.catch(() => undefined),
-    );
-    // The copy reads the partial file by name: it must be done before the rename. (It never
-    // throws; a failed copy is reported after the local backup has its name.)
     await offsiteCopy;
-    await step(() => commitFile(tmp, file));
-    return { ...sealed, offsiteCopy };
+    await step(() => commitFile(tmp, file)).finally(() => removed.catch(() => undefined));
+    return { ...sealed.value, offsiteCopy };
   } catch (err) {
     fs.rmSync(tmp, { force: true });
     const staged = await offsiteCopy;
