@@ -14,7 +14,7 @@ import {
   IO_BYTES,
   partialPathFor,
 } from "./backup-files.ts";
-import { BrainError } from "./errors.ts";
+import { BrainError, toBrainError } from "./errors.ts";
 
 /**
  * Copies a file to a new file (created exclusively, mode 0600). The port tests use to play a full
@@ -38,6 +38,12 @@ export const cloneCopy: CopyFile = async (src, dest) => {
 
 /** The real {@link CopyFile}: a clone on macOS, a synced stream elsewhere. */
 export const defaultCopy: CopyFile = process.platform === "darwin" ? cloneCopy : streamCopy;
+
+/** What became of a backup's offsite copy, as its report says. */
+export type OffsiteResult =
+  | { status: "copied"; file: string }
+  | { status: "skipped" }
+  | { status: "failed"; error: { code: string; message: string; hint?: string } };
 
 /** An offsite copy written and compared under its partial name, waiting for its final one. */
 export interface StagedCopy {
@@ -95,6 +101,28 @@ export async function commitOffsite(staged: StagedCopy): Promise<string> {
   } catch (err) {
     discardOffsite(staged);
     throw offsiteError(err, path.dirname(staged.dest));
+  }
+}
+
+/**
+ * Commits the copy {@link stageOffsite} staged (`staging`: the staged copy, or the error that
+ * stopped it; null when there is no offsite folder) and says how that went. Never throws: a failed
+ * offsite copy leaves the local backup standing.
+ *
+ * @example
+ * const offsite = await finishOffsite(staging); // { status: "copied", file }
+ */
+export async function finishOffsite(
+  staging: Promise<StagedCopy | BrainError> | null,
+): Promise<OffsiteResult> {
+  if (!staging) return { status: "skipped" };
+  try {
+    const staged = await staging;
+    if (staged instanceof BrainError) throw staged;
+    return { status: "copied", file: await commitOffsite(staged) };
+  } catch (err) {
+    const error = toBrainError(err, "offsite_failed");
+    return { status: "failed", error: { code: error.code, message: error.message, hint: error.hint } };
   }
 }
 

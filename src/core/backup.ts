@@ -25,19 +25,18 @@ import {
   freeBackupPath,
   partialPathFor,
   removeDatabaseFiles,
-  removeLargeFile,
   workDirFor,
 } from "./backup-files.ts";
-import { backupsWithKey } from "./backup-list.ts";
 import { loadBackupKey } from "./backup-key.ts";
 import {
-  commitOffsite,
   discardOffsite,
+  finishOffsite,
   stageOffsite,
   type CopyFile,
+  type OffsiteResult,
   type StagedCopy,
 } from "./backup-offsite.ts";
-import { planRetention } from "./backup-retention.ts";
+import { pruneFolder, type PruneResult } from "./backup-prune.ts";
 import { checkOnWorker, type CheckSnapshot } from "./backup-check.ts";
 import { makeStandalone, takeSnapshot, type RowCounts, type Snapshot } from "./backup-snapshot.ts";
 import type { BrainConfig } from "./config.ts";
@@ -45,6 +44,8 @@ import { BrainError, toBrainError } from "./errors.ts";
 import { systemClock, type Clock, type SecretStore } from "./ports.ts";
 
 export { listBackups, type ListedBackup } from "./backup-list.ts";
+export type { OffsiteResult } from "./backup-offsite.ts";
+export type { PruneResult } from "./backup-prune.ts";
 
 export interface BackupDeps {
   secrets: SecretStore;
@@ -56,18 +57,6 @@ export interface BackupDeps {
   /** Where the snapshot's checks run: a worker thread unless the host cannot start one. */
   check?: CheckSnapshot;
 }
-
-export interface PruneResult {
-  removed: string[];
-  kept: number;
-  /** Set when nothing was deleted because a backup is dated in the future. */
-  held?: { reason: "future_backup"; files: string[] };
-}
-
-export type OffsiteResult =
-  | { status: "copied"; file: string }
-  | { status: "skipped" }
-  | { status: "failed"; error: { code: string; message: string; hint?: string } };
 
 export interface BackupReport {
   file: string;
@@ -130,14 +119,21 @@ export async function runBackup(config: BrainConfig, deps: BackupDeps): Promise<
       { check: deps.check ?? checkOnWorker, copy: deps.copyFile, tag: keyId },
       emit,
     );
-    const offsite = await finishOffsite(offsiteCopy, emit);
+    const offsite = await finishOffsite(offsiteCopy);
+    if (offsite.status === "copied") emit({ event: "offsite", file: offsite.file });
+    if (offsite.status === "failed") {
+      emit({ event: "offsite_failed", message: offsite.error.message, hint: offsite.error.hint });
+    }
     const now = clock.now();
+    const prune = async (dir: string, protect: string, where: "local" | "offsite") => {
+      const result = await pruneFolder(dir, keyId, path.basename(protect), now);
+      emit({ event: "pruned", where, ...result });
+      return result;
+    };
     const pruned = {
-      local: await prune(config.backupDir, keyId, path.basename(local.file), now, "local", emit),
+      local: await prune(config.backupDir, local.file, "local"),
       ...(offsite.status === "copied" && config.offsiteDir
-        ? {
-            offsite: await prune(config.offsiteDir, keyId, path.basename(offsite.file), now, "offsite", emit),
-          }
+        ? { offsite: await prune(config.offsiteDir, offsite.file, "offsite") }
         : {}),
     };
     const total_ms = performance.now() - started;
@@ -193,7 +189,11 @@ async function backupLocally(
       check_ms = performance.now() - sealing;
       emit({ event: "checked", ms: check_ms });
     });
-    const stage = config.offsiteDir ? offsiteStager(config.offsiteDir, path.basename(file), options) : null;
+    const { offsiteDir } = config;
+    const stage = offsiteDir
+      ? (partial: string) =>
+          stageOffsite(partial, path.basename(file), offsiteDir, { copy: options.copy, tag: options.tag })
+      : null;
     const { bytes, sha256, offsiteCopy } = await sealInPlace(snapFile, {
       manifest,
       file,
@@ -310,57 +310,4 @@ function cleanUp(
     ...(config.offsiteDir ? cleanStaleFiles(config.offsiteDir, { minAgeMs: 3_600_000, ownTag: keyId }) : []),
   ];
   if (files.length > 0) emit({ event: "cleaned", files });
-}
-
-/** Stages the offsite copy of the backup that will be named `name`. */
-function offsiteStager(offsiteDir: string, name: string, options: LocalOptions) {
-  return (partial: string) =>
-    stageOffsite(partial, name, offsiteDir, { copy: options.copy, tag: options.tag });
-}
-
-/** Gives the staged offsite copy its final name, or reports why there is none. */
-async function finishOffsite(
-  staging: Promise<StagedCopy | BrainError> | null,
-  emit: (event: BackupEvent) => void,
-): Promise<OffsiteResult> {
-  if (!staging) return { status: "skipped" };
-  try {
-    const staged = await staging;
-    if (staged instanceof BrainError) throw staged;
-    const file = await commitOffsite(staged);
-    emit({ event: "offsite", file });
-    return { status: "copied", file };
-  } catch (err) {
-    const error = toBrainError(err, "offsite_failed");
-    emit({ event: "offsite_failed", message: error.message, hint: error.hint });
-    return { status: "failed", error: { code: error.code, message: error.message, hint: error.hint } };
-  }
-}
-
-/** Prunes one folder, touching only backups made with this key (another Mac may share iCloud). */
-async function prune(
-  dir: string,
-  keyId: string,
-  protect: string,
-  now: Date,
-  where: "local" | "offsite",
-  emit: (event: BackupEvent) => void,
-): Promise<PruneResult> {
-  const mine = await backupsWithKey(dir, keyId);
-  const plan = planRetention(mine, now, { protect });
-  for (const file of plan.remove) {
-    // Out of the backups' names first: removeLargeFile shrinks the file before it unlinks it, and
-    // a run killed meanwhile must not leave a cut-short file under a backup's name. The next run
-    // removes this partial name (with this key's id on it, also in a shared offsite folder).
-    const doomed = partialPathFor(file.path, keyId);
-    await fs.promises.rename(file.path, doomed);
-    await removeLargeFile(doomed);
-  }
-  const result: PruneResult = {
-    removed: plan.remove.map((f) => f.name),
-    kept: plan.keep.length,
-    ...(plan.held ? { held: plan.held } : {}),
-  };
-  emit({ event: "pruned", where, ...result });
-  return result;
 }
