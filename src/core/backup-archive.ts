@@ -13,7 +13,7 @@ import fs from "node:fs";
 import { Transform, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createDecryptStream, createEncryptStream } from "./crypto.ts";
-import { createSyncingWriteStream, IO_BYTES } from "./backup-files.ts";
+import { createSyncingWriteStream, IO_BYTES } from "./large-files.ts";
 import { BrainError } from "./errors.ts";
 import type { RowCounts } from "./backup-snapshot.ts";
 

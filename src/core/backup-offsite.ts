@@ -7,13 +7,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import {
-  commitFile,
-  createSyncingWriteStream,
-  ensurePrivateDir,
-  IO_BYTES,
-  partialPathFor,
-} from "./backup-files.ts";
+import { commitFile, ensurePrivateDir, partialPathFor } from "./backup-files.ts";
+import { createSyncingWriteStream, IO_BYTES } from "./large-files.ts";
 import { BrainError, toBrainError } from "./errors.ts";
 
 /**

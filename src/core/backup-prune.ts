@@ -3,7 +3,8 @@
  * touching only backups made with this key: another Mac may share the iCloud Drive folder.
  */
 import fs from "node:fs";
-import { partialPathFor, removeLargeFile } from "./backup-files.ts";
+import { partialPathFor } from "./backup-files.ts";
+import { removeLargeFile } from "./large-files.ts";
 import { backupsWithKey } from "./backup-list.ts";
 import { planRetention } from "./backup-retention.ts";
 

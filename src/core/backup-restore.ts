@@ -8,13 +8,8 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { openArchive, type BackupManifest } from "./backup-archive.ts";
-import {
-  commitFile,
-  ensurePrivateDir,
-  isAlive,
-  PARTIAL_SUFFIX,
-  removeDatabaseFiles,
-} from "./backup-files.ts";
+import { commitFile, ensurePrivateDir, isAlive, PARTIAL_SUFFIX } from "./backup-files.ts";
+import { removeDatabaseFiles } from "./large-files.ts";
 import { checkDatabaseFile, type NativePaths, type RowCounts } from "./backup-snapshot.ts";
 import { keyIdOf } from "./crypto.ts";
 import { BrainError } from "./errors.ts";

@@ -19,12 +19,11 @@ import {
 } from "./backup-archive.ts";
 import {
   acquireBackupLock,
-  cleanStaleFiles,
+  cleanLeftovers,
   commitFile,
   ensurePrivateDir,
   freeBackupPath,
   partialPathFor,
-  removeDatabaseFiles,
   workDirFor,
 } from "./backup-files.ts";
 import { loadBackupKey } from "./backup-key.ts";
@@ -41,6 +40,7 @@ import { checkOnWorker, type CheckSnapshot } from "./backup-check.ts";
 import { makeStandalone, takeSnapshot, type RowCounts, type Snapshot } from "./backup-snapshot.ts";
 import type { BrainConfig } from "./config.ts";
 import { BrainError, toBrainError } from "./errors.ts";
+import { removeDatabaseFiles } from "./large-files.ts";
 import { systemClock, type Clock, type SecretStore } from "./ports.ts";
 
 export { listBackups, type ListedBackup } from "./backup-list.ts";
@@ -109,7 +109,8 @@ export async function runBackup(config: BrainConfig, deps: BackupDeps): Promise<
     });
     const { key, keyId, created } = await loadBackupKey(deps.secrets, { create: true });
     if (created) emit({ event: "key_created", key_id: keyId });
-    cleanUp(config, workDir, keyId, emit);
+    const cleaned = cleanLeftovers(config, workDir, keyId);
+    if (cleaned.length > 0) emit({ event: "cleaned", files: cleaned });
     const clock = deps.clock ?? systemClock;
     const { offsiteCopy, ...local } = await backupLocally(
       config,
@@ -294,20 +295,4 @@ async function step<T>(fn: () => Promise<T>): Promise<T> {
       cause: err,
     });
   }
-}
-
-/** Leftovers of a run that was killed: the lock is ours, so nobody else owns them. */
-function cleanUp(
-  config: BrainConfig,
-  workDir: string,
-  keyId: string,
-  emit: (event: BackupEvent) => void,
-): void {
-  const files = [
-    ...cleanStaleFiles(workDir, { all: true }),
-    ...cleanStaleFiles(config.backupDir),
-    // Another machine may be copying into a shared offsite folder right now: spare fresh ones.
-    ...(config.offsiteDir ? cleanStaleFiles(config.offsiteDir, { minAgeMs: 3_600_000, ownTag: keyId }) : []),
-  ];
-  if (files.length > 0) emit({ event: "cleaned", files });
 }
