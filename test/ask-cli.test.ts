@@ -156,8 +156,8 @@ describe("brain cloud and brain ledger", () => {
 
   it("shows an empty ledger", async () => {
     const run = await brain(["ledger"]);
-    expect(run.stdout).toBe("Nothing has been sent to a cloud model from this brain.\n");
-    expect(JSON.parse((await brain(["ledger", "--json"])).stdout)).toEqual({ calls: [] });
+    expect(run.stdout).toBe("Nothing has left this machine.\n");
+    expect(JSON.parse((await brain(["ledger", "--json"])).stdout)).toEqual({ calls: [], totals: [] });
   });
 
   it("stores the key from stdin in the Secret Service, asks the cloud with it, and records the call", async () => {
@@ -169,12 +169,12 @@ describe("brain cloud and brain ledger", () => {
     const b = `"${process.execPath}" "${BRAIN_BIN}"`;
     const script = [
       `${b} cloud set-key < "${dir}/key.txt"`,
-      `${b} cloud enable anthropic --model claude-test`,
+      `${b} cloud enable anthropic --model claude-test --base-url ${cloud.url}`,
       `${b} ask billing --route cloud --json > "${dir}/ask.json"`,
       `${b} ledger --json > "${dir}/ledger.json"`,
       `${b} cloud status --json > "${dir}/status.json"`,
     ].join(" && ");
-    const run = await runScript(["sh", "-c", script], { BRAIN_DB: db, ANTHROPIC_BASE_URL: cloud.url });
+    const run = await runScript(["sh", "-c", script], { BRAIN_DB: db });
     expect(run.code, run.stderr).toBe(0);
     const read = (name: string) =>
       JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as Record<string, unknown>;
@@ -186,7 +186,13 @@ describe("brain cloud and brain ledger", () => {
     expect((request!.body as CloudRequestBody).messages[0]!.content).toContain("Billing moved to Stripe");
     const ledger = read("ledger.json") as { calls: Record<string, unknown>[] };
     expect(ledger.calls).toHaveLength(1);
-    expect(ledger.calls[0]).toMatchObject({ question: "billing", entry_ids: [1], outcome: "answered" });
+    expect(ledger.calls[0]).toMatchObject({
+      road: "cloud",
+      destination: "anthropic claude-test",
+      subject: "billing",
+      entry_ids: [1],
+      outcome: "answered",
+    });
     expect(fs.readFileSync(db).includes("sk-ant-e2e-4242")).toBe(false);
   });
 });

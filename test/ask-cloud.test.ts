@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAnthropicChat } from "../src/core/adapters/anthropic.ts";
 import { createOllamaChat } from "../src/core/adapters/ollama-chat.ts";
-import { listLedger, messageBytes } from "../src/core/ask-ledger.ts";
+import { messageBytes } from "../src/core/ask-send.ts";
+import { listLedger } from "../src/core/egress-ledger.ts";
 import { cloudChatFromSecretStore } from "../src/core/ask-models.ts";
 import { ASK_SYSTEM_PROMPT } from "../src/core/ask-prompt.ts";
 import type { Brain } from "../src/core/brain.ts";
@@ -41,7 +42,7 @@ function brainWith(localWindow = 8192): Brain {
   return testBrain(
     {
       chat: createOllamaChat({ host: ollama.url, model: "qwen3:4b", contextTokens: localWindow }),
-      cloudChat: cloudChatFromSecretStore(() => secrets, { baseURL: cloud.url }),
+      cloudChat: cloudChatFromSecretStore(() => secrets),
     },
     { ollamaHost: ollama.url },
   );
@@ -79,7 +80,7 @@ describe("without consent nothing reaches the cloud", () => {
   it("stops going to the cloud once consent is withdrawn", async () => {
     const brain = brainWith();
     brain.entries.capture({ text: "Billing moved to Stripe" });
-    enableCloud(brain.db, "anthropic", "claude-test", new Date());
+    enableCloud(brain.db, "anthropic", "claude-test", new Date(), cloud.url);
     await brain.ask("billing", { route: "cloud" });
     expect(cloud.requests).toHaveLength(1);
     disableCloud(brain.db);
@@ -93,7 +94,7 @@ describe("with consent", () => {
   it("streams from the cloud with the stored key, the same data-only prompt, no tools, and a ledger row", async () => {
     const brain = brainWith();
     const id = brain.entries.capture({ text: "Billing moved to Stripe in March" }).entry.id;
-    enableCloud(brain.db, "anthropic", "claude-test", new Date());
+    enableCloud(brain.db, "anthropic", "claude-test", new Date(), cloud.url);
     const tokens: string[] = [];
     const result = await brain.ask("what about billing?", { route: "cloud", onToken: (t) => tokens.push(t) });
     expect(tokens).toEqual(["Cloud ", "answer ", "[1]."]);
@@ -112,9 +113,10 @@ describe("with consent", () => {
     ];
     const [row] = listLedger(brain.db);
     expect(row).toMatchObject({
-      provider: "anthropic",
-      model: "claude-test",
-      question: "what about billing?",
+      road: "cloud",
+      class: "cloud",
+      destination: "anthropic claude-test",
+      subject: "what about billing?",
       entry_ids: [id],
       bytes: messageBytes(sent),
       outcome: "answered",
@@ -124,7 +126,7 @@ describe("with consent", () => {
   it("goes to the cloud on its own only when the memories do not fit the local window", async () => {
     const brain = brainWith(1500);
     brain.entries.capture({ text: "Billing moved to Stripe" });
-    enableCloud(brain.db, "anthropic", "claude-test", new Date());
+    enableCloud(brain.db, "anthropic", "claude-test", new Date(), cloud.url);
     expect((await brain.ask("billing stripe")).route).toBe("local");
     expect(cloud.requests).toHaveLength(0);
     for (let i = 0; i < 6; i++) brain.entries.capture({ text: LONG("stripe", i) });
@@ -140,7 +142,7 @@ describe("with consent", () => {
     const nested = brain.entries.capture({ text: "Billing for the therapist", tags: ["private/health"] })
       .entry.id;
     const open = brain.entries.capture({ text: "Billing moved to Stripe" }).entry.id;
-    enableCloud(brain.db, "anthropic", "claude-test", new Date());
+    enableCloud(brain.db, "anthropic", "claude-test", new Date(), cloud.url);
     const result = await brain.ask("billing", { route: "cloud" });
     const raw = JSON.stringify(cloud.requests.map((r) => r.body));
     expect(raw).not.toContain("123456");
@@ -156,7 +158,7 @@ describe("with consent", () => {
   it("answers locally when only private entries match", async () => {
     const brain = brainWith();
     brain.entries.capture({ text: "Billing: my salary is 123456 #private" });
-    enableCloud(brain.db, "anthropic", "claude-test", new Date());
+    enableCloud(brain.db, "anthropic", "claude-test", new Date(), cloud.url);
     const result = await brain.ask("billing salary", { route: "cloud" });
     expect(result.route).toBe("local");
     expect(result.notices.join(" ")).toMatch(/Only private memories match/);
@@ -166,7 +168,7 @@ describe("with consent", () => {
   it("records every call in the ledger, failed and cancelled ones too", async () => {
     const brain = brainWith();
     brain.entries.capture({ text: "Billing moved to Stripe" });
-    enableCloud(brain.db, "anthropic", "claude-test", new Date());
+    enableCloud(brain.db, "anthropic", "claude-test", new Date(), cloud.url);
     cloud.fail({ kind: "status", status: 500, type: "api_error", message: "Internal error" });
     expect((await failure(brain.ask("billing", { route: "cloud" }))).code).toBe("cloud_failed");
     cloud.fail({ kind: "status", status: 401, type: "authentication_error", message: "invalid x-api-key" });
@@ -193,7 +195,7 @@ describe("with consent", () => {
   it("reports an error event in the middle of the stream as a cloud failure", async () => {
     const brain = brainWith();
     brain.entries.capture({ text: "Billing moved to Stripe" });
-    enableCloud(brain.db, "anthropic", "claude-test", new Date());
+    enableCloud(brain.db, "anthropic", "claude-test", new Date(), cloud.url);
     cloud.fail({ kind: "sseError", after: 2 });
     const error = await failure(brain.ask("billing", { route: "cloud" }));
     expect(error.code).toBe("cloud_failed");
@@ -204,7 +206,7 @@ describe("with consent", () => {
     secrets = new MemorySecretStore();
     const brain = brainWith();
     brain.entries.capture({ text: "Billing moved to Stripe" });
-    enableCloud(brain.db, "anthropic", "claude-test", new Date());
+    enableCloud(brain.db, "anthropic", "claude-test", new Date(), cloud.url);
     const error = await failure(brain.ask("billing", { route: "cloud" }));
     expect(error.code).toBe("secret_missing");
     expect(error.hint).toContain("brain cloud set-key");

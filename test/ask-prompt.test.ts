@@ -177,6 +177,7 @@ describe("routing", () => {
     provider: "anthropic",
     model: "claude-test",
     enabled_at: "2025-01-01T00:00:00.000Z",
+    base_url: "https://api.anthropic.com",
   };
 
   it("stays local unless a provider is enabled and the question needs it", () => {

@@ -39,8 +39,7 @@ export const ASK_CANDIDATES = 15;
 /** How many graph neighbours one hop may add. */
 export const ASK_NEIGHBOURS = 5;
 
-/** The tag that keeps an entry away from every cloud model. */
-export const PRIVATE_TAG = "private";
+export { isPrivate, PRIVATE_TAG } from "./egress.ts";
 
 /** A memory ask may put in front of a model, and why it was chosen. */
 export interface AskCandidate extends SearchResult {
@@ -151,9 +150,4 @@ export function coverageTerms(question: string): string[] {
   const terms = buildFtsQuery(question)?.terms ?? [];
   const subject = terms.filter((t) => !FRAMING_WORDS.has(t));
   return subject.length > 0 ? subject : terms;
-}
-
-/** True when the entry must never be sent to a cloud model: tagged #private or #private/anything. */
-export function isPrivate(entry: { tags: readonly string[] }): boolean {
-  return entry.tags.some((tag) => tag === PRIVATE_TAG || tag.startsWith(`${PRIVATE_TAG}/`));
 }

@@ -1,4 +1,5 @@
 import type { CloudConsent } from "./cloud-consent.ts";
+import type { Destination } from "./egress.ts";
 import { BrainError } from "./errors.ts";
 
 /**
@@ -56,4 +57,9 @@ export function chooseRoute(input: {
     route: "cloud",
     reason: `The memories found do not fit the local model's ${input.localWindow}-token window: asking ${consent.model} (cloud use is enabled).`,
   };
+}
+
+/** The gate's destination for the consented cloud model. */
+export function cloudDestination(consent: CloudConsent): Destination {
+  return { class: "cloud", road: "cloud", name: `${consent.provider} ${consent.model}` };
 }

@@ -1,18 +1,19 @@
-import { recordCloudCall, messageBytes, settleLedger } from "./ask-ledger.ts";
 import { fitsWhole, memoryBudget, packContext } from "./ask-pack.ts";
 import { buildAskMessages, parseCitations, type Citation, type ContextMemory } from "./ask-prompt.ts";
 import { rerank } from "./ask-rerank.ts";
 import {
   ASK_RELEVANCE_FLOOR,
-  isPrivate,
+  relevanceOf,
   retrieveForAsk,
   type AskCandidate,
   type AskRetrievalDeps,
 } from "./ask-retrieval.ts";
-import { checkRouteAllowed, chooseRoute, type AskRoute } from "./ask-routing.ts";
+import { checkRouteAllowed, chooseRoute, cloudDestination, type AskRoute } from "./ask-routing.ts";
+import { streamAnswer } from "./ask-send.ts";
 import { readCloudConsent, type CloudConsent } from "./cloud-consent.ts";
-import { BrainError, isBrainError } from "./errors.ts";
-import type { ChatMessage, ChatModel, Clock } from "./ports.ts";
+import { mayPass, type Destination, type Egress, type EgressGate } from "./egress.ts";
+import { BrainError } from "./errors.ts";
+import type { ChatModel, Clock } from "./ports.ts";
 
 /**
  * `ask`: a question answered by a chat model from the person's own memories, streamed, with
@@ -31,6 +32,10 @@ export interface AskDeps extends AskRetrievalDeps {
   localChat: ChatModel;
   /** The consented cloud model; only called after consent and only when routing picks the cloud. */
   cloudChat: (consent: CloudConsent) => Promise<ChatModel>;
+  /** The privacy gate every model request passes. */
+  gate: EgressGate;
+  /** Where the local chat model is: `local`, or `remote` for an allowed Ollama on another machine. */
+  localDestination: Destination;
 }
 
 export interface AskOptions {
@@ -44,6 +49,11 @@ export interface AskOptions {
   onNotice?: (notice: string) => void;
   /** Called once the model and the memories are chosen, just before the request is sent. */
   onStart?: (start: { route: "local" | "cloud"; model: string; sources: Citation[] }) => void;
+  /**
+   * Who receives the answer when it is not the person (an MCP client): the model then sees only
+   * the memories this egress lets through, since its answer carries their content.
+   */
+  audience?: Egress;
 }
 
 export interface AskAnswer {
@@ -86,20 +96,18 @@ export async function askQuestion(
   };
   const found = await retrieveForAsk(deps, q);
   found.notices.forEach(note);
-  if (found.relevance < ASK_RELEVANCE_FLOOR) return abstain(found.relevance, notices);
+  const visible = options.audience ? options.audience.screen(found.candidates) : found.candidates;
+  const relevance = options.audience ? relevanceOf(visible) : found.relevance;
+  if (relevance < ASK_RELEVANCE_FLOOR) return abstain(relevance, notices);
   const today = deps.clock.now().toISOString().slice(0, 10);
   const turn: Turn = { question: q, requested, consent, today, note, signal: options.signal };
-  const plan = await planAnswer(deps, turn, found.candidates, options.rerank === true);
+  const plan = await planAnswer(deps, turn, visible, options.rerank === true);
+  // The answer carries what the model read: those memories go to the audience too.
+  options.audience?.pass(plan.memories.map((m) => m.entry));
   const messages = buildAskMessages(q, plan.memories, today);
   const sources = plan.memories.map(toCitation);
   options.onStart?.({ route: plan.model.route, model: plan.model.model, sources });
-  const answer = await streamAnswer(
-    deps,
-    plan.model,
-    messages,
-    { ...turn, memories: plan.memories },
-    options,
-  );
+  const answer = await streamAnswer(plan.model, messages, plan, options);
   const { cited, unknown } = parseCitations(answer, plan.memories);
   if (unknown.length) note(`The answer cites [${unknown.join("], [")}], which name no memory it was given.`);
   const { route, model } = plan.model;
@@ -110,7 +118,7 @@ export async function askQuestion(
     sources,
     route,
     model,
-    relevance: found.relevance,
+    relevance,
     notices,
   };
 }
@@ -134,24 +142,34 @@ function checkedQuestion(question: string): string {
   });
 }
 
-/** Reranks when asked, picks the route, then the model and the memories it gets. */
-async function planAnswer(
-  deps: AskDeps,
-  turn: Turn,
-  found: AskCandidate[],
-  reorder: boolean,
-): Promise<{ model: ChatModel; memories: ContextMemory[] }> {
+/** What a question is sent with: the model, the memories packed for it, and its egress. */
+interface Plan {
+  model: ChatModel;
+  memories: ContextMemory[];
+  egress: Egress;
+}
+
+/**
+ * Reranks when asked, picks the route, then the model and the memories it gets. Whether the
+ * memories fit the local window is measured on what the cloud route would send (never #private),
+ * so a private memory never sends a question to the cloud.
+ */
+async function planAnswer(deps: AskDeps, turn: Turn, found: AskCandidate[], reorder: boolean): Promise<Plan> {
   let candidates = found;
-  if (reorder) {
+  if (reorder && deps.localDestination.class !== "local") {
+    turn.note("Reranking was skipped: the chat model is not on this machine.");
+  } else if (reorder) {
     const reranked = await rerank(deps.localChat, turn.question, candidates, turn.signal);
     candidates = reranked.candidates;
     if (reranked.notice) turn.note(reranked.notice);
   }
   const localBudget = memoryBudget(deps.localChat.contextTokens, turn.question, turn.today);
+  const cloud = turn.consent ? cloudDestination(turn.consent) : null;
+  const shareable = cloud ? candidates.filter((c) => mayPass(cloud, c)) : [];
   const choice = chooseRoute({
     requested: turn.requested,
     consent: turn.consent,
-    fitsLocal: fitsWhole(candidates, localBudget),
+    fitsLocal: shareable.length === 0 || fitsWhole(shareable, localBudget),
     localWindow: deps.localChat.contextTokens,
   });
   if (choice.reason) turn.note(choice.reason);
@@ -176,29 +194,36 @@ function toCitation(memory: ContextMemory): Citation {
 }
 
 /**
- * The model and the memories it gets. For the cloud, private entries are removed before packing;
- * when nothing else is left, the question stays local.
+ * The model and the memories it gets, through the gate of the model's destination: for the cloud
+ * (or an Ollama on another machine) private entries are held back before packing; when nothing
+ * else is left for the cloud, the question stays local.
  */
 async function planContext(
   deps: AskDeps,
   route: "local" | "cloud",
   turn: Turn,
   candidates: AskCandidate[],
-): Promise<{ model: ChatModel; memories: ContextMemory[] }> {
+): Promise<Plan> {
   const { consent, note } = turn;
+  const open = (destination: Destination) => deps.gate.open(destination, turn.question);
   let model = deps.localChat;
-  let pool = candidates;
+  let egress = open(deps.localDestination);
+  let pool = egress.screen(candidates);
   if (route === "cloud" && consent) {
-    const shareable = candidates.filter((c) => !isPrivate(c));
-    const held = candidates.length - shareable.length;
+    const cloud = open(cloudDestination(consent));
+    const shareable = cloud.screen(candidates);
     if (shareable.length === 0) {
       note("Only private memories match, and private memories never go to a cloud model: answered locally.");
     } else {
-      if (held > 0)
-        note(`${held} private ${held === 1 ? "memory was" : "memories were"} kept off the cloud.`);
       model = await deps.cloudChat(consent);
-      pool = shareable;
+      [egress, pool] = [cloud, shareable];
     }
+  }
+  const held = egress.withheld;
+  if (held > 0 && pool.length > 0) {
+    note(
+      `${held} private ${held === 1 ? "memory was" : "memories were"} kept off ${model.route === "cloud" ? "the cloud" : egress.destination.name}.`,
+    );
   }
   const packed = packContext(pool, memoryBudget(model.contextTokens, turn.question, turn.today));
   const cut = packed.memories.filter((m) => m.truncated).length;
@@ -207,48 +232,5 @@ async function planContext(
       `Only ${packed.memories.length} of ${pool.length} memories fit ${model.model}'s window${cut ? " (the last one shortened)" : ""}.`,
     );
   }
-  return { model, memories: packed.memories };
-}
-
-/** Streams the answer; a cloud request is in the ledger before it is sent and gets its outcome after. */
-async function streamAnswer(
-  deps: AskDeps,
-  model: ChatModel,
-  messages: ChatMessage[],
-  sent: { question: string; consent: CloudConsent | null; memories: ContextMemory[] },
-  options: AskOptions,
-): Promise<string> {
-  const ledgerId =
-    model.route === "cloud"
-      ? recordCloudCall(deps.db, {
-          at: deps.clock.now(),
-          provider: sent.consent?.provider ?? "unknown",
-          model: model.model,
-          question: sent.question,
-          entryIds: sent.memories.map((m) => m.entry.id),
-          bytes: messageBytes(messages),
-        })
-      : undefined;
-  let answer = "";
-  try {
-    for await (const token of model.chat(messages, { signal: options.signal })) {
-      answer += token;
-      options.onToken?.(token);
-    }
-  } catch (err) {
-    if (ledgerId !== undefined)
-      settleLedger(deps.db, ledgerId, isBrainError(err, "cancelled") ? "cancelled" : "failed");
-    throw err;
-  }
-  if (ledgerId !== undefined) settleLedger(deps.db, ledgerId, "answered");
-  if (answer.trim() === "") {
-    throw new BrainError(
-      model.route === "cloud" ? "cloud_failed" : "chat_failed",
-      `${model.model} returned an empty answer.`,
-      {
-        hint: "Try again; if it keeps happening, try another model.",
-      },
-    );
-  }
-  return answer;
+  return { model, memories: packed.memories, egress };
 }

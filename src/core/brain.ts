@@ -3,6 +3,9 @@ import type { CloudConsent } from "./cloud-consent.ts";
 import type { BrainConfig } from "./config.ts";
 import { openDatabase, type Db } from "./db/open.ts";
 import type { EmbedEvent, EmbedReport, NeighbourWriter } from "./embedder.ts";
+import { createEgressGate, type Destination, type EgressGate } from "./egress.ts";
+import { embedEgress, queryEmbedder } from "./egress-embed.ts";
+import { ollamaDestination } from "./egress-hosts.ts";
 import { createEntryStore, type EntryHook, type EntryStore } from "./entries.ts";
 import { graphBrain, type GraphBrain } from "./graph-brain.ts";
 import { createGraphHook, replaceSemanticEdges } from "./graph-store.ts";
@@ -21,6 +24,10 @@ export interface BrainDeps {
   chat?: ChatModel;
   /** The consented cloud model for `ask`; by default its key is read from the OS secret store. */
   cloudChat?: (consent: CloudConsent) => Promise<ChatModel>;
+  /** The fetch the Ollama adapters use (tests reach a fake server under a remote host's name). */
+  ollamaFetch?: typeof fetch;
+  /** `false` turns the egress ledger off: only for the benchmark's with/without comparison. */
+  egressLedger?: boolean;
 }
 
 export interface BrainStatus extends StoreStatus {
@@ -32,6 +39,13 @@ export interface Brain extends GraphBrain {
   readonly db: Db;
   readonly clock: Clock;
   readonly entries: EntryStore;
+  /** The privacy gate: every egress of memory text towards something not on this machine. */
+  readonly egress: EgressGate;
+  /**
+   * Where Ollama is: `local`, or `remote` when the person allowed that host. Throws
+   * `remote_host_not_allowed` for a host that is not this machine and not allowed.
+   */
+  ollamaDestination(): Destination;
   search(query: string, options?: SearchOptions): Promise<SearchResponse>;
   /** A question answered from the memories (see ask.ts). */
   ask(question: string, options?: AskOptions): Promise<AskAnswer>;
@@ -54,13 +68,23 @@ const KNOWN_DIMENSIONS: Record<string, number> = {
   "snowflake-arctic-embed": 1024,
 };
 
-function ollamaEmbedder(config: BrainConfig, model: string, timeoutMs?: number): Embedder {
+interface OllamaReach {
+  remoteAllowed: boolean;
+  fetch?: typeof fetch;
+}
+
+function ollamaEmbedder(
+  config: BrainConfig,
+  model: string,
+  reach: OllamaReach,
+  timeoutMs?: number,
+): Embedder {
   const dimensions = KNOWN_DIMENSIONS[model.replace(/:latest$/, "")];
   // The Ollama client is loaded on the first embedding, so a capture never pays for it.
   let loaded: Promise<Embedder> | undefined;
   const load = () =>
     (loaded ??= import("./adapters/ollama.ts").then(({ createOllamaEmbedder }) =>
-      createOllamaEmbedder({ host: config.ollamaHost, model, dimensions, timeoutMs }),
+      createOllamaEmbedder({ host: config.ollamaHost, model, dimensions, timeoutMs, ...reach }),
     ));
   return { model, dimensions, embed: async (texts, options) => (await load()).embed(texts, options) };
 }
@@ -83,10 +107,21 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
     sqliteVecPath: config.native?.sqliteVec,
   });
   const clock = deps.clock ?? systemClock;
+  const egress = createEgressGate(db, clock, { ledger: deps.egressLedger });
+  const whereIsOllama = () => ollamaDestination(db, config.ollamaHost);
+  const reach = (remoteAllowed: boolean): OllamaReach => ({ remoteAllowed, fetch: deps.ollamaFetch });
   const hooks: EntryHook[] = [createGraphHook(db, clock)];
   const entries = createEntryStore(db, clock, hooks);
   const embedderFor =
-    deps.embedderFor ?? ((model: string) => ollamaEmbedder(config, model, QUERY_TIMEOUT_MS));
+    deps.embedderFor ??
+    ((model: string) =>
+      queryEmbedder(
+        egress,
+        whereIsOllama,
+        (remote) => ollamaEmbedder(config, model, reach(remote), QUERY_TIMEOUT_MS),
+        model,
+        KNOWN_DIMENSIONS[model.replace(/:latest$/, "")],
+      ));
   const semanticDeps = { db, configuredModel: config.embedModel, embedderFor, cache: new QueryVectorCache() };
   const writeNeighbours: NeighbourWriter = (id, near) =>
     replaceSemanticEdges(db, id, near, clock.now().getTime());
@@ -95,8 +130,14 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
     db,
     clock,
     entries,
+    egress,
+    ollamaDestination: whereIsOllama,
     ...graphBrain(db, entries, clock),
-    search: async (query, options) => (await import("./search.ts")).search(semanticDeps, query, options),
+    search: async (query, options) => {
+      // Meaning search sends the query to Ollama: a host without consent is refused first.
+      if (options?.mode !== "keyword" && !deps.embedderFor) whereIsOllama();
+      return (await import("./search.ts")).search(semanticDeps, query, options);
+    },
     ask: async (question, options) => {
       // Loaded on first use: a capture does not pay for the ask path.
       const [{ askQuestion }, models, { search }, { graphNeighbours }] = await Promise.all([
@@ -105,27 +146,39 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
         import("./search.ts"),
         import("./graph-expand.ts"),
       ]);
+      const localDestination = whereIsOllama();
       const askDeps = {
         db,
         clock,
+        gate: egress,
+        localDestination,
         search: (query: string, filters: SearchOptions) => search(semanticDeps, query, filters),
         expand: (found: { id: number }[], limit: number) =>
           graphNeighbours(db, found, { limit }).map((n) => ({ ...n, coverage: 0, via: n.graph.from })),
-        localChat: deps.chat ?? models.defaultLocalChat(config),
+        localChat: deps.chat ?? models.defaultLocalChat(config, reach(localDestination.class === "remote")),
         cloudChat: deps.cloudChat ?? models.cloudChatFromSecretStore(),
       };
       return askQuestion(askDeps, question, options);
     },
-    embed: async (options = {}) =>
-      (await import("./embedder.ts")).embedPass(db, config.dbPath, {
-        embedder: deps.embedderFor?.(config.embedModel) ?? ollamaEmbedder(config, config.embedModel),
+    embed: async (options = {}) => {
+      const where = deps.embedderFor
+        ? { class: "local" as const, road: "ollama", name: "test" }
+        : whereIsOllama();
+      return (await import("./embedder.ts")).embedPass(db, config.dbPath, {
+        embedder:
+          deps.embedderFor?.(config.embedModel) ??
+          ollamaEmbedder(config, config.embedModel, reach(where.class === "remote")),
         now: () => clock.now().getTime(),
         writeNeighbours,
+        egress: embedEgress(db, egress, where),
         ...options,
-      }),
+      });
+    },
     status: () => ({ ...storeStatus(db, config.dbPath), embedding: embeddingStatus(db, config.embedModel) }),
     close: () => {
-      if (db.open) db.close();
+      if (!db.open) return;
+      egress.flush();
+      db.close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Db } from "./db/open.ts";
 import { prepareCached } from "./db/statements.ts";
+import { checkCloudBaseUrl, DEFAULT_CLOUD_BASE_URL } from "./egress-hosts.ts";
 import { BrainError } from "./errors.ts";
 import type { SecretStore } from "./ports.ts";
 
@@ -22,6 +23,11 @@ export interface CloudConsent {
   model: string;
   /** ISO time consent was given. */
   enabled_at: string;
+  /**
+   * The endpoint questions and the key go to, given with the consent (`--base-url`) or the
+   * provider's own. Never taken from the environment (ANTHROPIC_BASE_URL is ignored).
+   */
+  base_url: string;
 }
 
 const META_NAME = "cloud_consent";
@@ -35,26 +41,45 @@ export function readCloudConsent(db: Db): CloudConsent | null {
   try {
     const value = JSON.parse(row.value) as Partial<CloudConsent>;
     if (!isProvider(value.provider) || typeof value.model !== "string") return null;
-    return { provider: value.provider, model: value.model, enabled_at: String(value.enabled_at ?? "") };
+    let baseUrl = DEFAULT_CLOUD_BASE_URL;
+    if (typeof value.base_url === "string") baseUrl = checkCloudBaseUrl(value.base_url);
+    return {
+      provider: value.provider,
+      model: value.model,
+      enabled_at: String(value.enabled_at ?? ""),
+      base_url: baseUrl,
+    };
   } catch {
     return null;
   }
 }
 
 /**
- * Records consent to use `provider` (and `model`, default per provider).
+ * Records consent to use `provider` (and `model`, default per provider) at `baseUrl` (https, or
+ * http to this machine; the provider's own endpoint by default).
  *
  * @example
  * enableCloud(db, "anthropic", undefined, new Date()); // { provider: "anthropic", model: "claude-sonnet-5-5", ... }
  */
-export function enableCloud(db: Db, provider: string, model: string | undefined, now: Date): CloudConsent {
+export function enableCloud(
+  db: Db,
+  provider: string,
+  model: string | undefined,
+  now: Date,
+  baseUrl?: string,
+): CloudConsent {
   if (!isProvider(provider)) {
     throw new BrainError("bad_input", `"${provider}" is not a cloud provider Local Brain knows.`, {
       hint: `Use one of: ${CLOUD_PROVIDERS.join(", ")}.`,
     });
   }
   const name = model?.trim() || DEFAULT_CLOUD_MODEL[provider];
-  const consent: CloudConsent = { provider, model: name, enabled_at: now.toISOString() };
+  const consent: CloudConsent = {
+    provider,
+    model: name,
+    enabled_at: now.toISOString(),
+    base_url: checkCloudBaseUrl(baseUrl ?? DEFAULT_CLOUD_BASE_URL),
+  };
   prepareCached(
     db,
     "INSERT INTO meta(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",

@@ -1,6 +1,7 @@
 import { chunkText } from "./chunking.ts";
 import type { Db } from "./db/open.ts";
 import { acquireEmbedLock } from "./embed-lock.ts";
+import type { EmbedEgress } from "./egress-embed.ts";
 import { BrainError, toBrainError } from "./errors.ts";
 import type { Embedder } from "./ports.ts";
 import { isUsableVector, normalize } from "./vector-math.ts";
@@ -23,8 +24,10 @@ export interface EmbedReport {
   /** Edited while being embedded: left for the next pass. */
   skipped: number;
   failed: number;
-  /** Still waiting after this pass. */
+  /** Still waiting after this pass (not counting `withheld`). */
   pending: number;
+  /** #private entries never sent to this embedder because it is not on this machine. */
+  withheld?: number;
   errors: { entry_id?: number; code: string; message: string }[];
   /** The model search uses after this pass. */
   active_model: string | null;
@@ -48,6 +51,8 @@ export interface EmbedOptions {
   signal?: AbortSignal;
   onEvent?: (event: EmbedEvent) => void;
   writeNeighbours?: NeighbourWriter;
+  /** The privacy gate when the embedder is not on this machine (egress-embed.ts). */
+  egress?: EmbedEgress;
 }
 
 interface Prepared {
@@ -99,17 +104,28 @@ async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
   };
   emit({ event: "start", model: embedder.model, pending: total });
   let afterId = 0;
+  let withheld = 0;
   for (;;) {
-    const batch = pendingEntries(db, model, afterId, batchSize);
-    if (batch.length === 0) break;
-    afterId = batch[batch.length - 1]!.id;
+    const found = pendingEntries(db, model, afterId, batchSize);
+    if (found.length === 0) break;
+    afterId = found[found.length - 1]!.id;
+    const held = options.egress?.withheld(found.map((e) => e.id)) ?? new Set<number>();
+    const batch = found.filter((e) => !held.has(e.id));
+    withheld += held.size;
+    if (batch.length === 0) continue;
+    const settle = options.egress?.record(
+      batch.map((e) => e.id),
+      batch.reduce((sum, e) => sum + Buffer.byteLength(e.text, "utf8"), 0),
+    );
     let prepared: Prepared[];
     try {
       prepared = await embedBatch(embedder, batch, options.signal, (id, err) => {
         report.failed++;
         fail(err.code, err.message, id);
       });
+      settle?.(true);
     } catch (err) {
+      settle?.(false);
       // Ollama down, timing out or missing the model: nothing more can be done in this pass.
       const error = toBrainError(err, "ollama_bad_response");
       fail(error.code, error.sentence);
@@ -140,7 +156,8 @@ async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
     emit({ event: "progress", done: report.embedded + report.failed + report.skipped, total });
     if (model) model = recentreIfStale(db, model);
   }
-  report.pending = countPending(db, model);
+  report.pending = countPending(db, model) - withheld;
+  if (options.egress) report.withheld = withheld;
   report.active_model = activateIfComplete(db, embedder.model, report.pending);
   report.ms = Math.round(performance.now() - started);
   emit({ event: "done", report });

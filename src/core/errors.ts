@@ -41,6 +41,7 @@ export type BrainErrorCode =
   | "embedder_running"
   | "chat_failed"
   | "cloud_not_allowed"
+  | "remote_host_not_allowed"
   | "cloud_failed"
   | "secret_store_unavailable"
   | "secret_missing"

@@ -1,8 +1,11 @@
 import { ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
 import { bootMarkdown } from "../core/boot.ts";
+import { withheldNotice } from "../core/egress.ts";
 import { BrainError, isBrainError } from "../core/errors.ts";
 import { entryBlock, shorten } from "./format.ts";
+import { openEgress, release } from "./gate.ts";
+import { screenBoot } from "./screen.ts";
 import type { ToolContext } from "./tool.ts";
 
 /** How many entries `resources/list` shows: the newest ones. The template reaches every entry. */
@@ -34,15 +37,19 @@ function idFrom(value: string | string[] | undefined, uri: string): number {
 export function registerEntryResources(ctx: ToolContext): void {
   const { brain } = ctx;
   const template = new ResourceTemplate("brain://entry/{id}", {
-    list: () => ({
-      resources: brain.entries.list({ limit: LISTED_ENTRIES }).map((entry) => ({
-        uri: entryUri(entry.id),
-        name: `entry ${entry.id}`,
-        title: shorten(entry.text, 80),
-        description: `${entry.kind}, ${entry.created_at.slice(0, 10)}${entry.tags.length ? `, #${entry.tags.join(" #")}` : ""}`,
-        mimeType: "text/plain",
-      })),
-    }),
+    list: () => {
+      const out = openEgress(ctx, "resources/list");
+      const shown = out.pass(brain.entries.list({ limit: LISTED_ENTRIES }));
+      return release(out, {
+        resources: shown.map((entry) => ({
+          uri: entryUri(entry.id),
+          name: `entry ${entry.id}`,
+          title: shorten(entry.text, 80),
+          description: `${entry.kind}, ${entry.created_at.slice(0, 10)}${entry.tags.length ? `, #${entry.tags.join(" #")}` : ""}`,
+          mimeType: "text/plain",
+        })),
+      });
+    },
   });
   ctx.server.registerResource(
     "entry",
@@ -54,8 +61,12 @@ export function registerEntryResources(ctx: ToolContext): void {
     },
     (uri, variables) =>
       asResourceError(() => {
+        const out = openEgress(ctx, `resources/read ${uri.href}`);
         const entry = brain.entries.get(idFrom(variables.id, uri.href));
-        return { contents: [{ uri: uri.href, mimeType: "text/plain", text: entryBlock(entry) }] };
+        const text = out.pass([entry]).length
+          ? entryBlock(entry)
+          : `[${entry.id}] is a private memory: its text is withheld.`;
+        return release(out, { contents: [{ uri: uri.href, mimeType: "text/plain", text }] });
       }),
   );
 }
@@ -80,9 +91,14 @@ export function registerBootResource(ctx: ToolContext): void {
       mimeType: "text/markdown",
     },
     (uri) =>
-      asResourceError(() => ({
-        contents: [{ uri: uri.href, mimeType: "text/markdown", text: bootMarkdown(ctx.brain.boot()) }],
-      })),
+      asResourceError(() => {
+        const out = openEgress(ctx, `resources/read ${uri.href}`);
+        const context = screenBoot(ctx.brain.db, out, ctx.brain.boot());
+        const held = out.withheld ? `\n${withheldNotice(out.withheld)}\n` : "";
+        return release(out, {
+          contents: [{ uri: uri.href, mimeType: "text/markdown", text: bootMarkdown(context) + held }],
+        });
+      }),
   );
 }
 

@@ -9,14 +9,6 @@ import { isBrainError, type BrainError } from "../core/errors.ts";
 /** Where the server writes what is not protocol: stderr. */
 export type Log = (line: string) => void;
 
-/** A successful tool result: text for the model, the same data as fields for programs. */
-export function reply(text: string, structured?: Record<string, unknown>): CallToolResult {
-  return {
-    content: [{ type: "text", text }],
-    ...(structured ? { structuredContent: structured } : {}),
-  };
-}
-
 /** A tool error with one sentence (and the next step). */
 export function toolError(text: string): CallToolResult {
   return { content: [{ type: "text", text }], isError: true };

@@ -29,12 +29,15 @@ export interface BrainMcpServer {
  * @example
  * const { server } = createMcpServer(brain, { version: "0.1.0", log: (l) => process.stderr.write(`${l}\n`) });
  */
-export function createMcpServer(brain: Brain, options: { version: string; log: Log }): BrainMcpServer {
+export function createMcpServer(
+  brain: Brain,
+  options: { version: string; log: Log; includePrivate?: boolean },
+): BrainMcpServer {
   const server = new McpServer(
     { name: SERVER_NAME, title: "Local Brain", version: options.version },
     { instructions: INSTRUCTIONS, maxToolInputElements: 10_000 },
   );
-  const ctx: ToolContext = { brain, server, log: options.log };
+  const ctx: ToolContext = { brain, server, log: options.log, includePrivate: options.includePrivate };
   const tools = [...memoryTools(ctx), ...graphTools(ctx), askTool(ctx)];
   for (const tool of tools) addTool(ctx, tool);
   const usages = new Map(tools.map((tool) => [tool.name, tool.usage]));
@@ -47,6 +50,8 @@ export interface McpIO {
   stdin: Readable;
   stdout: Writable;
   log: Log;
+  /** `brain mcp --include-private`: this client may see #private memories (recorded in the ledger). */
+  includePrivate?: boolean;
 }
 
 /**
@@ -57,7 +62,11 @@ export interface McpIO {
  * await serveStdio(brain, { stdin: process.stdin, stdout: process.stdout, log }, "0.1.0");
  */
 export async function serveStdio(brain: Brain, io: McpIO, version: string): Promise<void> {
-  const { server, usages } = createMcpServer(brain, { version, log: io.log });
+  const { server, usages } = createMcpServer(brain, {
+    version,
+    log: io.log,
+    includePrivate: io.includePrivate,
+  });
   const transport = new GuardedStdioTransport(io.stdin, io.stdout, {
     filter: rewordValidation((tool) => usages.get(tool)),
   });
@@ -71,5 +80,7 @@ export async function serveStdio(brain: Brain, io: McpIO, version: string): Prom
     await closed;
   } finally {
     process.off("SIGINT", stop).off("SIGTERM", stop);
+    // Ledger rows that met another process's write lock were queued: write them before leaving.
+    brain.egress.flush();
   }
 }

@@ -8,15 +8,19 @@ import type {
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import { z } from "zod";
 import type { Brain } from "../core/brain.ts";
+import type { Egress } from "../core/egress.ts";
 import { KINDS } from "../core/entries.ts";
 import { MAX_ENTRY_BYTES } from "../core/text.ts";
-import { failure, type Log } from "./results.ts";
+import { isReleased, openEgress, release } from "./gate.ts";
+import { failure, toolError, type Log } from "./results.ts";
 
 /** What every tool gets besides its arguments. */
 export interface ToolContext {
   brain: Brain;
   server: McpServer;
   log: Log;
+  /** `brain mcp --include-private`: the person lets this client see #private memories. */
+  includePrivate?: boolean;
 }
 
 export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -30,12 +34,20 @@ export interface ToolSpec<Shape extends z.ZodRawShape> {
   annotations: ToolAnnotations;
   /** The next step after a wrong call, e.g. `Call it like {"id": 42}.` */
   usage: string;
-  run(args: z.infer<z.ZodObject<Shape>>, extra: ToolExtra): CallToolResult | Promise<CallToolResult>;
+  /**
+   * The body. `out` is this call's egress through the privacy gate: memories pass it, and the
+   * result must be made with `reply(out, …)` (gate.ts), or the call is refused.
+   */
+  run(
+    args: z.infer<z.ZodObject<Shape>>,
+    extra: ToolExtra,
+    out: Egress,
+  ): CallToolResult | Promise<CallToolResult>;
 }
 
 /** A tool with its argument types erased, so tools of different shapes fit in one list. */
 export type AnyTool = Omit<ToolSpec<z.ZodRawShape>, "run"> & {
-  run(args: unknown, extra: ToolExtra): CallToolResult | Promise<CallToolResult>;
+  run(args: unknown, extra: ToolExtra, out: Egress): CallToolResult | Promise<CallToolResult>;
 };
 
 /**
@@ -50,7 +62,8 @@ export function defineTool<Shape extends z.ZodRawShape>(spec: ToolSpec<Shape>): 
 
 /**
  * Registers a tool whose failures become tool errors (one sentence and the next step) instead of
- * protocol errors.
+ * protocol errors. Each call gets its own egress through the privacy gate; a result that did not
+ * pass it is never sent (the defect is logged and the client gets an error).
  *
  * @example
  * addTool(ctx, defineTool({ name: "get", input: { id: entryId }, ... }));
@@ -66,10 +79,14 @@ export function addTool(ctx: ToolContext, spec: AnyTool): void {
       annotations: { title: spec.title, openWorldHint: false, ...spec.annotations },
     },
     (async (args: unknown, extra: ToolExtra) => {
+      const out = openEgress(ctx, `${spec.name} ${JSON.stringify(args ?? {})}`);
       try {
-        return await run(args, extra);
+        const result = await run(args, extra, out);
+        if (isReleased(result)) return result;
+        ctx.log(`${spec.name} built its result without the privacy gate; nothing was sent`);
+        return release(out, toolError(`Local Brain could not finish ${spec.name}. Try again later.`));
       } catch (err) {
-        return failure(err, spec.name, spec.usage, ctx.log);
+        return release(out, failure(err, spec.name, spec.usage, ctx.log));
       }
     }) as never,
   );

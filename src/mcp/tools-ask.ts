@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { AskAnswer } from "../core/ask.ts";
 import { shorten } from "./format.ts";
-import { reply } from "./results.ts";
+import { reply } from "./gate.ts";
 import { defineTool, READ_ONLY, type AnyTool, type ToolContext, type ToolExtra } from "./tool.ts";
 
 /** Progress is sent at most this often while an answer streams, so a client's timeout restarts. */
@@ -47,23 +47,30 @@ export function askTool(ctx: ToolContext): AnyTool {
     name: "ask",
     title: "Ask memory",
     description:
-      "Answer a question from the person's memories with their local model, citing memories as [n] (entry ids " +
-      "listed under Sources). Says so when nothing relevant is stored. Slower than search; prefer search when " +
-      "you can read the memories yourself.",
+      "Answer a question from the person's memories with the local model on their machine, citing memories as " +
+      "[n] (entry ids listed under Sources). Says so when nothing relevant is stored. With route 'cloud' it asks " +
+      "the cloud model the person enabled instead (refused when they have not). Private memories are never used " +
+      "for answers given here. Slower than search; prefer search when you can read the memories yourself.",
     input: {
       question: z
         .string({ error: "must be the question, a non-empty string" })
         .min(1, { error: "must be the question, a non-empty string" })
         .max(4000, { error: "must be at most 4,000 characters" }),
+      route: z
+        .enum(["local", "cloud"], { error: "must be local or cloud" })
+        .optional()
+        .describe("local (the default): the person's own model; cloud: their enabled cloud model."),
     },
     annotations: { ...READ_ONLY, idempotentHint: false },
     usage: 'Call it like {"question": "what did we decide about billing?"}.',
-    run: async (args, extra) => {
+    run: async (args, extra, out) => {
       const answer = await ctx.brain.ask(args.question, {
+        route: args.route ?? "local",
+        audience: out,
         signal: extra.signal,
         onToken: progressReporter(extra),
       });
-      return reply(answerText(answer), {
+      return reply(out, answerText(answer), {
         answer: answer.answer,
         abstained: answer.abstained,
         citations: answer.citations,

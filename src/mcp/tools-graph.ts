@@ -2,7 +2,8 @@ import { z } from "zod";
 import { bootMarkdown, type BootContext } from "../core/boot.ts";
 import type { RelatedItem, RelatedResult } from "../core/graph.ts";
 import { entryHead, entryLine, listed } from "./format.ts";
-import { reply } from "./results.ts";
+import { reply } from "./gate.ts";
+import { screenBoot, screenRelated } from "./screen.ts";
 import { defineTool, limit, READ_ONLY, type AnyTool, type ToolContext } from "./tool.ts";
 
 /** `related` and `boot`: the graph around a memory, and the context for the start of a session. */
@@ -61,9 +62,17 @@ function relatedTool(ctx: ToolContext): AnyTool {
     },
     annotations: READ_ONLY,
     usage: 'Call it like {"target": 42}, {"target": "#billing"} or {"target": "@maria", "depth": 2}.',
-    run: (args) => {
-      const result = ctx.brain.related(args.target, { depth: args.depth ?? 2, limit: args.limit ?? 20 });
-      return reply(relatedText(result), relatedData(result));
+    run: (args, _extra, out) => {
+      const found = ctx.brain.related(args.target, { depth: args.depth ?? 2, limit: args.limit ?? 20 });
+      const start = found.start.entry;
+      if (start && out.pass([start]).length === 0) {
+        return reply(out, `[${start.id}] is a private memory: it and its links are withheld.`, {
+          id: start.id,
+          private: true,
+        });
+      }
+      const result = screenRelated(ctx.brain.db, out, found);
+      return reply(out, relatedText(result), relatedData(result));
     },
   });
 }
@@ -91,9 +100,9 @@ function bootTool(ctx: ToolContext): AnyTool {
     input: {},
     annotations: READ_ONLY,
     usage: "Call it with no arguments: {}.",
-    run: () => {
-      const context = ctx.brain.boot();
-      return reply(bootMarkdown(context), bootData(context));
+    run: (_args, _extra, out) => {
+      const context = screenBoot(ctx.brain.db, out, ctx.brain.boot());
+      return reply(out, bootMarkdown(context), bootData(context));
     },
   });
 }

@@ -10,7 +10,9 @@ import {
   resultLine,
   shorten,
 } from "./format.ts";
-import { reply } from "./results.ts";
+import type { Entry } from "../core/entries.ts";
+import type { Egress } from "../core/egress.ts";
+import { reply } from "./gate.ts";
 import {
   defineTool,
   entryId,
@@ -34,6 +36,16 @@ function searchResult(result: SearchResult) {
   return { ...listed(result), score: result.score, ranks: result.ranks };
 }
 
+/** An entry's line when it may go; its id alone when it is private and may not. */
+function lineThrough(out: Egress, entry: Entry, max: number): string {
+  return out.pass([entry]).length ? entryLine(entry, max) : `[${entry.id}] (private memory: text withheld)`;
+}
+
+/** An entry's data when it may go; its id alone when it is private and may not. */
+function dataThrough(out: Egress, entry: Entry) {
+  return out.allows(entry) ? listed(entry) : { id: entry.id, private: true };
+}
+
 function rememberTool(ctx: ToolContext): AnyTool {
   return defineTool({
     name: "remember",
@@ -53,13 +65,14 @@ function rememberTool(ctx: ToolContext): AnyTool {
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     usage: 'Call it like {"text": "we chose Postgres for billing #billing", "kind": "decision"}.',
-    run: (args) => {
+    run: (args, _extra, out) => {
       const client = ctx.server.server.getClientVersion()?.name;
       const source = args.source ?? `mcp${client ? `:${client}` : ""}`;
       const { entry, status } = ctx.brain.entries.capture({ ...args, source });
       const verb = { created: "Saved", updated: "Updated", unchanged: "Already saved, unchanged:" }[status];
       const note = status === "updated" ? " (the previous value is kept in its history)" : "";
-      return reply(`${verb} ${entryLine(entry, 200)}${note}`, { status, entry: listed(entry) });
+      const line = lineThrough(out, entry, 200);
+      return reply(out, `${verb} ${line}${note}`, { status, entry: dataThrough(out, entry) });
     },
   });
 }
@@ -85,17 +98,18 @@ function searchTool(ctx: ToolContext): AnyTool {
     },
     annotations: READ_ONLY,
     usage: 'Call it like {"query": "billing database", "limit": 5}.',
-    run: async (args) => {
+    run: async (args, _extra, out) => {
       const response = await ctx.brain.search(args.query, args);
-      const lines = response.results.map(resultLine);
+      const results = out.pass(response.results);
+      const lines = results.map(resultLine);
       if (lines.length === 0) {
         lines.push(`Nothing in memory matches "${args.query}". Try other words or fewer filters.`);
       }
       for (const notice of response.notices) lines.push(`Note: ${notice}`);
-      return reply(lines.join("\n"), {
+      return reply(out, lines.join("\n"), {
         mode: response.mode,
         notices: response.notices,
-        results: response.results.map(searchResult),
+        results: results.map(searchResult),
       });
     },
   });
@@ -109,15 +123,21 @@ function getTool(ctx: ToolContext): AnyTool {
     input: { id: entryId },
     annotations: READ_ONLY,
     usage: 'Call it like {"id": 42}; ids are the numbers in [brackets] that search and recent return.',
-    run: (args) => {
+    run: (args, _extra, out) => {
       const entry = ctx.brain.entries.get(args.id);
-      const history = ctx.brain.entries.history(args.id);
+      if (out.pass([entry]).length === 0) {
+        return reply(out, `[${entry.id}] is a private memory: its text is withheld.`, {
+          id: entry.id,
+          private: true,
+        });
+      }
+      const history = out.screen(ctx.brain.entries.history(args.id));
       const earlier = history.map(
         (h) => `- until ${h.valid_to.slice(0, 10)}: ${shorten(h.text, LIST_TEXT_CHARS)}`,
       );
       const block = entryBlock(entry);
       const text = earlier.length ? `${block}\n\nEarlier values:\n${earlier.join("\n")}` : block;
-      return reply(text, { entry: entryData(entry), history });
+      return reply(out, text, { entry: entryData(entry), history });
     },
   });
 }
@@ -130,9 +150,10 @@ function recentTool(ctx: ToolContext): AnyTool {
     input: { limit: limit(100, 10).optional(), kind: kind.optional(), tag: tag.optional() },
     annotations: READ_ONLY,
     usage: 'Call it like {"limit": 10} or {"kind": "decision"}.',
-    run: (args) => {
-      const entries = ctx.brain.entries.list({ limit: args.limit ?? 10, kind: args.kind, tag: args.tag });
-      return reply(entryList(entries, "No memories yet."), { entries: entries.map(listed) });
+    run: (args, _extra, out) => {
+      const all = ctx.brain.entries.list({ limit: args.limit ?? 10, kind: args.kind, tag: args.tag });
+      const entries = out.pass(all);
+      return reply(out, entryList(entries, "No memories yet."), { entries: entries.map(listed) });
     },
   });
 }
@@ -145,9 +166,9 @@ function forgetTool(ctx: ToolContext): AnyTool {
     input: { id: entryId },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
     usage: 'Call it like {"id": 42}; find the id with search or recent first.',
-    run: (args) => {
+    run: (args, _extra, out) => {
       const entry = ctx.brain.entries.delete(args.id);
-      return reply(`Forgot ${entryLine(entry, 200)}`, { deleted: listed(entry) });
+      return reply(out, `Forgot ${lineThrough(out, entry, 200)}`, { deleted: dataThrough(out, entry) });
     },
   });
 }

@@ -10,21 +10,24 @@ import {
   storeCloudKey,
   type CloudProvider,
 } from "../../core/cloud-consent.ts";
+import { allowHost, listAllowedHosts, revokeHost } from "../../core/egress-hosts.ts";
 import { BrainError, toBrainError } from "../../core/errors.ts";
 import type { SecretStore } from "../../core/ports.ts";
 import { stringFlag, type CliCommand, type CliContext } from "../command.ts";
 import { readSecret } from "../io.ts";
 
-const ACTIONS = ["enable", "disable", "status", "set-key"] as const;
+const ACTIONS = ["enable", "disable", "status", "set-key", "allow-host", "revoke-host", "hosts"] as const;
 type Action = (typeof ACTIONS)[number];
 
 export const cloud: CliCommand = {
   name: "cloud",
-  summary: "Allow, withdraw or inspect the use of a cloud model for `brain ask`",
+  summary: "Allow, withdraw or inspect the use of a cloud model, and of model hosts on other machines",
   usage:
-    "cloud enable anthropic [--model M] | disable [--forget-key] | status | set-key [anthropic] (key on stdin)",
+    "cloud enable anthropic [--model M] [--base-url https://…] | disable [--forget-key] | status | " +
+    "set-key [anthropic] (key on stdin) | allow-host HOST | revoke-host HOST | hosts",
   options: {
     model: { type: "string" },
+    "base-url": { type: "string" },
     "forget-key": { type: "boolean" },
   },
   args: { min: 1, max: 2 },
@@ -42,6 +45,9 @@ export const cloud: CliCommand = {
     if (action === "enable") return enable(ctx);
     if (action === "disable") return disable(ctx);
     if (action === "set-key") return setKey(ctx);
+    if (action === "allow-host") return allow(ctx);
+    if (action === "revoke-host") return revoke(ctx);
+    if (action === "hosts") return hosts(ctx);
     return status(ctx);
   },
 };
@@ -65,11 +71,12 @@ async function enable(ctx: CliContext): Promise<void> {
     providerArg(ctx, true),
     stringFlag(ctx.flags, "model"),
     new Date(),
+    stringFlag(ctx.flags, "base-url"),
   );
   const key = await keyState(ctx, consent.provider);
   ctx.print({ enabled: true, ...consent, key: key.state }, () =>
     [
-      `Cloud use enabled: ${consent.provider}, model ${consent.model}.`,
+      `Cloud use enabled: ${consent.provider}, model ${consent.model}, at ${consent.base_url}.`,
       "Questions go there only with `--route cloud`, or when the memories found do not fit the local model.",
       "Entries tagged #private are never sent. `brain ledger` lists every cloud call.",
       key.state === "stored"
@@ -130,9 +137,48 @@ async function status(ctx: CliContext): Promise<void> {
     { enabled: true, ...consent, key: key.state, ...(key.problem ? { problem: key.problem } : {}) },
     () =>
       [
-        `Cloud use is on since ${consent.enabled_at}: ${consent.provider}, model ${consent.model}.`,
+        `Cloud use is on since ${consent.enabled_at}: ${consent.provider}, model ${consent.model}, at ${consent.base_url}.`,
         `API key: ${key.state}${key.problem ? ` (${key.problem})` : ""}.`,
         "Disable with `brain cloud disable`; `brain ledger` lists every cloud call.",
       ].join("\n"),
+  );
+}
+
+function hostArg(ctx: CliContext): string {
+  const value = ctx.args[1];
+  if (value) return value;
+  throw new BrainError("bad_input", `Name the host: \`brain cloud ${ctx.args[0]} HOST\`.`, {
+    hint: "For example `brain cloud allow-host gpu-box.local:11434`.",
+  });
+}
+
+function allow(ctx: CliContext): void {
+  const allowed = allowHost(ctx.brain().db, hostArg(ctx), new Date());
+  ctx.print(
+    { allowed: true, ...allowed },
+    `Ollama at ${allowed.host} may now receive your memories for embedding and answers; #private ones are never sent. ` +
+      "Every request is in `brain ledger`; withdraw with `brain cloud revoke-host " +
+      `${allowed.host}\`.`,
+  );
+}
+
+function revoke(ctx: CliContext): void {
+  const host = hostArg(ctx);
+  const changed = revokeHost(ctx.brain().db, host);
+  ctx.print(
+    { revoked: changed },
+    changed ? `${host} is no longer allowed: nothing more is sent there.` : `${host} was not allowed.`,
+  );
+}
+
+function hosts(ctx: CliContext): void {
+  const list = listAllowedHosts(ctx.brain().db);
+  ctx.print({ hosts: list }, () =>
+    list.length
+      ? [
+          "Model hosts on other machines you allowed:",
+          ...list.map((h) => `  ${h.host}  since ${h.allowed_at}`),
+        ].join("\n")
+      : "No model host on another machine is allowed: Ollama is used only on this machine.",
   );
 }

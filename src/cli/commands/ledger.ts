@@ -1,28 +1,65 @@
-import { listLedger, type LedgerRecord } from "../../core/ask-ledger.ts";
-import { intFlag, type CliCommand } from "../command.ts";
+import { ledgerTotals, listLedger, type LedgerRecord, type RoadTotal } from "../../core/egress-ledger.ts";
+import { BrainError } from "../../core/errors.ts";
+import { parseTime } from "../../core/time.ts";
+import { intFlag, stringFlag, type CliCommand } from "../command.ts";
 
 export const ledger: CliCommand = {
   name: "ledger",
-  summary: "Show what was sent to a cloud model: when, to which model, the question, the entries, the bytes",
-  usage: "ledger [--limit N]",
-  options: { limit: { type: "string", short: "n" } },
+  summary:
+    "Show everything that left this machine: when, which road (cloud, mcp, remote-ollama), to whom, which entries, the bytes",
+  usage: "ledger [--since 7d|ISO-TIME] [--road cloud|mcp|remote-ollama] [--limit N]",
+  options: { limit: { type: "string", short: "n" }, since: { type: "string" }, road: { type: "string" } },
   args: { min: 0, max: 0 },
   run(ctx) {
-    const records = listLedger(ctx.brain().db, { limit: intFlag(ctx.flags, "limit") ?? 100 });
-    ctx.print({ calls: records }, () =>
+    const sinceFlag = stringFlag(ctx.flags, "since");
+    const since = sinceFlag === undefined ? undefined : parseSince(sinceFlag, new Date());
+    const road = stringFlag(ctx.flags, "road");
+    const db = ctx.brain().db;
+    const records = listLedger(db, { since, road, limit: intFlag(ctx.flags, "limit") ?? 100 });
+    const totals = ledgerTotals(db, since);
+    ctx.print({ calls: records, totals }, () =>
       records.length
-        ? records.map(recordLines).join("\n\n")
-        : "Nothing has been sent to a cloud model from this brain.",
+        ? [...records.map(recordLines), totalsLines(totals)].join("\n\n")
+        : `Nothing has left this machine${since ? ` since ${since.toISOString()}` : ""}.`,
     );
   },
 };
 
-/** One call: when, where, what happened, and exactly what left the machine. */
+/**
+ * `7d`, `12h`, `30m` back from now, or an ISO time.
+ *
+ * @example
+ * parseSince("7d", new Date("2026-03-08T00:00:00Z")) // 2026-03-01T00:00:00.000Z
+ */
+export function parseSince(value: string, now: Date): Date {
+  const match = /^(\d+)\s*([dhm])$/i.exec(value.trim());
+  if (!match) return new Date(parseTime(value, "--since"));
+  const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[match[2]!.toLowerCase() as "d" | "h" | "m"];
+  const back = Number(match[1]) * unit;
+  if (!Number.isSafeInteger(back)) {
+    throw new BrainError("bad_input", `--since ${value} is too far back.`, {
+      hint: "For example --since 7d.",
+    });
+  }
+  return new Date(now.getTime() - back);
+}
+
+/** One egress: when, where, what happened, and exactly what left the machine. */
 function recordLines(record: LedgerRecord): string {
   const entries = record.entry_ids.length ? record.entry_ids.map((id) => `#${id}`).join(" ") : "none";
+  const held = record.withheld ? ` (${record.withheld} private withheld)` : "";
   return [
-    `${record.at}  ${record.provider} ${record.model}  ${record.outcome}  ${record.bytes} bytes`,
-    `  question: ${record.question}`,
-    `  entries:  ${entries}`,
+    `${record.at}  ${record.road}  ${record.destination}  ${record.outcome}  ${record.bytes} bytes`,
+    `  for:      ${record.subject}`,
+    `  entries:  ${entries}${held}`,
+    ...(record.note ? [`  note:     ${record.note}`] : []),
   ].join("\n");
+}
+
+function totalsLines(totals: RoadTotal[]): string {
+  const lines = totals.map(
+    (t) =>
+      `  ${t.road}: ${t.calls} ${t.calls === 1 ? "call" : "calls"}, ${t.bytes} bytes, ${t.entries} entries`,
+  );
+  return ["Total by road:", ...lines].join("\n");
 }

@@ -10,16 +10,25 @@ import { brainVersion } from "../version.ts";
 export const mcp: CliCommand = {
   name: "mcp",
   summary: "Serve your memory to MCP clients (Claude Desktop, Claude Code) on stdio",
-  usage: "mcp",
+  usage: "mcp [--include-private]",
+  options: { "include-private": { type: "boolean" } },
   args: { min: 0, max: 0 },
   async run(ctx) {
     const log = (line: string) => void ctx.io.stderr.write(`brain mcp: ${line}\n`);
     const brain = ctx.brain();
+    if (ctx.flags["include-private"] === true) {
+      log("--include-private: this client sees #private memories; every call is in `brain ledger`");
+    }
     const restore = consoleToStderr();
     try {
       await serveStdio(
         brain,
-        { stdin: ctx.io.stdin as NodeJS.ReadStream, stdout: ctx.io.stdout as NodeJS.WriteStream, log },
+        {
+          stdin: ctx.io.stdin as NodeJS.ReadStream,
+          stdout: ctx.io.stdout as NodeJS.WriteStream,
+          log,
+          includePrivate: ctx.flags["include-private"] === true,
+        },
         brainVersion(),
       );
     } finally {

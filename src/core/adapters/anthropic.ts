@@ -17,8 +17,11 @@ export interface AnthropicChatOptions {
   apiKey: string;
   /** e.g. `claude-sonnet-5-5`. */
   model: string;
-  /** Another endpoint (a gateway, a test server); the SDK's default otherwise. */
-  baseURL?: string;
+  /**
+   * The endpoint, always given: the SDK would otherwise read ANTHROPIC_BASE_URL from the
+   * environment and send the key and the memories wherever it points.
+   */
+  baseURL: string;
   /** The window ask packs within (default 200,000 tokens). */
   contextTokens?: number;
   /** Longest answer, in tokens (default 2048). */
@@ -36,12 +39,15 @@ export interface AnthropicChatOptions {
 export function createAnthropicChat(options: AnthropicChatOptions): ChatModel {
   const client = new Anthropic({
     apiKey: options.apiKey,
+    authToken: null,
     baseURL: options.baseURL,
     timeout: options.timeoutMs ?? 120_000,
     // A retry would send the memories again, unrecorded: one request per question, one ledger row.
     maxRetries: 0,
     fetch: options.fetch,
     openTelemetry: false,
+    // ANTHROPIC_LOG=debug would print requests, headers included, to the console.
+    logLevel: "off",
   });
   return {
     route: "cloud",
@@ -80,7 +86,7 @@ async function* stream(
       if (event.type === "message_stop") finished = true;
     }
   } catch (err) {
-    throw toCloudError(err, options.model, signal, started);
+    throw withoutSecrets(toCloudError(err, options.model, signal, started), options.apiKey);
   }
   // The SDK ends a stream quietly when its request is aborted; a stream without message_stop broke.
   if (signal?.aborted) throw cancelled(signal.reason);
@@ -89,6 +95,24 @@ async function* stream(
       hint: "Try again, or ask locally with `--route local`.",
     });
   }
+}
+
+/** Anything that looks like a key or a bearer token, and the key itself. */
+const SECRET_LIKE = /(sk-[A-Za-z0-9_-]{6,}|Bearer\s+\S+|x-api-key\S*)/gi;
+
+/**
+ * The error as it may be shown: the key and anything shaped like one removed from the message
+ * and the hint (an endpoint's error body could echo what it received), and no `cause`, whose
+ * request or response objects could carry headers.
+ *
+ * @example
+ * withoutSecrets(toCloudError(err, model), apiKey).message // "... (HTTP 401: invalid [redacted])."
+ */
+export function withoutSecrets(error: BrainError, key: string): BrainError {
+  const clean = (text: string) =>
+    (key ? text.split(key).join("[redacted]") : text).replace(SECRET_LIKE, "[redacted]");
+  const hint = error.hint === undefined ? undefined : clean(error.hint);
+  return new BrainError(error.code, clean(error.message), { hint });
 }
 
 function cancelled(cause?: unknown): BrainError {
@@ -120,7 +144,7 @@ export function toCloudError(
     return fail("Anthropic's API is not reachable.", `Check the internet connection, ${local}.`);
   }
   if (err instanceof APIError && err.status !== undefined) {
-    const detail = err.apiMessage ? `: ${err.apiMessage}` : "";
+    const detail = err.apiMessage ? `: ${err.apiMessage.slice(0, 200)}` : "";
     const status = err.status;
     if (status === 401)
       return fail(

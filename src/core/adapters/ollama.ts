@@ -1,4 +1,5 @@
 import { Ollama } from "ollama";
+import { isLoopbackUrl, remoteHostRefused } from "../egress-hosts.ts";
 import { BrainError } from "../errors.ts";
 
 /**
@@ -18,6 +19,11 @@ export interface OllamaConnectionOptions {
   timeoutMs?: number;
   /** The fetch to use; the global one by default. */
   fetch?: typeof fetch;
+  /**
+   * The person allowed this host although it is not this machine (`brain cloud allow-host`).
+   * Without it, a request to any host but loopback is refused before it is made.
+   */
+  remoteAllowed?: boolean;
 }
 
 /** One operation's client. `arm` restarts the watchdog (a stream calls it on every part). */
@@ -48,6 +54,9 @@ export function openOllamaCall(options: OllamaConnectionOptions, signal?: AbortS
     timer = setTimeout(() => watchdog.abort(reason), timeoutMs);
   };
   const timedFetch: typeof fetch = (input, init) => {
+    // The last line of defence: memory text never goes to another machine without consent.
+    const url = input instanceof Request ? input.url : String(input);
+    if (!options.remoteAllowed && !isLoopbackUrl(url)) return Promise.reject(remoteHostRefused(url));
     arm();
     const signals = [watchdog.signal, signal, init?.signal].filter((s): s is AbortSignal => s != null);
     return baseFetch(input, { ...init, signal: AbortSignal.any(signals) });

@@ -216,6 +216,42 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    name: "010_egress_ledger",
+    // One ledger for every road memory text takes off the machine (a cloud model, an MCP client,
+    // a model host that is not this machine), replacing the cloud-only `cloud_ledger`, whose rows
+    // are copied in (road 'cloud', the question as subject). `destination` names who received it
+    // (provider and model, MCP client and version, host); `entry_ids` the entries whose text left;
+    // `withheld` how many #private entries were held back from that egress. No foreign key:
+    // deleting an entry must not erase the record that it was sent. Written with IF NOT EXISTS and
+    // an idempotent copy, so it does not depend on which other migrations ran before it.
+    sql: `
+      CREATE TABLE IF NOT EXISTS egress_ledger (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        road TEXT NOT NULL,
+        class TEXT NOT NULL CHECK (class IN ('assistant', 'cloud', 'remote')),
+        destination TEXT NOT NULL,
+        subject TEXT NOT NULL DEFAULT '',
+        entry_ids TEXT NOT NULL CHECK (json_valid(entry_ids) AND json_type(entry_ids) = 'array'),
+        withheld INTEGER NOT NULL DEFAULT 0 CHECK (withheld >= 0),
+        bytes INTEGER NOT NULL CHECK (bytes >= 0),
+        outcome TEXT NOT NULL DEFAULT 'sent'
+          CHECK (outcome IN ('sent', 'answered', 'failed', 'cancelled')),
+        note TEXT
+      );
+      CREATE INDEX IF NOT EXISTS egress_ledger_at ON egress_ledger(at);
+      CREATE INDEX IF NOT EXISTS egress_ledger_road ON egress_ledger(road, at);
+      CREATE TABLE IF NOT EXISTS cloud_ledger (
+        id INTEGER PRIMARY KEY, at INTEGER NOT NULL, provider TEXT NOT NULL, model TEXT NOT NULL,
+        question TEXT NOT NULL, entry_ids TEXT NOT NULL, bytes INTEGER NOT NULL, outcome TEXT NOT NULL
+      );
+      INSERT INTO egress_ledger(at, road, class, destination, subject, entry_ids, bytes, outcome)
+        SELECT at, 'cloud', 'cloud', provider || ' ' || model, question, entry_ids, bytes, outcome
+        FROM cloud_ledger ORDER BY id;
+      DROP TABLE cloud_ledger;
+    `,
+  },
 ];
 
 /**
