@@ -174,7 +174,11 @@ describe("brain cloud and brain ledger", () => {
       `${b} ledger --json > "${dir}/ledger.json"`,
       `${b} cloud status --json > "${dir}/status.json"`,
     ].join(" && ");
-    const run = await runScript(["sh", "-c", script], { BRAIN_DB: db });
+    // The environment's endpoint is ignored: the key and the memories go only where consent said.
+    const trap = await FakeAnthropicServer.start();
+    const run = await runScript(["sh", "-c", script], { BRAIN_DB: db, ANTHROPIC_BASE_URL: trap.url });
+    await trap.close();
+    expect(trap.requests).toEqual([]);
     expect(run.code, run.stderr).toBe(0);
     const read = (name: string) =>
       JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as Record<string, unknown>;

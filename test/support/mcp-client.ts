@@ -22,11 +22,11 @@ export interface McpSession {
  */
 export async function startMcp(
   db: string,
-  options: { env?: Record<string, string>; name?: string } = {},
+  options: { env?: Record<string, string>; name?: string; args?: string[] } = {},
 ): Promise<McpSession> {
   const transport = new StdioClientTransport({
     command: process.execPath,
-    args: [BRAIN_BIN, "mcp", "--db", db],
+    args: [BRAIN_BIN, "mcp", "--db", db, ...(options.args ?? [])],
     cwd: ROOT,
     env: { ...cleanEnv(), ...options.env },
     stderr: "pipe",

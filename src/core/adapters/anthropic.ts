@@ -98,7 +98,7 @@ async function* stream(
 }
 
 /** Anything that looks like a key or a bearer token, and the key itself. */
-const SECRET_LIKE = /(sk-[A-Za-z0-9_-]{6,}|Bearer\s+\S+|x-api-key\S*)/gi;
+const SECRET_LIKE = /(sk-[A-Za-z0-9_-]{6,}|Bearer\s+[A-Za-z0-9._~+/=-]+|x-api-key\S*)/gi;
 
 /**
  * The error as it may be shown: the key and anything shaped like one removed from the message
