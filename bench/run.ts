@@ -39,6 +39,11 @@ sections.push({
   run: async (db) => ({ rows: await (await import("./graph.ts")).benchGraph(db) }),
 });
 
+sections.push({
+  title: "Privacy gate: MCP search with the egress ledger",
+  run: async (db) => ({ rows: await (await import("./mcp.ts")).benchMcp(db) }),
+});
+
 const sizes = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
 console.log(`# Local Brain benchmark`);
 console.log(

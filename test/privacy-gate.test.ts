@@ -78,7 +78,9 @@ describe("every road out passes the gate", () => {
     ]);
     expect(read("src/core/ask-send.ts")).toMatch(/egress\.pass[\s\S]*egress\.send[\s\S]*model\.chat\(/);
     expect(read("src/core/ask.ts")).toMatch(/localDestination\.class !== "local"[\s\S]*rerank\(/);
-    expect(read("src/core/embedder.ts")).toMatch(/egress\?\.withheld[\s\S]*egress\?\.record[\s\S]*embedBatch/);
+    expect(read("src/core/embedder.ts")).toMatch(
+      /egress\?\.withheld[\s\S]*egress\?\.record[\s\S]*embedBatch/,
+    );
     expect(read("src/core/brain.ts")).toMatch(/queryEmbedder\(/);
   });
 

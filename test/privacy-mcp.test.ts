@@ -149,7 +149,9 @@ describe("the MCP road", () => {
 describe("a tool that skips the gate", () => {
   it("is refused: its result never reaches the client, and the refusal is recorded", async () => {
     const dir = tempDir();
-    const brain = createBrain(resolveConfig({ dbPath: path.join(dir, "brain.db"), ollamaHost: ollama.url }, {}));
+    const brain = createBrain(
+      resolveConfig({ dbPath: path.join(dir, "brain.db"), ollamaHost: ollama.url }, {}),
+    );
     const id = brain.entries.capture({ text: `careless ${SECRET} #private` }).entry.id;
     const logged: string[] = [];
     const { server } = createMcpServer(brain, { version: "0.0.0", log: (l) => logged.push(l) });
@@ -175,7 +177,11 @@ describe("a tool that skips the gate", () => {
     expect(JSON.stringify(result)).not.toContain("250k");
     expect(logged.join("\n")).toContain("leak built its result without the privacy gate");
     await client.close();
-    expect(listLedger(brain.db)[0]).toMatchObject({ road: "mcp", destination: "rogue-test 1.0.0", entry_ids: [] });
+    expect(listLedger(brain.db)[0]).toMatchObject({
+      road: "mcp",
+      destination: "rogue-test 1.0.0",
+      entry_ids: [],
+    });
     brain.close();
   });
 });

@@ -86,10 +86,20 @@ describe("the remote Ollama road", () => {
   });
 
   it("tells loopback from other hosts by the URL alone", () => {
-    for (const url of ["http://127.0.0.1:1", "http://127.8.9.10", "http://localhost:11434", "http://[::1]:11434"]) {
+    for (const url of [
+      "http://127.0.0.1:1",
+      "http://127.8.9.10",
+      "http://localhost:11434",
+      "http://[::1]:11434",
+    ]) {
       expect(isLoopbackUrl(url), url).toBe(true);
     }
-    for (const url of ["http://10.0.0.2", "http://ollama.invalid:11434", "http://127.0.0.1.nip.io", "http://[::2]"]) {
+    for (const url of [
+      "http://10.0.0.2",
+      "http://ollama.invalid:11434",
+      "http://127.0.0.1.nip.io",
+      "http://[::2]",
+    ]) {
       expect(isLoopbackUrl(url), url).toBe(false);
     }
   });
@@ -112,7 +122,9 @@ describe("the remote Ollama road", () => {
 
 describe("the cloud road", () => {
   function cloudBrain(localWindow = 8192): Brain {
-    const secrets = new MemorySecretStore({ [MemorySecretStore.key(CLOUD_KEY_SERVICE, "anthropic-api-key")]: KEY });
+    const secrets = new MemorySecretStore({
+      [MemorySecretStore.key(CLOUD_KEY_SERVICE, "anthropic-api-key")]: KEY,
+    });
     return testBrain(
       {
         chat: createOllamaChat({ host: ollama.url, model: "qwen3:4b", contextTokens: localWindow }),
@@ -137,7 +149,9 @@ describe("the cloud road", () => {
 
   it("answers locally when only a large #private note keeps the memories from fitting the local window", async () => {
     const brain = cloudBrain(1500);
-    brain.entries.capture({ text: `Billing private ledger ${"details of my own money ".repeat(400)} #private` });
+    brain.entries.capture({
+      text: `Billing private ledger ${"details of my own money ".repeat(400)} #private`,
+    });
     for (let i = 0; i < 3; i++) brain.entries.capture({ text: `Billing note ${i}: invoices go out monthly` });
     enableCloud(brain.db, "anthropic", "claude-test", new Date(), cloud.url);
     const result = await brain.ask("billing invoices");
@@ -148,10 +162,12 @@ describe("the cloud road", () => {
 
   it("accepts only https endpoints, or http to this machine", () => {
     const brain = cloudBrain();
-    expect(() => enableCloud(brain.db, "anthropic", undefined, new Date(), "http://gateway.example.com")).toThrow(
-      "is not https",
+    expect(() =>
+      enableCloud(brain.db, "anthropic", undefined, new Date(), "http://gateway.example.com"),
+    ).toThrow("is not https");
+    expect(enableCloud(brain.db, "anthropic", undefined, new Date()).base_url).toBe(
+      "https://api.anthropic.com",
     );
-    expect(enableCloud(brain.db, "anthropic", undefined, new Date()).base_url).toBe("https://api.anthropic.com");
   });
 
   it("shows a provider's error without anything that could carry the key", async () => {
@@ -161,7 +177,9 @@ describe("the cloud road", () => {
     const echo = `invalid x-api-key ${KEY} (Bearer ${KEY})`;
     cloud.fail({ kind: "status", status: 401, type: "authentication_error", message: echo });
     const error = await failure(brain.ask("salary", { route: "cloud" }));
-    expect(error.message).toBe("Anthropic refused the API key (HTTP 401: invalid [redacted] [redacted] (Bearer [redacted])).");
+    expect(error.message).toBe(
+      "Anthropic refused the API key (HTTP 401: invalid [redacted] [redacted] (Bearer [redacted])).",
+    );
     expect(error.cause).toBeUndefined();
   });
 });
@@ -170,9 +188,14 @@ describe("the ledger", () => {
   it("keeps the cloud calls recorded before the egress ledger existed", () => {
     const file = path.join(tempDir(), "brain.db");
     const old = new Database(file);
-    migrate(old, migrations.filter((m) => m.name !== "010_egress_ledger"));
+    migrate(
+      old,
+      migrations.filter((m) => m.name !== "010_egress_ledger"),
+    );
     old
-      .prepare("INSERT INTO cloud_ledger(at, provider, model, question, entry_ids, bytes, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .prepare(
+        "INSERT INTO cloud_ledger(at, provider, model, question, entry_ids, bytes, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      )
       .run(Date.UTC(2026, 0, 5), "anthropic", "claude-old", "what about billing?", "[3,4]", 812, "answered");
     old.close();
     const db = openDatabase(file);
