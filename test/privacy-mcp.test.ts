@@ -22,7 +22,7 @@ const SECRET = "I earn 250k and my therapist is Dr Okafor";
 const SECRET_MARKERS = ["250k", "Okafor", "Moonshot"];
 
 let ollama: FakeOllamaServer;
-let sessions: McpSession[] = [];
+const sessions: McpSession[] = [];
 
 beforeEach(async () => {
   ollama = await FakeOllamaServer.start({ dimensions: 1024 });
