@@ -127,7 +127,8 @@ export function withCoverage(db: Db, question: string, results: SearchResult[]):
   if (terms.length === 0) return results.map((r) => ({ ...r, coverage: 0 }));
   const has = prepareCached<{ match: string; id: number }, { one: number }>(
     db,
-    "SELECT 1 AS one FROM entries_fts WHERE entries_fts MATCH @match AND rowid = @id",
+    // CAST: a REAL rowid (how a JavaScript number is bound) is ignored by FTS5 next to MATCH.
+    "SELECT 1 AS one FROM entries_fts WHERE entries_fts MATCH @match AND rowid = CAST(@id AS INTEGER)",
   );
   const unique = [...new Set(terms)];
   return results.map((r) => {
