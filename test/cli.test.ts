@@ -67,15 +67,21 @@ describe("brain CLI", () => {
   });
 
   it.each([
-    [["capture", "x", "--bogus"], /Unknown option '--bogus'.*Usage: brain capture/],
-    [["capture"], /no text to save|text is empty/],
+    [
+      ["capture", "x", "--bogus"],
+      /^brain: `brain capture` has no option --bogus: `brain help capture` lists its options\.\n$/,
+    ],
+    [["capture"], /^brain: The text is empty, so nothing was saved\. /],
     [["capture", "x", "--kind", "memo"], /Unknown kind "memo".*Use one of/],
     [["get"], /is missing an argument/],
     [["get", "abc"], /must be an entry id/],
     [["get", "999"], /no entry with id 999/],
     [["delete", "999"], /no entry with id 999/],
     [["edit", "999", "new"], /no entry with id 999/],
-    [["list", "--limit", "-3"], /--limit|positive whole number/],
+    [
+      ["list", "--limit", "-3"],
+      /^brain: --limit must be a positive whole number, not "-3"\. For example --limit 10\.\n$/,
+    ],
     [["search", "x", "--mode", "magic"], /--mode "magic" is not one of/],
     [["frobnicate"], /Unknown command "frobnicate".*brain help/],
   ])("refuses %j with one line on stderr, a non-zero exit and nothing written", async (args, message) => {

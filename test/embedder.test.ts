@@ -107,7 +107,10 @@ describe("the embedder and meaning search", () => {
       expect(brain.db.prepare("SELECT count(*) FROM chunks").pluck().get()).toBe(0);
       const { notices, results } = await brain.search("first memory");
       expect(results[0]!.text).toBe("first memory");
-      expect(notices.join(" ")).toMatch(/no vectors yet|unavailable/);
+      // Nothing was stored, so meaning search is not even tried: no vectors yet, whatever Ollama does.
+      expect(notices).toEqual([
+        "Meaning search has no vectors yet: run `brain embed` (the background job does it every 5 minutes). Showing keyword results.",
+      ]);
       ollama.fail(null);
       expect(await brain.embed()).toMatchObject({ embedded: 2, pending: 0 });
     },

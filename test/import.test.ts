@@ -323,6 +323,7 @@ describe("brain import (CLI)", () => {
       removed: 1,
       failed: [],
       skipped: [],
+      unreadable: [],
       ms: 40,
     };
     expect(reportText({ ...report, kept: [kept] })).toBe(

@@ -151,7 +151,14 @@ describe("brain mcp: bad input", () => {
       result: { isError: true, content: [{ text: expect.stringMatching(/^The request is 31\.0 MB/) }] },
     });
     expect(byId.get(3)).toMatchObject({ result: { content: [{ text: "No memories yet." }] } });
-    expect(stderr).toMatch(/protocol error/);
+    // Lines that are not JSON-RPC requests are answered too, as JSON-RPC says, and reading goes on.
+    expect(byId.get(null)).toMatchObject({
+      error: { code: -32700, message: "The message is not valid JSON, so it was not read." },
+    });
+    expect(byId.get("no-method")).toMatchObject({
+      error: { code: -32600, message: "The request has no method: give one such as tools/list." },
+    });
+    expect(stderr).not.toMatch(/protocol error/);
   });
 });
 

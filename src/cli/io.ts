@@ -16,6 +16,20 @@ export const processIO: CliIO = {
   env: process.env,
 };
 
+/**
+ * A reader that stops reading (`brain list | head`) closes the pipe, and the next write fails with
+ * EPIPE. That is not an error of the command: it ends quietly, with status 0, whatever it was doing.
+ * Other write errors stay loud.
+ */
+export function endQuietlyWhenOutputCloses(streams: NodeJS.WritableStream[], exit = process.exit): void {
+  for (const stream of streams) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code !== "EPIPE") throw err;
+      exit(0);
+    });
+  }
+}
+
 /** Reads all of stdin as UTF-8 (invalid bytes become U+FFFD), refusing more than `maxBytes`. */
 export async function readStdin(io: CliIO, maxBytes: number): Promise<string> {
   const chunks: Buffer[] = [];

@@ -1,10 +1,10 @@
-import { parseArgs } from "node:util";
 import type { Brain } from "../core/brain.ts";
 import { resolveConfig } from "../core/config.ts";
 import { BrainError, toBrainError } from "../core/errors.ts";
-import { GLOBAL_OPTIONS, type CliCommand, type CliContext, type FlagValues } from "./command.ts";
+import { parseCommandLine } from "./argv.ts";
+import type { CliContext, FlagValues } from "./command.ts";
 import { commandLoaders } from "./commands/index.ts";
-import { processIO, type CliIO } from "./io.ts";
+import { endQuietlyWhenOutputCloses, processIO, type CliIO } from "./io.ts";
 import { brainVersion } from "./version.ts";
 
 /**
@@ -16,6 +16,7 @@ import { brainVersion } from "./version.ts";
  * process.exitCode = await main(["search", "pnpm", "--json"]);
  */
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  if (io === processIO) endQuietlyWhenOutputCloses([process.stdout, process.stderr]);
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
     io.stdout.write(await helpText(rest[0]));
@@ -76,37 +77,6 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   } finally {
     brain?.close();
   }
-}
-
-function parseCommandLine(
-  command: CliCommand,
-  rest: string[],
-): { values: FlagValues; positionals: string[] } {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
-      options: { ...GLOBAL_OPTIONS, ...command.options },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    // parseArgs explains over several lines; its first line names the problem.
-    const message = (err instanceof Error ? err.message : String(err)).split("\n", 1)[0] ?? "";
-    throw new BrainError("bad_input", `${message.replace(/\.$/, "")} for \`brain ${command.name}\`.`, {
-      hint: `Usage: brain ${command.usage}`,
-      cause: err,
-    });
-  }
-  const { min, max } = command.args ?? { min: 0, max: Infinity };
-  const count = parsed.positionals.length;
-  if (count < min || count > max) {
-    const problem = count < min ? "is missing an argument" : `got ${count - max} argument(s) too many`;
-    throw new BrainError("bad_input", `\`brain ${command.name}\` ${problem}.`, {
-      hint: `Usage: brain ${command.usage}`,
-    });
-  }
-  return { values: parsed.values as FlagValues, positionals: parsed.positionals };
 }
 
 function fail(io: CliIO, error: BrainError, status: number): number {

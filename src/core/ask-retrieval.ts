@@ -16,16 +16,16 @@ import type { SearchResponse, SearchResult } from "./search.ts";
  * number on purpose: the eval measures it from the unanswerable questions
  * (`proposeAbstentionFloor` in eval/report.ts) and this line is what changes.
  *
- * Measured on the personal-notes set with the wink word-vector embedder: 0.5 keeps all 72
- * answerable questions and turns away none of the 17 unanswerable ones; 0.6 would turn away 3 of
- * them, but then, while meaning search has no vectors yet, a two-word question whose verb is
- * inflected irregularly ("what did we choose for billing?" against "we chose Postgres") would go
- * unanswered. Most unanswerable questions there are near misses ("What is my blood type?" next to
- * notes about a blood test): retrieval cannot tell those apart, the model's instruction to say
- * when the memories do not answer does. The floor turns away what is plainly off the subject.
+ * Measured on the personal-notes set with the wink word-vector embedder (`npm run eval -- --collection
+ * notes`): 0.402 keeps 70 of the 72 answerable questions and turns away 3 of the 17 unanswerable
+ * ones (82% decided right); 0.5 would turn away 10 answerable ones. It sits just above 0.4, which is
+ * two of five content words and where two unanswerable questions land. Most unanswerable questions
+ * there are near misses ("What is my blood type?" next to notes about a blood test): retrieval
+ * cannot tell those apart, the model's instruction to say when the memories do not answer does.
+ * The floor turns away what is plainly off the subject.
  * Re-measure with mxbai-embed-large: `npm run eval -- --embedder ollama` on a Mac.
  */
-export const ASK_RELEVANCE_FLOOR = 0.5;
+export const ASK_RELEVANCE_FLOOR = 0.402;
 
 /**
  * A search result joins the context only when its own relevance is at least this share of the
@@ -126,7 +126,8 @@ export function withCoverage(db: Db, question: string, results: SearchResult[]):
   if (terms.length === 0) return results.map((r) => ({ ...r, coverage: 0 }));
   const has = prepareCached<{ match: string; id: number }, { one: number }>(
     db,
-    "SELECT 1 AS one FROM entries_fts WHERE entries_fts MATCH @match AND rowid = @id",
+    // CAST: a REAL rowid (how a JavaScript number is bound) is ignored by FTS5 next to MATCH.
+    "SELECT 1 AS one FROM entries_fts WHERE entries_fts MATCH @match AND rowid = CAST(@id AS INTEGER)",
   );
   const unique = [...new Set(terms)];
   return results.map((r) => {

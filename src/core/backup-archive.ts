@@ -19,7 +19,7 @@ import type { RowCounts } from "./backup-snapshot.ts";
 
 export const MANIFEST_FORMAT = "local-brain-backup";
 export const MANIFEST_VERSION = 1;
-const MAX_MANIFEST_BYTES = 1024 * 1024;
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
 const SQLITE_MAGIC = Buffer.from("SQLite format 3\0", "latin1");
 
 /** What a backup says about itself, inside the encryption. */
@@ -231,7 +231,7 @@ class ManifestSplitter {
   }
 }
 
-function parseManifest(bytes: Buffer, label: string): BackupManifest {
+export function parseManifest(bytes: Buffer, label: string): BackupManifest {
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString("utf8"));

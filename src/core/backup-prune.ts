@@ -20,15 +20,17 @@ export interface PruneResult {
  * `protect` (the file name of the backup just made).
  *
  * @example
- * const result = await pruneFolder(config.backupDir, keyId, "brain-2026-03-01T03-30-00-000Z.lbb", new Date());
+ * const result = await pruneFolder(config.backupDir, { id: keyId, bytes: key }, "brain-2026-03-01T03-30-00-000Z.lbb", new Date());
  */
 export async function pruneFolder(
   dir: string,
-  keyId: string,
+  key: { id: string; bytes: Uint8Array },
   protect: string,
   now: Date,
 ): Promise<PruneResult> {
-  const plan = planRetention(await backupsWithKey(dir, keyId), now, { protect });
+  const keyId = key.id;
+  // By the times in the manifests: a file renamed to a newer date is not kept for its name.
+  const plan = planRetention(await backupsWithKey(dir, keyId, key.bytes), now, { protect });
   for (const file of plan.remove) {
     // Out of the backups' names first: removeLargeFile shrinks the file before it unlinks it, and
     // a run killed meanwhile must not leave a cut-short file under a backup's name. The next run

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { openArchive, type BackupManifest } from "./backup-archive.ts";
-import { commitFile, ensurePrivateDir, isAlive, PARTIAL_SUFFIX } from "./backup-files.ts";
+import { commitFile, ensurePrivateDir, isAlive, PARTIAL_SUFFIX, parseBackupName } from "./backup-files.ts";
 import { removeDatabaseFiles } from "./large-files.ts";
 import { checkDatabaseFile, type NativePaths, type RowCounts } from "./backup-snapshot.ts";
 import { keyIdOf } from "./crypto.ts";
@@ -20,6 +20,22 @@ export interface VerifyReport {
   manifest: BackupManifest;
   /** The counts found in the decrypted database: equal to the manifest's, or verify throws. */
   counts: RowCounts;
+  /** The time the file's name carries (null for a name that is not a backup's); not authenticated. */
+  name_time: string | null;
+  /** True when that time is not `manifest.created_at`: the file was renamed. */
+  name_disagrees: boolean;
+}
+
+/** The file name's time beside the manifest's: the name is not authenticated, the manifest is. */
+function nameCheck(
+  file: string,
+  manifest: BackupManifest,
+): Pick<VerifyReport, "name_time" | "name_disagrees"> {
+  const named = parseBackupName(path.basename(file));
+  return {
+    name_time: named?.toISOString() ?? null,
+    name_disagrees: named !== null && named.getTime() !== Date.parse(manifest.created_at),
+  };
 }
 
 export interface RestoreReport extends VerifyReport {
@@ -46,7 +62,13 @@ export async function verifyBackup(
   try {
     const manifest = await openArchive(file, tmp, options.key);
     const counts = checkDatabaseFile(tmp, manifest.counts, options.native);
-    return { file: path.resolve(file), key_id: keyIdOf(options.key), manifest, counts };
+    return {
+      file: path.resolve(file),
+      key_id: keyIdOf(options.key),
+      manifest,
+      counts,
+      ...nameCheck(file, manifest),
+    };
   } finally {
     await removeDatabaseFiles(tmp);
   }
@@ -93,6 +115,7 @@ export async function restoreBackup(
       key_id: keyIdOf(options.key),
       manifest,
       counts,
+      ...nameCheck(file, manifest),
       restored_to: target,
       replaced: existing !== undefined,
     };

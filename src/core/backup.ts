@@ -127,7 +127,7 @@ export async function runBackup(config: BrainConfig, deps: BackupDeps): Promise<
     }
     const now = clock.now();
     const prune = async (dir: string, protect: string, where: "local" | "offsite") => {
-      const result = await pruneFolder(dir, keyId, path.basename(protect), now);
+      const result = await pruneFolder(dir, { id: keyId, bytes: key }, path.basename(protect), now);
       emit({ event: "pruned", where, ...result });
       return result;
     };

@@ -27,7 +27,15 @@ export interface FoundFiles {
   skipped: ImportProblem[];
   /** Paths given that could not be read at all. */
   failed: ImportProblem[];
+  /**
+   * Notes that exist but cannot be read now: iCloud Drive placeholders (`.Note.md.icloud`, a note
+   * not downloaded to this Mac). They count as present: their entries stay.
+   */
+  unreadable: ImportProblem[];
 }
+
+/** Reads a file's bytes: `fs.readFileSync` unless a test puts a failing reader in its place. */
+export type FileReader = (file: string) => Buffer;
 
 const NOTE_EXTENSIONS = new Set([".md", ".markdown", ".txt"]);
 
@@ -41,7 +49,7 @@ const NOTE_EXTENSIONS = new Set([".md", ".markdown", ".txt"]);
  * findImportFiles(["~/vault"]).files // [{ path: "/Users/me/vault/Billing v2.md", kind: "note" }, ...]
  */
 export function findImportFiles(paths: readonly string[]): FoundFiles {
-  const found: FoundFiles = { files: [], folders: [], skipped: [], failed: [] };
+  const found: FoundFiles = { files: [], folders: [], skipped: [], failed: [], unreadable: [] };
   const seen = new Set<string>();
   const add = (file: string, named: boolean) => {
     if (seen.has(file)) return;
@@ -61,25 +69,35 @@ export function findImportFiles(paths: readonly string[]): FoundFiles {
     }
     if (stat.isDirectory()) {
       found.folders.push(abs);
-      walk(abs, (file) => add(file, false), found.failed);
+      walk(abs, (file) => add(file, false), found);
     } else add(abs, true);
   }
   found.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // A placeholder beside the downloaded file itself (iCloud Drive mid-sync): the file is what counts.
+  found.unreadable = found.unreadable.filter((u) => !seen.has(u.path));
   return found;
 }
 
-function walk(dir: string, onFile: (file: string) => void, failed: ImportProblem[]): void {
+/** iCloud Drive's stand-in for a file not downloaded: `Note.md` appears as `.Note.md.icloud`. */
+const ICLOUD_PLACEHOLDER = /^\.(.+)\.icloud$/;
+
+function walk(dir: string, onFile: (file: string) => void, found: FoundFiles): void {
   let items: fs.Dirent[];
   try {
     items = fs.readdirSync(dir, { withFileTypes: true });
   } catch (err) {
-    failed.push({ path: dir, reason: readReason(err) });
+    found.failed.push({ path: dir, reason: readReason(err) });
     return;
   }
   for (const item of items) {
+    const placeholder = ICLOUD_PLACEHOLDER.exec(item.name)?.[1];
+    if (placeholder && kindOf(placeholder)) {
+      const reason = `is in iCloud Drive but not downloaded to this Mac (${item.name})`;
+      found.unreadable.push({ path: path.join(dir, placeholder), reason });
+    }
     if (item.name.startsWith(".")) continue;
     const full = path.join(dir, item.name);
-    if (item.isDirectory()) walk(full, onFile, failed);
+    if (item.isDirectory()) walk(full, onFile, found);
     else if (item.isFile()) onFile(full);
     else if (item.isSymbolicLink() && isFile(full)) onFile(full);
   }
@@ -111,14 +129,20 @@ function unsupported(file: string): string {
  * const read = readTextFile("/vault/note.md");
  * if ("reason" in read) console.log(read.reason);
  */
-export function readTextFile(file: string): { text: string; mtimeMs: number } | { reason: string } {
+export function readTextFile(
+  file: string,
+  read: FileReader = fs.readFileSync,
+): { text: string; mtimeMs: number } | { reason: string; unreadable?: true } {
   let bytes: Buffer;
   let mtimeMs: number;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = read(file);
     mtimeMs = fs.statSync(file).mtimeMs;
   } catch (err) {
-    return { reason: readReason(err) };
+    // Gone since the walk: a failure. Anything else (permission, I/O, a file iCloud Drive cannot
+    // fetch while offline) means it is there but cannot be read now.
+    const gone = (err as NodeJS.ErrnoException).code === "ENOENT";
+    return gone ? { reason: readReason(err) } : { reason: readReason(err), unreadable: true };
   }
   if (bytes.subarray(0, 8192).includes(0))
     return { reason: "looks like a binary file (it contains NUL bytes)" };
@@ -129,7 +153,7 @@ export function readTextFile(file: string): { text: string; mtimeMs: number } | 
   }
 }
 
-function readReason(err: unknown): string {
+export function readReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === "ENOENT") return "does not exist";
   if (code === "EACCES" || code === "EPERM") return "cannot be read (permission denied)";

@@ -1,4 +1,5 @@
 import { KINDS, type CaptureInput, type Kind } from "./entries.ts";
+import { parseTime } from "./time.ts";
 
 /**
  * One `.jsonl` line as an entry: `{"text", "kind"?, "key"?, "tags"?, "source"?, "created_at"?}`.
@@ -47,6 +48,11 @@ export function parseJsonlLine(line: string): { input: CaptureInput } | { reason
 
 function timeOf(value: unknown): string | undefined | null {
   if (value === undefined || value === null) return undefined;
-  const ms = typeof value === "number" ? value : typeof value === "string" ? Date.parse(value) : NaN;
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+  try {
+    if (typeof value === "string") return new Date(parseTime(value, "created_at")).toISOString();
+    if (typeof value === "number") return new Date(parseTime(new Date(value), "created_at")).toISOString();
+  } catch {
+    // Not a time, not a real date, or outside 1970-9999: the line is reported.
+  }
+  return null;
 }

@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Db } from "./db/open.ts";
 import { prepareCached } from "./db/statements.ts";
 import type { Kind } from "./entries.ts";
+import { readReason } from "./import-files.ts";
 
 /**
  * What `brain import` wrote, and which of its entries lost their file. Each entry made from a
@@ -96,10 +97,10 @@ export function entriesOfMissingFiles(
   db: Db,
   folders: readonly string[],
   found: ReadonlySet<string>,
-): { gone: (ImportedRow & { path: string })[]; kept: KeptEntry[] } {
+): { gone: (ImportedRow & { path: string })[]; kept: KeptEntry[]; unreadable: Map<string, string> } {
   const gone = new Map<number, ImportedRow & { path: string }>();
   const kept = new Map<number, KeptEntry>();
-  const exists = new Map<string, boolean>();
+  const exists = new Map<string, true | false | string>();
   for (const folder of folders) {
     const inside = `${folder}${path.sep}`;
     const empty = ![...found].some((file) => file.startsWith(inside));
@@ -108,19 +109,25 @@ export function entriesOfMissingFiles(
       if (file === null || found.has(file)) continue;
       let there = exists.get(file);
       if (there === undefined) exists.set(file, (there = fileExists(file)));
-      if (there) continue;
+      if (there !== false) continue;
       if (empty) kept.set(row.id, { id: row.id, path: file, reason: "no notes were found in its folder" });
       else gone.set(row.id, { ...row, path: file });
     }
   }
-  return { gone: [...gone.values()], kept: [...kept.values()] };
+  const unreadable = new Map([...exists].filter((e): e is [string, string] => typeof e[1] === "string"));
+  return { gone: [...gone.values()], kept: [...kept.values()], unreadable };
 }
 
-/** False only when the file is not there (ENOENT, ENOTDIR); a file that cannot be seen counts as there. */
-function fileExists(file: string): boolean {
+/**
+ * False only when the file is not there (ENOENT, ENOTDIR). A file that is there but cannot be read
+ * now (a folder where it was, a stat that fails) gives the reason; a file the walk passed over, true.
+ */
+function fileExists(file: string): boolean | string {
   try {
-    return fs.statSync(file, { throwIfNoEntry: false }) !== undefined;
-  } catch {
-    return true;
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (stat === undefined) return false;
+    return stat.isFile() ? true : "is a folder now, not a file";
+  } catch (err) {
+    return readReason(err);
   }
 }

@@ -2,7 +2,13 @@ import type { Db } from "./db/open.ts";
 import { prepareCached } from "./db/statements.ts";
 import type { CaptureInput, EntryStore, Kind } from "./entries.ts";
 import { toBrainError } from "./errors.ts";
-import { findImportFiles, readTextFile, type ImportFile, type ImportProblem } from "./import-files.ts";
+import {
+  findImportFiles,
+  readTextFile,
+  type FileReader,
+  type ImportFile,
+  type ImportProblem,
+} from "./import-files.ts";
 import { parseJsonlLine } from "./import-jsonl.ts";
 import { parseNote, splitNote } from "./import-markdown.ts";
 import {
@@ -28,6 +34,16 @@ export interface ImportOptions {
   onProgress?: (done: number, total: number) => void;
   /** Keep the entries of files gone from the folders imported (by default they are removed). */
   keepMissing?: boolean;
+  /** Reads a file's bytes; `fs.readFileSync` unless a test injects failures. */
+  readFile?: FileReader;
+}
+
+/** A file that exists but could not be read now: it counts as present, so its entries stay. */
+export interface UnreadableFile {
+  path: string;
+  reason: string;
+  /** How many entries made from it were kept. */
+  entries: number;
 }
 
 /** What an import did, counted in entries (a long file is several). */
@@ -46,6 +62,8 @@ export interface ImportReport {
   failed: ImportProblem[];
   /** Files passed over that are not notes (images, PDFs) or have no text. */
   skipped: ImportProblem[];
+  /** Files there but not readable now (iCloud placeholders, read errors): not readable now, kept. */
+  unreadable: UnreadableFile[];
   ms: number;
 }
 
@@ -84,6 +102,7 @@ export async function importPaths(
     ...{ added: 0, updated: 0, unchanged: 0, removed: 0, kept: [] },
     failed: [...found.failed],
     skipped: [...found.skipped],
+    unreadable: found.unreadable.map((u) => ({ path: u.path, reason: u.reason, entries: 0 })),
     ms: 0,
   };
   const batchSize = Math.max(1, options.batchSize ?? 500);
@@ -95,7 +114,7 @@ export async function importPaths(
     size = 0;
   };
   for (const [index, file] of found.files.entries()) {
-    for (const unit of readUnits(file, report)) {
+    for (const unit of readUnits(file, report, options.readFile)) {
       pending.push(unit);
       size += unit.type === "file" ? Math.max(1, unit.parts.length) : 1;
       if (size >= batchSize) flush();
@@ -106,16 +125,19 @@ export async function importPaths(
     }
   }
   flush();
-  if (!options.keepMissing) removeMissing(deps, found.folders, found.files, report, batchSize);
+  const present = [...found.files, ...report.unreadable];
+  if (!options.keepMissing) removeMissing(deps, found.folders, present, report, batchSize);
+  for (const file of report.unreadable) file.entries = entriesOf(deps.db, file.path);
   options.onProgress?.(found.files.length, found.files.length);
   report.ms = Math.round(performance.now() - started);
   return report;
 }
 
-function readUnits(file: ImportFile, report: ImportReport): Unit[] {
-  const read = readTextFile(file.path);
+function readUnits(file: ImportFile, report: ImportReport, readFile?: FileReader): Unit[] {
+  const read = readTextFile(file.path, readFile);
   if ("reason" in read) {
-    report.failed.push({ path: file.path, reason: read.reason });
+    if (read.unreadable) report.unreadable.push({ path: file.path, reason: read.reason, entries: 0 });
+    else report.failed.push({ path: file.path, reason: read.reason });
     return [];
   }
   if (file.kind === "jsonl") return jsonlUnits(file.path, read.text, report);
@@ -218,8 +240,13 @@ function removeMissing(
   batchSize: number,
 ): void {
   if (folders.length === 0) return;
-  const { gone, kept } = entriesOfMissingFiles(deps.db, folders, new Set(files.map((f) => f.path)));
+  const { gone, kept, unreadable } = entriesOfMissingFiles(
+    deps.db,
+    folders,
+    new Set(files.map((f) => f.path)),
+  );
   report.kept.push(...kept);
+  for (const [path, reason] of unreadable) report.unreadable.push({ path, reason, entries: 0 });
   for (let i = 0; i < gone.length; i += batchSize) {
     deps.db
       .transaction(() => {
@@ -230,6 +257,11 @@ function removeMissing(
       })
       .immediate();
   }
+}
+
+/** How many entries were made from `file`. */
+function entriesOf(db: Db, file: string): number {
+  return importedRows(db, `file:${file}#`).filter((r) => sourceFile(r.source) === file).length;
 }
 
 function writeLine(deps: Deps, unit: Extract<Unit, { type: "line" }>, counts: Counts) {

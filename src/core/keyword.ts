@@ -88,13 +88,17 @@ interface HitRow extends EntryRow {
   snippet: string;
 }
 
-/** Entries and highlighted snippets for ranked matches: one rowid seek each, no doclist walk. */
+/**
+ * Entries and highlighted snippets for ranked matches: one rowid seek each, no doclist walk.
+ * The id is CAST: FTS5 ignores a REAL rowid constraint (what better-sqlite3 binds a number as) and
+ * would return every matching row, so the first one's snippet would stand for all.
+ */
 export function keywordDetails(db: Db, ranks: KeywordRank[]): Map<number, KeywordHit> {
   const one = prepareCached<{ match: string; id: number }, HitRow>(
     db,
     `SELECT ${ENTRY_COLUMNS}, snippet(entries_fts, 0, '**', '**', '…', 24) AS snippet
      FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
-     WHERE entries_fts MATCH @match AND entries_fts.rowid = @id`,
+     WHERE entries_fts MATCH @match AND entries_fts.rowid = CAST(@id AS INTEGER)`,
   );
   const hits = new Map<number, KeywordHit>();
   for (const { id, score, match } of ranks) {

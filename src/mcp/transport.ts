@@ -1,8 +1,9 @@
-import { Transform, type Readable, type TransformCallback, type Writable } from "node:stream";
+import { PassThrough, Transform, type Readable, type TransformCallback, type Writable } from "node:stream";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage, MessageExtraInfo } from "@modelcontextprotocol/sdk/types.js";
 import { MAX_ENTRY_BYTES } from "../core/text.ts";
+import { rewordParamsError, screenLine } from "./protocol.ts";
 
 /**
  * The largest JSON-RPC line the server reads: room for a 10 MB entry even when JSON escaping
@@ -21,8 +22,8 @@ export interface OversizedLine {
 const KEEP = 512;
 
 /**
- * Splits stdin into lines and passes on whole lines only. A line over `maxBytes` is dropped as it
- * streams in (memory stays bounded) and reported through `onOversized`.
+ * Splits stdin into lines and passes on whole lines only, one chunk per line. A line over `maxBytes`
+ * is dropped as it streams in (memory stays bounded) and reported through `onOversized`.
  */
 export class LineGuard extends Transform {
   private readonly maxBytes: number;
@@ -32,7 +33,7 @@ export class LineGuard extends Transform {
   private dropping: { head: Buffer; tail: Buffer } | null = null;
 
   constructor(maxBytes: number, onOversized: (line: OversizedLine) => void) {
-    super();
+    super({ readableObjectMode: true });
     this.maxBytes = maxBytes;
     this.onOversized = onOversized;
   }
@@ -87,8 +88,10 @@ export function requestIdOf(line: OversizedLine): string | number | undefined {
 export type OutgoingFilter = (message: JSONRPCMessage) => JSONRPCMessage;
 
 /**
- * The stdio transport the server runs on: the SDK's StdioServerTransport behind a {@link LineGuard},
- * with an optional filter on outgoing messages. Closes when stdin ends, so the process can exit.
+ * The stdio transport the server runs on. Lines come through a {@link LineGuard} and are screened
+ * here ({@link screenLine}: batches, params that are not an object, requests before `initialize`,
+ * each answered with an error); the SDK's StdioServerTransport writes. Outgoing messages pass
+ * {@link rewordParamsError} and an optional filter. Closes when stdin ends, so the process can exit.
  *
  * @example
  * await server.connect(new GuardedStdioTransport(process.stdin, process.stdout));
@@ -99,6 +102,7 @@ export class GuardedStdioTransport implements Transport {
   private readonly stdin: Readable;
   private readonly filter: OutgoingFilter;
   private closed = false;
+  private initialized = false;
 
   constructor(
     stdin: Readable,
@@ -109,7 +113,8 @@ export class GuardedStdioTransport implements Transport {
     this.stdin = stdin;
     this.filter = options.filter ?? ((m) => m);
     this.guard = new LineGuard(maxLineBytes, (line) => void this.refuse(line, maxLineBytes));
-    this.inner = new StdioServerTransport(this.guard, stdout, { maxBufferSize: 2 * maxLineBytes + 2 });
+    // The SDK's transport only writes: lines are read and parsed once, here.
+    this.inner = new StdioServerTransport(new PassThrough(), stdout);
   }
 
   set onclose(fn: (() => void) | undefined) {
@@ -132,6 +137,7 @@ export class GuardedStdioTransport implements Transport {
   }
 
   async start(): Promise<void> {
+    this.guard.on("data", (line: Buffer) => this.receive(line.toString("utf8").replace(/\r?\n$/, "")));
     this.stdin.pipe(this.guard);
     this.stdin.once("end", () => void this.close());
     this.stdin.once("close", () => void this.close());
@@ -141,7 +147,7 @@ export class GuardedStdioTransport implements Transport {
   send(message: JSONRPCMessage, _options?: TransportSendOptions): Promise<void> {
     let out = message;
     try {
-      out = this.filter(message);
+      out = this.filter(rewordParamsError(message));
     } catch (err) {
       // A rewording that fails must not cost the client its answer: send the message as it was.
       this.inner.onerror?.(err instanceof Error ? err : new Error(String(err)));
@@ -154,6 +160,21 @@ export class GuardedStdioTransport implements Transport {
     this.closed = true;
     this.stdin.unpipe(this.guard);
     await this.inner.close();
+  }
+
+  /** One whole line from the client: handed to the server, answered here, or logged. */
+  private receive(line: string): void {
+    if (!line.trim()) return;
+    const screened = screenLine(line, this.initialized);
+    if ("pass" in screened) {
+      const message = screened.pass;
+      if ("method" in message && message.method === "initialize") this.initialized = true;
+      this.inner.onmessage?.(message);
+    } else if ("answer" in screened) {
+      for (const reply of screened.answer) void this.inner.send(reply);
+    } else {
+      this.inner.onerror?.(new Error(screened.log));
+    }
   }
 
   /** Answers a request too large to read: a tool error for a tool call, else a JSON-RPC error. */

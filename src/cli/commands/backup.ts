@@ -10,6 +10,7 @@ import {
   workDirFor,
 } from "../../core/backup-files.ts";
 import { importBackupKey, loadBackupKey, type ImportedKey } from "../../core/backup-key.ts";
+import { byManifestTime } from "../../core/backup-manifest.ts";
 import { restoreBackup, verifyBackup, type VerifyReport } from "../../core/backup-restore.ts";
 import { BrainError } from "../../core/errors.ts";
 import { stringFlag, type CliCommand, type CliContext } from "../command.ts";
@@ -77,10 +78,28 @@ export const restore: CliCommand = {
         `      to ${report.restored_to}${report.replaced ? " (replaced the database that was there)" : ""}`,
         `taken at ${report.manifest.created_at}, schema ${report.manifest.schema_version}`,
         `proven whole: integrity check ok, keyword index ok, ${countsLine(report.counts)}`,
+        ...renamedLine(report),
       ].join("\n"),
     );
   },
 };
+
+/** A warning when a backup's name carries another time than its authenticated manifest. */
+function renamedLine(report: VerifyReport): string[] {
+  if (!report.name_disagrees) return [];
+  return [
+    `warning: the file name says ${report.name_time}, but the backup was taken at ${report.manifest.created_at}: it was renamed.`,
+  ];
+}
+
+/** The backup key when the secret store has one, else null: listing works without it. */
+async function keyIfStored(): Promise<Uint8Array | null> {
+  try {
+    return (await loadBackupKey(detectSecretStore(process.platform), { create: false })).key;
+  } catch {
+    return null;
+  }
+}
 
 /** `brain backup`: one JSON line per event when stdout is not a terminal (launchd, systemd). */
 async function daily(ctx: CliContext): Promise<number> {
@@ -116,27 +135,30 @@ async function daily(ctx: CliContext): Promise<number> {
 }
 
 async function list(ctx: CliContext): Promise<void> {
-  const backups = await listBackups(ctx.config);
+  const backups = await listBackups(ctx.config, await keyIfStored());
   ctx.print({ backup_dir: ctx.config.backupDir, offsite_dir: ctx.config.offsiteDir, backups }, () => {
     if (backups.length === 0)
       return `No backups in ${ctx.config.backupDir} yet. Take one with \`brain backup\`.`;
     const lines = backups.map(
       (b) =>
         `${b.created_at}  ${(b.bytes / 1048576).toFixed(1).padStart(7)} MB  key ${b.key_id ?? "unreadable"}` +
-        `${b.offsite ? "  offsite" : ""}  ${b.name}`,
+        `${b.offsite ? "  offsite" : ""}  ${b.name}` +
+        (b.name_disagrees ? `  (renamed: its name says ${b.name_time})` : "") +
+        (b.time_from === "name" ? "  (time from its name: no key to read its manifest)" : ""),
     );
     return [`${backups.length} backup(s) in ${ctx.config.backupDir}:`, ...lines].join("\n");
   });
 }
 
 async function verify(ctx: CliContext, file: string | undefined): Promise<void> {
-  const target = file ?? listBackupFiles(ctx.config.backupDir)[0]?.path;
+  const { key } = await loadBackupKey(detectSecretStore(process.platform), { create: false });
+  // The newest by the authenticated manifests, not by names, which anyone can change.
+  const target = file ?? (await byManifestTime(listBackupFiles(ctx.config.backupDir), key))[0]?.path;
   if (!target) {
     throw new BrainError("not_found", `There are no backups in ${ctx.config.backupDir} to verify.`, {
       hint: "Take one with `brain backup`, or pass a backup file: `brain backup verify FILE`.",
     });
   }
-  const { key } = await loadBackupKey(detectSecretStore(process.platform), { create: false });
   const workDir = workDirFor(ctx.config.dbPath);
   ensurePrivateDir(workDir);
   const release = acquireBackupLock(workDir);
@@ -153,6 +175,7 @@ async function verify(ctx: CliContext, file: string | undefined): Promise<void> 
       `taken at ${report.manifest.created_at} from ${report.manifest.source_path}`,
       `every chunk authenticated (key ${report.key_id}), integrity check ok, keyword index ok,`,
       `${countsLine(report.counts)}`,
+      ...renamedLine(report),
     ].join("\n"),
   );
 }

@@ -37,8 +37,15 @@ export const embed: CliCommand = {
           ].join("\n");
         });
       }
-      // Non-zero when an error kept the pass from doing anything it had to do.
-      return report.errors.length > 0 && report.embedded === 0 && report.pending > 0 ? 1 : 0;
+      // Non-zero when an error kept the pass from doing anything it had to do; the error that
+      // stopped it (the last one) goes to stderr as one line, as every command's failure does.
+      const stopped = report.errors.length > 0 && report.embedded === 0 && report.pending > 0;
+      const last = report.errors.at(-1);
+      if (stopped && last) {
+        const where = last.entry_id ? `entry ${last.entry_id}: ` : "";
+        ctx.io.stderr.write(`brain: ${where}${last.message.replace(/\s*\n\s*/g, " ")}\n`);
+      }
+      return stopped ? 1 : 0;
     } catch (err) {
       if (!isBrainError(err, "embedder_running")) throw err;
       if (logLines) jsonLine(ctx.io, { event: "skipped", reason: err.message });

@@ -45,6 +45,13 @@ export function reportText(report: ImportReport): string {
     for (const k of report.kept.slice(0, 10)) lines.push(`  entry ${k.id}, ${k.path}: ${k.reason}`);
     if (n > 10) lines.push(`  … and ${n - 10} more`);
   }
+  if (report.unreadable.length) {
+    lines.push("not readable now, kept (their entries stay until the file can be read or is deleted):");
+    for (const u of report.unreadable) {
+      const kept = u.entries === 1 ? "1 entry kept" : `${u.entries} entries kept`;
+      lines.push(`  ${u.path}: ${u.reason}; ${kept}`);
+    }
+  }
   if (report.skipped.length) {
     lines.push(`skipped ${report.skipped.length}:`);
     for (const s of report.skipped.slice(0, 10)) lines.push(`  ${s.path}: ${s.reason}`);

@@ -127,6 +127,7 @@ export function toOllamaError(err: unknown, context: OllamaErrorContext): BrainE
     );
   }
   if (status !== undefined) return badResponse(context, `answered with HTTP ${status}: ${message}`, err);
+  if (refusedPort(err)) return badPort(host, err);
   const code = networkCode(err);
   if (code && UNREACHABLE.has(code) && !context.midStream) {
     return new BrainError("ollama_unreachable", `Ollama is not reachable at ${host} (${code}).`, {
@@ -145,6 +146,27 @@ export function toOllamaError(err: unknown, context: OllamaErrorContext): BrainE
     });
   }
   return badResponse(context, `broke off the reply: ${detail}`, err);
+}
+
+/**
+ * Node's fetch refuses some ports before connecting (9, 25, 6000…: the "bad ports" of the fetch
+ * standard) with a bare "bad port". Restarting Ollama cannot help: the address is what to change.
+ */
+function badPort(host: string, cause: unknown): BrainError {
+  const port = URL.canParse(host) ? new URL(host).port : "";
+  return new BrainError(
+    "ollama_unreachable",
+    `The Ollama address ${host} uses port ${port || "?"}, which Node never connects to (a port reserved for other protocols).`,
+    {
+      hint: "Set OLLAMA_HOST (or the Ollama URL preference) to where Ollama listens, usually http://127.0.0.1:11434.",
+      cause,
+    },
+  );
+}
+
+function refusedPort(err: unknown, depth = 0): boolean {
+  if (!(err instanceof Error) || depth > 5) return false;
+  return err.message === "bad port" || refusedPort(err.cause, depth + 1);
 }
 
 /** The error a caller's abort turns into. */
