@@ -25,27 +25,49 @@ if (major < 22 || (major === 22 && minor < 22)) {
   process.exit(1);
 }
 
-/**
- * The bundled command line (scripts/build-cli.ts) when every file it was built from still has the
- * size and time it had then, else null. A few dozen stats: far cheaper than loading Node's
- * TypeScript stripper for the .ts sources.
- */
-function freshBundle() {
-  const dir = join(root, "node_modules", ".cache", "local-brain", "cli");
-  let manifest;
+const BUNDLE_DIR = join(root, "node_modules", ".cache", "local-brain", "cli");
+
+/** The bundle's manifest (scripts/build-cli.ts), or null when no bundle was ever built. */
+function readManifest() {
   try {
-    manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8"));
+    return JSON.parse(readFileSync(join(BUNDLE_DIR, "manifest.json"), "utf8"));
   } catch {
     return null;
   }
+}
+
+/**
+ * The bundled command line when every file it was built from still has the size and time it had
+ * then, else null. A few dozen stats: far cheaper than loading Node's TypeScript stripper for the
+ * .ts sources.
+ */
+function freshBundle(manifest) {
   for (const [file, [mtimeMs, size]] of Object.entries(manifest.inputs)) {
     const stat = statSync(join(root, file), { throwIfNoEntry: false });
     if (stat?.mtimeMs !== mtimeMs || stat.size !== size) return null;
   }
-  return join(dir, manifest.entry);
+  return join(BUNDLE_DIR, manifest.entry);
 }
 
-const bundle = freshBundle();
+/**
+ * Builds the bundle on the first run after an install (installs run no scripts: see .npmrc), and
+ * returns its entry; null, silently, when it cannot (no esbuild, no scripts/build-cli.ts), so the
+ * .ts sources run. Runs started at the same time may all build: each build lands in one rename.
+ */
+async function firstBundle() {
+  const builder = join(root, "scripts", "build-cli.ts");
+  if (!existsSync(builder)) return null;
+  try {
+    const { buildCli } = await import(pathToFileURL(builder).href);
+    return (await buildCli(BUNDLE_DIR))?.entry ?? null;
+  } catch (err) {
+    if (process.env.BRAIN_DEBUG) process.stderr.write(`brain: could not bundle the command line: ${err}\n`);
+    return null;
+  }
+}
+
+const manifest = readManifest();
+const bundle = manifest ? freshBundle(manifest) : await firstBundle();
 if (process.env.BRAIN_DEBUG) {
   process.setSourceMapsEnabled(true);
   process.stderr.write(
