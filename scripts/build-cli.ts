@@ -1,8 +1,9 @@
 // Bundles the `brain` command line (src/cli/main.ts and everything it imports, commands included)
 // into plain JavaScript, so a run does not pay for loading Node's TypeScript stripper (about 150
 // ms of every start). bin/brain.js runs the bundle only while every file it was built from is
-// unchanged, and the .ts sources otherwise: an edit never runs old code. `npm install` and
-// `npm ci` build it (the prepare script); `npm run build:cli` rebuilds it by hand.
+// unchanged, and the .ts sources otherwise: an edit never runs old code. bin/brain.js builds it
+// on its first run after an install (installs run no scripts: .npmrc); `npm run build:cli`
+// rebuilds it by hand.
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -178,9 +179,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.error(
       `brain: could not bundle the command line: ${err instanceof Error ? err.message : String(err)}`,
     );
-    // An install still succeeds (`brain` runs from the .ts sources); `npm run build:cli` fails.
-    if (process.env.npm_lifecycle_event === "prepare") {
-      console.error("brain: `brain` runs from the .ts sources until `npm run build:cli` succeeds");
-    } else process.exitCode = 1;
+    process.exitCode = 1;
   }
 }

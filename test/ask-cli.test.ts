@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import { FakeAnthropicServer, type CloudRequestBody } from "./support/fake-anthr
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { tempDir } from "./support/tmp.ts";
 import { closedPort } from "./support/net.ts";
+import { ON_LINUX, requireSecretServiceTools, WITH_SECRET_SERVICE } from "./support/secret-service.ts";
 
 let ollama: FakeOllamaServer;
 let cloud: FakeAnthropicServer;
@@ -160,60 +161,55 @@ describe("brain cloud and brain ledger", () => {
     expect(JSON.parse((await brain(["ledger", "--json"])).stdout)).toEqual({ calls: [], totals: [] });
   });
 
-  it("stores the key from stdin in the Secret Service, asks the cloud with it, and records the call", async () => {
-    requireSecretService();
-    await capture("Billing moved to Stripe in March", "Billing salary 123456 #private");
-    cloud.replyWith(["Stripe ", "[1]."]);
-    const dir = tempDir();
-    fs.writeFileSync(path.join(dir, "key.txt"), "sk-ant-e2e-4242\n");
-    const b = `"${process.execPath}" "${BRAIN_BIN}"`;
-    const script = [
-      `${b} cloud set-key < "${dir}/key.txt"`,
-      `${b} cloud enable anthropic --model claude-test --base-url ${cloud.url}`,
-      `${b} ask billing --route cloud --json > "${dir}/ask.json"`,
-      `${b} ledger --json > "${dir}/ledger.json"`,
-      `${b} cloud status --json > "${dir}/status.json"`,
-    ].join(" && ");
-    // The environment's endpoint is ignored: the key and the memories go only where consent said.
-    const trap = await FakeAnthropicServer.start();
-    const run = await runScript(["sh", "-c", script], { BRAIN_DB: db, ANTHROPIC_BASE_URL: trap.url });
-    await trap.close();
-    expect(trap.requests).toEqual([]);
-    expect(run.code, run.stderr).toBe(0);
-    const read = (name: string) =>
-      JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as Record<string, unknown>;
-    expect(read("ask.json")).toMatchObject({ answer: "Stripe [1].", route: "cloud", model: "claude-test" });
-    expect(read("status.json")).toMatchObject({ enabled: true, key: "stored" });
-    const [request] = cloud.requests;
-    expect(request!.headers.authorization ?? request!.headers["x-api-key"]).toContain("sk-ant-e2e-4242");
-    expect(JSON.stringify(request!.body)).not.toContain("123456");
-    expect((request!.body as CloudRequestBody).messages[0]!.content).toContain("Billing moved to Stripe");
-    const ledger = read("ledger.json") as { calls: Record<string, unknown>[] };
-    expect(ledger.calls).toHaveLength(1);
-    expect(ledger.calls[0]).toMatchObject({
-      road: "cloud",
-      destination: "anthropic claude-test",
-      subject: "billing",
-      entry_ids: [1],
-      outcome: "answered",
-    });
-    expect(fs.readFileSync(db).includes("sk-ant-e2e-4242")).toBe(false);
-  });
+  // On Linux: on macOS `brain cloud set-key` would use the login Keychain, which a test leaves alone.
+  it.runIf(ON_LINUX)(
+    "stores the key from stdin in the Secret Service, asks the cloud with it, and records the call",
+    async () => {
+      requireSecretServiceTools();
+      await capture("Billing moved to Stripe in March", "Billing salary 123456 #private");
+      cloud.replyWith(["Stripe ", "[1]."]);
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, "key.txt"), "sk-ant-e2e-4242\n");
+      const b = `"${process.execPath}" "${BRAIN_BIN}"`;
+      const script = [
+        `${b} cloud set-key < "${dir}/key.txt"`,
+        `${b} cloud enable anthropic --model claude-test --base-url ${cloud.url}`,
+        `${b} ask billing --route cloud --json > "${dir}/ask.json"`,
+        `${b} ledger --json > "${dir}/ledger.json"`,
+        `${b} cloud status --json > "${dir}/status.json"`,
+      ].join(" && ");
+      // The environment's endpoint is ignored: the key and the memories go only where consent said.
+      const trap = await FakeAnthropicServer.start();
+      const run = await runScript(["sh", "-c", script], { BRAIN_DB: db, ANTHROPIC_BASE_URL: trap.url });
+      await trap.close();
+      expect(trap.requests).toEqual([]);
+      expect(run.code, run.stderr).toBe(0);
+      const read = (name: string) =>
+        JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as Record<string, unknown>;
+      expect(read("ask.json")).toMatchObject({ answer: "Stripe [1].", route: "cloud", model: "claude-test" });
+      expect(read("status.json")).toMatchObject({ enabled: true, key: "stored" });
+      const [request] = cloud.requests;
+      expect(request!.headers.authorization ?? request!.headers["x-api-key"]).toContain("sk-ant-e2e-4242");
+      expect(JSON.stringify(request!.body)).not.toContain("123456");
+      expect((request!.body as CloudRequestBody).messages[0]!.content).toContain("Billing moved to Stripe");
+      const ledger = read("ledger.json") as { calls: Record<string, unknown>[] };
+      expect(ledger.calls).toHaveLength(1);
+      expect(ledger.calls[0]).toMatchObject({
+        road: "cloud",
+        destination: "anthropic claude-test",
+        subject: "billing",
+        entry_ids: [1],
+        outcome: "answered",
+      });
+      expect(fs.readFileSync(db).includes("sk-ant-e2e-4242")).toBe(false);
+    },
+  );
 });
-
-const SECRET_SERVICE = path.join(ROOT, "scripts", "with-secret-service.sh");
-
-/** Fails (never skips) when the Secret Service tools are missing, as test/secret-service.test.ts does. */
-function requireSecretService(): void {
-  const tools = ["secret-tool", "gnome-keyring-daemon", "dbus-run-session", "dbus-send"];
-  const missing = tools.filter((tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0);
-  if (missing.length) throw new Error(`${missing.join(", ")} not installed: see .ci/apt-packages.txt.`);
-}
 
 /** Runs a command inside a private Secret Service session, without blocking the fake servers. */
 function runScript(args: string[], env: Record<string, string>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(SECRET_SERVICE, args, { cwd: ROOT, env: { ...cleanEnv(), ...env } });
+    const child = spawn(WITH_SECRET_SERVICE, args, { cwd: ROOT, env: { ...cleanEnv(), ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));

@@ -5,9 +5,13 @@ import os from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { filesUnder } from "./support/backup-fixtures.ts";
 import { ROOT, runBrain, type CliRun } from "./support/cli.ts";
+import {
+  ON_LINUX,
+  requireSecretServiceTools,
+  toolPath,
+  WITH_SECRET_SERVICE,
+} from "./support/secret-service.ts";
 import { tempDir } from "./support/tmp.ts";
-
-const NEEDED = ["secret-tool", "gnome-keyring-daemon", "dbus-run-session", "dbus-send"];
 
 interface Drill {
   runs: Record<string, CliRun>;
@@ -17,23 +21,17 @@ interface Drill {
   file: string;
 }
 
-/** Fails (never skips) when the Secret Service tools are missing: CI installs them. */
-function requireTools(): void {
-  const missing = NEEDED.filter((tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0);
-  if (missing.length > 0) throw new Error(`${missing.join(", ")} not installed: see .ci/apt-packages.txt`);
-}
-
-describe("the backup commands through the CLI, with the real Secret Service", () => {
+describe.runIf(ON_LINUX)("the backup commands through the CLI, with the real Secret Service", () => {
   let drill: Drill;
   let root: string;
   let key: string;
 
   beforeAll(() => {
-    requireTools();
+    requireSecretServiceTools();
     // Not tempDir(): that one is removed after each test, and every test here reads the drill's files.
     root = fs.mkdtempSync(path.join(os.tmpdir(), "brain-backup-cli-"));
     const child = spawnSync(
-      path.join(ROOT, "scripts", "with-secret-service.sh"),
+      WITH_SECRET_SERVICE,
       [process.execPath, path.join(ROOT, "test", "support", "backup-cli-drill.ts"), root],
       { encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 * 1024 },
     );
@@ -190,16 +188,23 @@ describe("the backup commands through the CLI, with the real Secret Service", ()
   });
 });
 
-describe("without a secret store", () => {
+// On Linux: on macOS `brain backup` would use the login Keychain, which a test leaves alone.
+describe.runIf(ON_LINUX)("without a secret store", () => {
   it("refuses to back up, with the next step, and writes nothing", async () => {
+    requireSecretServiceTools();
     const root = tempDir("brain-backup-nokeyring-");
     const db = path.join(root, "brain.db");
     expect((await runBrain(["capture", "a note"], { db })).code).toBe(0);
+    // `secret-tool` installed (alone on PATH) but no D-Bus session: not reachable.
+    const bin = path.join(root, "bin");
+    fs.mkdirSync(bin);
+    fs.symlinkSync(toolPath("secret-tool")!, path.join(bin, "secret-tool"));
     const env = {
       BRAIN_BACKUP_DIR: path.join(root, "backups"),
       BRAIN_OFFSITE_DIR: "",
       DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/bus",
       DISPLAY: "",
+      PATH: bin,
     };
     const noBus = await runBrain(["backup"], { db, env });
     expect(noBus.code).toBe(1);

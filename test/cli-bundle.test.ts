@@ -61,6 +61,24 @@ describe("bin/brain.js", () => {
     expect(await whichRuns(root)).toBe("sources boot");
   });
 
+  it("builds the bundle on its first run when there is none, and runs it from then on", async () => {
+    const { root, manifest } = fakeProject();
+    fs.rmSync(path.dirname(manifest), { recursive: true });
+    // What an install leaves: the builder and esbuild, no bundle (installs run no scripts).
+    fs.mkdirSync(path.join(root, "scripts"));
+    fs.copyFileSync(path.join(ROOT, "scripts", "build-cli.ts"), path.join(root, "scripts", "build-cli.ts"));
+    fs.writeFileSync(path.join(root, "tsconfig.json"), "{}\n");
+    fs.symlinkSync(path.join(ROOT, "node_modules", "esbuild"), path.join(root, "node_modules", "esbuild"));
+    const debug = { BRAIN_DEBUG: "1" };
+    const first = await runNode([path.join(root, "bin", "brain.js"), "boot"], { env: debug });
+    expect(first.stdout).toBe("sources boot"); // the sources' own code, bundled
+    const built = JSON.parse(fs.readFileSync(manifest, "utf8")) as BundleManifest;
+    const entry = path.join(path.dirname(manifest), built.entry);
+    expect(first.stderr).toBe(`brain: running the bundled command line ${entry}\n`);
+    const second = await runNode([path.join(root, "bin", "brain.js"), "boot"], { env: debug });
+    expect(second.stderr).toBe(`brain: running the bundled command line ${entry}\n`);
+  });
+
   it("runs the sources when an input of the bundle is gone", async () => {
     const { root, manifest } = fakeProject();
     const parsed = JSON.parse(fs.readFileSync(manifest, "utf8")) as BundleManifest;

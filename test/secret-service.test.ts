@@ -9,11 +9,10 @@ import type { CommandRunner } from "../src/core/adapters/secret-cli.ts";
 import { createSecretServiceStore } from "../src/core/adapters/secret-service.ts";
 import { isBrainError } from "../src/core/errors.ts";
 import { MemorySecretStore } from "./support/memory-secret-store.ts";
+import { ON_LINUX, requireSecretServiceTools, WITH_SECRET_SERVICE } from "./support/secret-service.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const script = path.join(root, "scripts", "with-secret-service.sh");
 const adapter = pathToFileURL(path.join(root, "src", "core", "adapters", "secret-service.ts")).href;
-const NEEDED = ["secret-tool", "gnome-keyring-daemon", "dbus-run-session", "dbus-send"];
 
 let dir: string;
 beforeAll(() => {
@@ -21,20 +20,9 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Fails (never skips) when the Secret Service tools are missing: CI installs them. */
-function requireTools(): void {
-  const missing = NEEDED.filter((tool) => spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0);
-  if (missing.length > 0) {
-    throw new Error(
-      `${missing.join(", ")} not installed. Install the packages in .ci/apt-packages.txt: ` +
-        "sudo apt-get install gnome-keyring libsecret-tools dbus dbus-x11",
-    );
-  }
-}
-
 /** Runs a small Node program against the real adapter inside a private Secret Service session. */
 function runInSecretService(body: string, env: NodeJS.ProcessEnv = {}): unknown {
-  requireTools();
+  requireSecretServiceTools();
   const program = path.join(dir, `program-${Math.random().toString(16).slice(2)}.mjs`);
   fs.writeFileSync(
     program,
@@ -50,7 +38,7 @@ ${body}
 console.log(JSON.stringify(out));
 `,
   );
-  const child = spawnSync(script, [process.execPath, program], {
+  const child = spawnSync(WITH_SECRET_SERVICE, [process.execPath, program], {
     encoding: "utf8",
     env: { ...process.env, ...env },
     timeout: 60_000,
@@ -62,7 +50,7 @@ console.log(JSON.stringify(out));
   return JSON.parse(lastLine);
 }
 
-describe("the real Secret Service (gnome-keyring in a private D-Bus session)", () => {
+describe.runIf(ON_LINUX)("the real Secret Service (gnome-keyring in a private D-Bus session)", () => {
   it("stores, reads, replaces and deletes a secret", () => {
     const first = Buffer.from("0123456789abcdef0123456789abcdef").toString("base64");
     const second = 'with "quotes", \\backslashes\\, ünïcødé\nand a trailing newline\n';
@@ -104,28 +92,31 @@ describe("the real Secret Service (gnome-keyring in a private D-Bus session)", (
 });
 
 describe("no Secret Service", () => {
-  it("refuses every call when there is no D-Bus session", async () => {
-    requireTools();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(dir, "no-bus")}`,
-    };
-    delete env.DISPLAY;
-    const store = createSecretServiceStore({ env });
-    for (const call of [
-      () => store.get("local-brain-test", "backup-key"),
-      () => store.set("local-brain-test", "backup-key", "s3cret-value"),
-      () => store.delete("local-brain-test", "backup-key"),
-    ]) {
-      const err = await call().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(isBrainError(err, "secret_store_unavailable")).toBe(true);
-      expect((err as Error).message).toMatch(/not reachable \(no D-Bus session\?\): .*Could not connect/);
-      expect((err as Error).message).not.toContain("s3cret-value");
-    }
-  });
+  it.runIf(ON_LINUX)(
+    "refuses every call when secret-tool is installed but there is no D-Bus session",
+    async () => {
+      requireSecretServiceTools();
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        DBUS_SESSION_BUS_ADDRESS: `unix:path=${path.join(dir, "no-bus")}`,
+      };
+      delete env.DISPLAY;
+      const store = createSecretServiceStore({ env });
+      for (const call of [
+        () => store.get("local-brain-test", "backup-key"),
+        () => store.set("local-brain-test", "backup-key", "s3cret-value"),
+        () => store.delete("local-brain-test", "backup-key"),
+      ]) {
+        const err = await call().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(isBrainError(err, "secret_store_unavailable")).toBe(true);
+        expect((err as Error).message).toMatch(/not reachable \(no D-Bus session\?\): .*Could not connect/);
+        expect((err as Error).message).not.toContain("s3cret-value");
+      }
+    },
+  );
 
   it("refuses when secret-tool is not installed", async () => {
     const empty = fs.mkdtempSync(path.join(dir, "empty-path-"));
@@ -147,10 +138,11 @@ describe("no Secret Service", () => {
 });
 
 describe("detectSecretStore", () => {
-  it("picks the Keychain on macOS and the Secret Service on Linux", () => {
-    requireTools();
+  it("picks the Keychain on macOS, and the Secret Service on Linux when secret-tool is on PATH", () => {
+    const bin = fs.mkdtempSync(path.join(dir, "bin-"));
+    fs.writeFileSync(path.join(bin, "secret-tool"), "#!/bin/sh\n", { mode: 0o755 });
     expect(detectSecretStore("darwin").name).toBe("macOS Keychain");
-    expect(detectSecretStore("linux").name).toBe("Secret Service");
+    expect(detectSecretStore("linux", { env: { PATH: bin } }).name).toBe("Secret Service");
   });
 
   it("refuses platforms without an adapter", () => {
