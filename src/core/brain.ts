@@ -1,7 +1,8 @@
 import type { AskAnswer, AskOptions } from "./ask.ts";
 import type { CloudConsent } from "./cloud-consent.ts";
 import type { BrainConfig } from "./config.ts";
-import { openDatabase, type Db } from "./db/open.ts";
+import { openDatabase, vectorExtension, type Db, type VectorExtension } from "./db/open.ts";
+import { BrainError } from "./errors.ts";
 import type { EmbedEvent, EmbedReport, NeighbourWriter } from "./embedder.ts";
 import { createEntryStore, type EntryHook, type EntryStore } from "./entries.ts";
 import { graphBrain, type GraphBrain } from "./graph-brain.ts";
@@ -19,12 +20,18 @@ export interface BrainDeps {
   embedderFor?: (model: string) => Embedder;
   /** The local chat model for `ask`; Ollama's `config.chatModel` by default. */
   chat?: ChatModel;
-  /** The consented cloud model for `ask`; by default its key is read from the OS secret store. */
+  /**
+   * The consented cloud model for `ask`. Each runtime lends its own key source (the CLI the OS
+   * secret store, Raycast a password preference), so the core never reaches a secret store itself:
+   * without one, a cloud route fails with the fix.
+   */
   cloudChat?: (consent: CloudConsent) => Promise<ChatModel>;
 }
 
 export interface BrainStatus extends StoreStatus {
   embedding: { configured_model: string; pending: number; models: ModelStatus[] };
+  /** Whether sqlite-vec loaded; without it meaning search uses a slower built-in cosine. */
+  sqlite_vec: VectorExtension;
 }
 
 export interface Brain extends GraphBrain {
@@ -99,9 +106,9 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
     search: async (query, options) => (await import("./search.ts")).search(semanticDeps, query, options),
     ask: async (question, options) => {
       // Loaded on first use: a capture does not pay for the ask path.
-      const [{ askQuestion }, models, { search }, { graphNeighbours }] = await Promise.all([
+      const [{ askQuestion }, { createOllamaChat }, { search }, { graphNeighbours }] = await Promise.all([
         import("./ask.ts"),
-        import("./ask-models.ts"),
+        import("./adapters/ollama-chat.ts"),
         import("./search.ts"),
         import("./graph-expand.ts"),
       ]);
@@ -111,8 +118,8 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
         search: (query: string, filters: SearchOptions) => search(semanticDeps, query, filters),
         expand: (found: { id: number }[], limit: number) =>
           graphNeighbours(db, found, { limit }).map((n) => ({ ...n, coverage: 0, via: n.graph.from })),
-        localChat: deps.chat ?? models.defaultLocalChat(config),
-        cloudChat: deps.cloudChat ?? models.cloudChatFromSecretStore(),
+        localChat: deps.chat ?? createOllamaChat({ host: config.ollamaHost, model: config.chatModel }),
+        cloudChat: deps.cloudChat ?? noCloudKey,
       };
       return askQuestion(askDeps, question, options);
     },
@@ -123,11 +130,22 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
         writeNeighbours,
         ...options,
       }),
-    status: () => ({ ...storeStatus(db, config.dbPath), embedding: embeddingStatus(db, config.embedModel) }),
+    status: () => ({
+      ...storeStatus(db, config.dbPath),
+      embedding: embeddingStatus(db, config.embedModel),
+      sqlite_vec: vectorExtension(db),
+    }),
     close: () => {
       if (db.open) db.close();
     },
   };
+}
+
+/** The cloud route when the runtime lent no key source. */
+async function noCloudKey(consent: CloudConsent): Promise<ChatModel> {
+  throw new BrainError("secret_missing", `No ${consent.provider} API key is available here.`, {
+    hint: "Use `brain ask` (it reads the key stored with `brain cloud set-key`), or ask with --route local.",
+  });
 }
 
 function embeddingStatus(db: Db, configured: string): BrainStatus["embedding"] {
