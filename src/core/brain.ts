@@ -47,6 +47,8 @@ export interface Brain extends GraphBrain {
     signal?: AbortSignal;
     onEvent?: (event: EmbedEvent) => void;
     batchSize?: number;
+    /** Only this entry, if it is waiting (right after a capture). */
+    entryId?: number;
   }): Promise<EmbedReport>;
   status(): BrainStatus;
   close(): void;

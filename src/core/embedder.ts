@@ -48,6 +48,8 @@ export interface EmbedOptions {
   signal?: AbortSignal;
   onEvent?: (event: EmbedEvent) => void;
   writeNeighbours?: NeighbourWriter;
+  /** Embed only this entry (if it is waiting), e.g. right after it was captured. */
+  entryId?: number;
 }
 
 interface Prepared {
@@ -76,7 +78,8 @@ export async function embedPass(db: Db, dbPath: string, options: EmbedOptions): 
 async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
   const started = performance.now();
   const { embedder } = options;
-  const batchSize = Math.max(1, options.batchSize ?? 32);
+  const only = options.entryId;
+  const batchSize = only === undefined ? Math.max(1, options.batchSize ?? 32) : 1;
   let model = getModel(db, embedder.model);
   const total = countPending(db, model);
   const report: EmbedReport = {
@@ -98,9 +101,11 @@ async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
     emit({ event: "error", ...(entryId ? { entry_id: entryId } : {}), code, message });
   };
   emit({ event: "start", model: embedder.model, pending: total });
-  let afterId = 0;
+  let afterId = only === undefined ? 0 : only - 1;
   for (;;) {
-    const batch = pendingEntries(db, model, afterId, batchSize);
+    const batch = pendingEntries(db, model, afterId, batchSize).filter(
+      (e) => only === undefined || e.id === only,
+    );
     if (batch.length === 0) break;
     afterId = batch[batch.length - 1]!.id;
     let prepared: Prepared[];
@@ -139,6 +144,7 @@ async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
     report.skipped += prepared.length - written.length;
     emit({ event: "progress", done: report.embedded + report.failed + report.skipped, total });
     if (model) model = recentreIfStale(db, model);
+    if (only !== undefined) break;
   }
   report.pending = countPending(db, model);
   report.active_model = activateIfComplete(db, embedder.model, report.pending);
