@@ -155,37 +155,34 @@ export const LocalStorage = {
   },
 };
 
-/** Raycast's key-value cache (useCachedPromise keeps its last results here), in memory. */
+/** Raycast's key-value cache (useCachedPromise keeps its last results here), in memory. Methods are
+ * bound: @raycast/utils passes `subscribe` on by itself. */
 export class Cache {
   private readonly values = new Map<string, string>();
   private readonly listeners = new Set<(key: string | undefined, data: string | undefined) => void>();
   constructor(_options?: { namespace?: string; capacity?: number }) {}
-  get(key: string): string | undefined {
-    return this.values.get(key);
-  }
-  has(key: string): boolean {
-    return this.values.has(key);
-  }
-  set(key: string, data: string): void {
+  get = (key: string): string | undefined => this.values.get(key);
+  has = (key: string): boolean => this.values.has(key);
+  set = (key: string, data: string): void => {
     this.values.set(key, data);
     for (const listener of this.listeners) listener(key, data);
-  }
-  remove(key: string): boolean {
+  };
+  remove = (key: string): boolean => {
     const had = this.values.delete(key);
     for (const listener of this.listeners) listener(key, undefined);
     return had;
-  }
-  clear(): void {
+  };
+  clear = (): void => {
     this.values.clear();
     for (const listener of this.listeners) listener(undefined, undefined);
-  }
+  };
   get isEmpty(): boolean {
     return this.values.size === 0;
   }
-  subscribe(listener: (key: string | undefined, data: string | undefined) => void): () => void {
+  subscribe = (listener: (key: string | undefined, data: string | undefined) => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
+  };
 }
 
 /** Raycast AI and OAuth are not used by the commands; @raycast/utils imports them by name. */
@@ -204,6 +201,9 @@ export const Color = names();
 export const Image = { Mask: { Circle: "circle", RoundedRectangle: "roundedRectangle" } };
 export const Keyboard = {
   Shortcut: {
-    Common: new Proxy({}, { get: (_target, name) => ({ modifiers: ["cmd"], key: String(name) }) }),
+    Common: new Proxy({}, { get: (_target, name) => ({ modifiers: ["cmd"], key: String(name) }) }) as Record<
+      string,
+      { modifiers: string[]; key: string }
+    >,
   },
 };
