@@ -63,8 +63,11 @@ export interface RaycastState {
   localStorage: Map<string, string>;
 }
 
-/** The project's own assets folder: @raycast/utils reads `../package.json` from it (the author). */
-const ASSETS = fileURLToPath(new URL("../../../assets", import.meta.url));
+/**
+ * The project's own assets folder: @raycast/utils reads `../package.json` from it (the author).
+ * Empty when the double is itself bundled (the built-extension test sets it).
+ */
+const ASSETS = import.meta.url ? fileURLToPath(new URL("../../../assets", import.meta.url)) : "";
 
 function fresh(): RaycastState {
   return {
