@@ -13,5 +13,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // @raycast/utils imports @raycast/api: inlined, it gets the double through the alias above.
+    server: { deps: { inline: [/@raycast\/utils/] } },
   },
 });

@@ -13,7 +13,8 @@ export interface NativePaths {
 }
 
 /**
- * The native binaries for one Mac architecture, inside the extension's assets folder.
+ * The native binaries for one Mac architecture (or, for the tests of the built extension on Linux,
+ * `platform` "linux" with `vec0.so`), inside the extension's assets folder.
  *
  * Raycast bundles each command with esbuild, and a bundled `require` of a `.node` file fails the
  * build while sqlite-vec's own loader (`import.meta.resolve`) breaks once bundled. So the command
@@ -29,8 +30,8 @@ export interface NativePaths {
  * // { betterSqlite3: ".../assets/native/darwin-arm64/better_sqlite3.node",
  * //   sqliteVec: ".../assets/native/darwin-arm64/vec0.dylib" }
  */
-export function nativePaths(assetsDir: string, arch: string): NativePaths {
-  if (arch !== "arm64" && arch !== "x64") {
+export function nativePaths(assetsDir: string, arch: string, platform: string = "darwin"): NativePaths {
+  if (platform === "darwin" && arch !== "arm64" && arch !== "x64") {
     throw new BrainError(
       "bad_input",
       `Local Brain ships native binaries for Mac arm64 and x64 only, not ${arch}.`,
@@ -39,6 +40,7 @@ export function nativePaths(assetsDir: string, arch: string): NativePaths {
       },
     );
   }
-  const dir = path.join(path.resolve(assetsDir), "native", `darwin-${arch}`);
-  return { betterSqlite3: path.join(dir, "better_sqlite3.node"), sqliteVec: path.join(dir, "vec0.dylib") };
+  const dir = path.join(path.resolve(assetsDir), "native", `${platform}-${arch}`);
+  const vec0 = platform === "darwin" ? "vec0.dylib" : "vec0.so";
+  return { betterSqlite3: path.join(dir, "better_sqlite3.node"), sqliteVec: path.join(dir, vec0) };
 }

@@ -98,7 +98,7 @@ describe("ray build", () => {
       stdio: "pipe",
     });
     const manifest = readJson(path.join(out, "package.json")) as { commands: { name: string }[] };
-    expect(manifest.commands.map((c) => c.name)).toContain("about");
+    expect(manifest.commands.map((c) => c.name)).toContain("brain-status");
     for (const { name } of manifest.commands) expect(fs.existsSync(path.join(out, `${name}.js`))).toBe(true);
     for (const [rel, hex] of sums()) expect(sha256(path.join(out, "assets", "native", rel))).toBe(hex);
   });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBrain } from "../src/core/brain.ts";
 import type { BrainConfig } from "../src/core/config.ts";
 import AskBrain from "../src/commands/ask-brain.tsx";
+import { batchTokens } from "../src/hooks/useAsk.ts";
 import { memoryLink } from "../src/helpers/deeplink.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { renderCommand, type Screen } from "./support/raycast-api/render.tsx";
@@ -66,9 +67,56 @@ describe("Ask Brain", () => {
     expect(label(s, "Model")).toBe("qwen3:4b");
     expect(label(s, "[1]")).toBe("Billing decision: we moved billing to Stripe in March…");
 
-    await s.run("Open [1] Billing decision: we moved billing to…");
+    expect(s.one("Detail").props.navigationTitle).toBeUndefined();
+    expect(s.actionTitles().slice(0, 2)).toEqual(["Copy Answer", "Paste Answer"]);
+    const citations = s.one("ActionPanel.Submenu", { title: "Open Citation…" });
+    await s.run("[1] Billing decision: we moved billing to…", citations);
     expect(s.one("Detail").props.markdown).toBe(NOTES[0]);
     expect(s.one("Detail").props.navigationTitle).toBe(`note #${billing}`);
+  });
+
+  it("copies and pastes the answer, and asks a follow-up question in the same view", async () => {
+    await seed();
+    ollama.replyWith(["We moved billing ", "to Stripe ", "[1]."]);
+    const s = await ask("what did we decide about billing and Stripe?");
+    await s.waitFor(() => s.one("Detail").props.isLoading === false, "the whole answer");
+    await s.run("Copy Answer");
+    await s.run("Paste Answer");
+    expect(raycast.copied).toEqual(["We moved billing to Stripe [1]."]);
+    expect(raycast.pasted).toEqual(["We moved billing to Stripe [1]."]);
+    ollama.replyWith(["Her name is Miso [1]."]);
+    await s.run("Ask a Follow-up Question");
+    await s.type("question", "what is the cat's name?");
+    await s.run("Ask");
+    await s.waitFor(() => markdown(s).includes("Her name is Miso"), "the follow-up answer");
+    expect(markdown(s)).toContain("what is the cat's name?");
+    expect(ollama.requestsTo("/api/chat")).toHaveLength(2);
+  });
+
+  it("asks the text typed in Raycast's root search (fallback command)", async () => {
+    await seed();
+    ollama.replyWith(["Stripe [1]."]);
+    screen = await renderCommand(
+      <AskBrain
+        launchType={"userInitiated" as never}
+        arguments={{}}
+        fallbackText="billing decision stripe"
+      />,
+    );
+    await screen.waitFor(() => screen!.one("Detail").props.isLoading === false, "the answer");
+    expect(markdown(screen)).toContain("billing decision stripe");
+    expect(ollama.requestsTo("/api/chat")).toHaveLength(1);
+  });
+
+  it("hands streamed tokens on in batches, not one render per token", async () => {
+    const shown: string[] = [];
+    const tokens = batchTokens((text) => shown.push(text), 50);
+    for (let i = 0; i < 200; i++) tokens.add(`w${i} `);
+    expect(shown).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    tokens.stop();
+    expect(shown).toHaveLength(1);
+    expect(shown[0]!.split(" ").filter(Boolean)).toHaveLength(200);
   });
 
   it("shows the answer while it is still arriving", async () => {
@@ -98,6 +146,7 @@ describe("Ask Brain", () => {
     await s.waitFor(() => s.one("Detail").props.isLoading === false, "the failure");
     expect(lastToast()).toMatchObject({ style: "FAILURE", title: "Could not answer" });
     expect(lastToast()?.message).toContain("Start Ollama: `ollama serve`.");
+    expect(lastToast()?.primaryAction?.title).toBe("Copy `ollama serve`");
     expect(markdown(s)).toContain("Start Ollama: `ollama serve`.");
     expect(s.actionTitles()).toContain("Ask Again");
   });

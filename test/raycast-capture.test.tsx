@@ -3,7 +3,11 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createBrain } from "../src/core/brain.ts";
 import type { BrainConfig } from "../src/core/config.ts";
 import CaptureThought from "../src/commands/capture-thought.tsx";
-import QuickCapture from "../src/commands/quick-capture.tsx";
+import { quickCapture } from "../src/commands/quick-capture.tsx";
+import type { Permissions } from "../src/core/permissions.ts";
+import type { LaunchProps } from "@raycast/api";
+import { FakeOllamaServer } from "./support/fake-ollama.ts";
+import { RecordedPermissions } from "./support/recorded-permissions.ts";
 import { renderCommand } from "./support/raycast-api/render.tsx";
 import { lastToast, raycast, resetRaycast } from "./support/raycast-api/state.ts";
 import { testConfig } from "./support/tmp.ts";
@@ -82,18 +86,22 @@ describe("Capture Thought", () => {
 });
 
 describe("Quick Capture", () => {
-  const run = (text?: string) => QuickCapture({ ...launch, arguments: { text } });
+  const granted = new RecordedPermissions({ accessibility: "authorized" });
+  const run = (text?: string, extra: Partial<LaunchProps> = {}, permissions: Permissions = granted) =>
+    quickCapture({ ...launch, arguments: { text }, ...extra } as LaunchProps, permissions);
 
-  it("saves the argument when one is typed", async () => {
+  it("saves the argument when one is typed, says so in a HUD and clears the root search", async () => {
     raycast.selectedText = "not this";
     await run("Ollama runs on port 11434");
     const [entry] = stored();
     expect(entry).toMatchObject({ text: "Ollama runs on port 11434", source: "raycast" });
-    expect(lastToast()).toMatchObject({
-      style: "SUCCESS",
-      title: `Saved note #${entry!.id}`,
-      message: "Typed: Ollama runs on port 11434",
-    });
+    expect(raycast.huds).toEqual([`Saved note #${entry!.id} · Typed: Ollama runs on port 11434`]);
+    expect(raycast.hudOptions).toEqual([{ clearRootSearch: true }]);
+  });
+
+  it("saves the text typed in the root search when launched as a fallback command", async () => {
+    await run(undefined, { fallbackText: "a thought from the root search" });
+    expect(stored().map((e) => e.text)).toEqual(["a thought from the root search"]);
   });
 
   it("saves the selected text when no argument is given", async () => {
@@ -103,20 +111,63 @@ describe("Quick Capture", () => {
     expect(stored().map((e) => [e.text, e.source])).toEqual([
       ["The selected paragraph", "raycast selection"],
     ]);
-    expect(lastToast()?.message).toBe("From the selection: The selected paragraph");
+    expect(raycast.huds[0]).toContain("From the selection: The selected paragraph");
   });
 
-  it("falls back to the clipboard when nothing is selected", async () => {
+  it("never saves the clipboard unless the preference allows it", async () => {
+    raycast.selectedText = null;
+    raycast.clipboard = "hunter2";
+    await run("   ");
+    expect(stored()).toEqual([]);
+    expect(lastToast()).toMatchObject({ style: "FAILURE", title: "Nothing to capture" });
+    expect(lastToast()?.message).toContain("only if you allow it in the preferences");
+  });
+
+  it("falls back to the clipboard when nothing is selected and the preference allows it", async () => {
+    raycast.preferences = { ...raycast.preferences, captureClipboard: true };
     raycast.selectedText = null;
     raycast.clipboard = "copied line";
     await run("   ");
     expect(stored().map((e) => e.text)).toEqual(["copied line"]);
-    expect(lastToast()?.message).toBe("From the clipboard: copied line");
+    expect(raycast.huds[0]).toContain("From the clipboard: copied line");
   });
 
-  it("says what to do when there is nothing to capture", async () => {
-    await run();
+  it("checks Accessibility before reading the selection and says where to grant it", async () => {
+    const denied = new RecordedPermissions({ accessibility: "denied" });
+    raycast.selectedText = "would need Accessibility";
+    await run(undefined, {}, denied);
+    expect(denied.asked).toEqual(["accessibility"]);
     expect(stored()).toEqual([]);
-    expect(lastToast()).toMatchObject({ style: "FAILURE", title: "Nothing to capture" });
+    const toast = lastToast()!;
+    expect(toast).toMatchObject({ style: "FAILURE", title: "Raycast may not read the selection" });
+    expect(toast.message).toContain("System Settings → Privacy & Security → Accessibility");
+    await toast.primaryAction!.onAction(toast);
+    expect(raycast.opened).toEqual([
+      "x-apple.systempreferences:com.apple.preference.security?Privacy_Accessibility",
+    ]);
+  });
+
+  it("embeds the new entry at once when Ollama is up, so meaning search finds it", async () => {
+    const ollama = await FakeOllamaServer.start();
+    try {
+      raycast.preferences = { ...raycast.preferences, ollamaHost: ollama.url };
+      await run("Persistent memory in AI systems");
+      const brain = createBrain({ ...config, ollamaHost: ollama.url });
+      try {
+        expect(brain.status().embedding.pending).toBe(0);
+        const found = await brain.search("persistent memory systems", { mode: "semantic" });
+        expect(found.results.map((r) => r.text)).toEqual(["Persistent memory in AI systems"]);
+      } finally {
+        brain.close();
+      }
+    } finally {
+      await ollama.close();
+    }
+  });
+
+  it("saves and stays quiet about meaning when Ollama is down (the job embeds it later)", async () => {
+    await run("Captured while Ollama sleeps");
+    expect(stored().map((e) => e.text)).toEqual(["Captured while Ollama sleeps"]);
+    expect(raycast.toasts).toEqual([]);
   });
 });

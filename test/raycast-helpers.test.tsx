@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -85,8 +86,12 @@ describe("what the list and the answer show", () => {
     });
     expect(markdown).toContain(`Stripe [\\[1\\]](${memoryLink(42)}), not PayPal [7].`);
     expect(markdown).toContain(`1. [Billing moved to Stripe](${memoryLink(42)}) **(cited)**`);
+    // The owner is the manifest's author, read by createDeeplink: it is written in one place.
+    const { author } = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+      author: string;
+    };
     expect(decodeURIComponent(memoryLink(42))).toBe(
-      'raycast://extensions/local-brain/local-brain/search-brain?launchContext={"entryId":42}',
+      `raycast://extensions/${author}/local-brain/search-brain?context={"entryId":42}`,
     );
   });
 });

@@ -3,6 +3,7 @@ import { createBrain, type Brain } from "../src/core/brain.ts";
 import type { BrainConfig } from "../src/core/config.ts";
 import SearchBrain from "../src/commands/search-brain.tsx";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
+import { Keyboard } from "./support/raycast-api/index.tsx";
 import { renderCommand, type Screen } from "./support/raycast-api/render.tsx";
 import { lastToast, raycast, resetRaycast } from "./support/raycast-api/state.ts";
 import { testConfig } from "./support/tmp.ts";
@@ -75,9 +76,55 @@ describe("Search Brain", () => {
     const s = await open();
     await searchFor(s, "icloud");
     expect(titles(s)).toEqual(["Backups go to iCloud Drive"]);
-    expect(s.one("List.Section").props.subtitle).toBe("1 · keyword only");
-    expect(lastToast()).toMatchObject({ style: "FAILURE", title: "Meaning search unavailable" });
-    expect(lastToast()?.message).toContain("run `brain embed`");
+    expect(s.one("List.Section").props.subtitle).toBe(
+      "1 · keyword only: Meaning search has no vectors yet: run `brain embed` (the background job does it every 5 minutes). Showing keyword results.",
+    );
+    expect(raycast.toasts).toEqual([]);
+  });
+
+  it("loads more than 30 results as the list scrolls to its end", async () => {
+    for (let i = 1; i <= 35; i++) capture(`Standup note ${i}`);
+    const s = await open();
+    await searchFor(s, "standup");
+    expect(titles(s)).toHaveLength(30);
+    const pagination = s.one("List").props.pagination as { hasMore: boolean; onLoadMore(): void };
+    expect(pagination.hasMore).toBe(true);
+    await s.settle();
+    pagination.onLoadMore();
+    await s.waitFor(() => titles(s).length === 35, "the second page");
+    expect(new Set(titles(s)).size).toBe(35);
+    expect((s.one("List").props.pagination as { hasMore: boolean }).hasMore).toBe(false);
+  });
+
+  it("a newer keystroke cancels the older search's request to Ollama", async () => {
+    const ollama = await FakeOllamaServer.start();
+    try {
+      const embedded = createBrain({ ...config, ollamaHost: ollama.url });
+      capture("Reciprocal rank fusion merges the keyword and vector lists");
+      await embedded.embed();
+      embedded.close();
+      raycast.preferences = { dbPath: config.dbPath, ollamaHost: ollama.url };
+      const s = await open();
+      ollama.fail("hang", { times: 1, path: "/api/embed" });
+      const before = ollama.requestsTo("/api/embed").length;
+      await s.searchFor("vector");
+      await s.waitFor(() => ollama.requestsTo("/api/embed").length > before, "the first query's request");
+      await searchFor(s, "vector lists");
+      const [superseded] = ollama.requestsTo("/api/embed").slice(before);
+      await s.waitFor(() => superseded!.closedEarly, "the first request to be cancelled");
+      expect(titles(s)).toEqual(["Reciprocal rank fusion merges the keyword and vector lists"]);
+    } finally {
+      await ollama.close();
+    }
+  });
+
+  it("starts from the text typed in Raycast's root search (fallback command)", async () => {
+    capture("Switched the team to pnpm #tooling");
+    capture("Lunch at the noodle place");
+    screen = await renderCommand(<SearchBrain {...launch} fallbackText="noodle" />);
+    await screen.waitFor(() => screen!.one("List").props.isLoading === false, "the results");
+    expect(screen.one("List").props.searchText).toBe("noodle");
+    expect(titles(screen)).toEqual(["Lunch at the noodle place"]);
   });
 
   it("finds entries by meaning once they are embedded, and says so", async () => {
@@ -143,9 +190,17 @@ describe("Search Brain", () => {
   });
 
   it("copies, pastes and opens the address a memory cites", async () => {
-    capture("WAL explained: https://sqlite.org/wal.html.");
+    const walEntry = capture("WAL explained: https://sqlite.org/wal.html.");
     const s = await open();
     const wal = item(s, "WAL explained: https://sqlite.org/wal.html.");
+    await s.run("Copy ID", wal);
+    await s.run("Copy Deeplink", wal);
+    expect(raycast.copied).toEqual([
+      String(walEntry.id),
+      `raycast://extensions/local-brain/local-brain/search-brain?context=${encodeURIComponent(JSON.stringify({ entryId: walEntry.id }))}`,
+    ]);
+    // ⌘⇧C (Common.Copy) copies what the item shows, never its id.
+    expect(s.action("Copy ID", wal).props.shortcut).not.toEqual(Keyboard.Shortcut.Common.Copy);
     await s.run("Copy Text", wal);
     await s.run("Paste Text", wal);
     await s.run("Open Link", wal);

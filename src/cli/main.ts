@@ -1,4 +1,6 @@
+import type { CloudConsent } from "../core/cloud-consent.ts";
 import type { Brain } from "../core/brain.ts";
+import type { ChatModel } from "../core/ports.ts";
 import { resolveConfig } from "../core/config.ts";
 import { BrainError, toBrainError } from "../core/errors.ts";
 import { parseCommandLine } from "./argv.ts";
@@ -59,7 +61,7 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
       json,
       config,
       io,
-      brain: () => (brain ??= createBrain(config)),
+      brain: () => (brain ??= createBrain(config, { cloudChat: cloudKeyFromSecretStore })),
       print: (value, human) => {
         io.stdout.write(
           json ? `${JSON.stringify(value, null, 2)}\n` : `${typeof human === "string" ? human : human()}\n`,
@@ -100,4 +102,10 @@ async function helpText(name?: string): Promise<string> {
     "Every command takes --db PATH (or BRAIN_DB) and --json. `brain help COMMAND` shows a command's flags.",
     "",
   ].join("\n");
+}
+
+/** The command line's cloud key comes from the OS secret store (`brain cloud set-key`), loaded only when asked. */
+async function cloudKeyFromSecretStore(consent: CloudConsent): Promise<ChatModel> {
+  const { cloudChatFromSecretStore } = await import("../core/ask-models.ts");
+  return cloudChatFromSecretStore()(consent);
 }

@@ -1,4 +1,14 @@
-import { Action, ActionPanel, Detail, Icon, Keyboard, type LaunchProps } from "@raycast/api";
+import {
+  Action,
+  ActionPanel,
+  Detail,
+  Form,
+  Icon,
+  Keyboard,
+  useNavigation,
+  type LaunchProps,
+} from "@raycast/api";
+import { useState } from "react";
 import type { Brain } from "../core/brain.ts";
 import { MemoryView } from "../components/MemoryView.tsx";
 import { answerMarkdown } from "../helpers/answer-markdown.ts";
@@ -12,12 +22,13 @@ interface AskArguments {
 }
 
 /**
- * Ask Brain: the question (the command's argument) answered by the chat model from your own
- * memories. The answer streams in; each citation `[n]` opens the memory it cites; the route
- * (local or cloud) and the model are in the sidebar.
+ * Ask Brain: the question (the command's argument, or the root search's text as a fallback
+ * command) answered by the chat model from your own memories. The answer streams in; each citation
+ * `[n]` opens the memory it cites; the route (local or cloud) and the model are in the sidebar. A
+ * follow-up question is asked in the same view.
  */
 export default function AskBrain(props: LaunchProps<{ arguments: AskArguments }>) {
-  const question = props.arguments?.question?.trim() ?? "";
+  const [question, setQuestion] = useState((props.arguments?.question || props.fallbackText || "").trim());
   const { brain, error } = useBrain();
   const ask = useAsk(brain, question);
   if (question === "") {
@@ -25,6 +36,11 @@ export default function AskBrain(props: LaunchProps<{ arguments: AskArguments }>
       <Detail
         markdown={
           "## Ask your brain\n\nType a question after the command, e.g. _what did we decide about billing?_"
+        }
+        actions={
+          <ActionPanel>
+            <AskFollowUp title="Ask a Question" onAsk={setQuestion} />
+          </ActionPanel>
         }
       />
     );
@@ -43,10 +59,9 @@ export default function AskBrain(props: LaunchProps<{ arguments: AskArguments }>
   return (
     <Detail
       isLoading={ask.isLoading && !error}
-      navigationTitle="Ask Brain"
       markdown={markdown}
       metadata={<AskMetadata ask={ask} />}
-      actions={brain && <AskActions brain={brain} ask={ask} />}
+      actions={brain && <AskActions brain={brain} ask={ask} onFollowUp={setQuestion} />}
     />
   );
 }
@@ -80,32 +95,45 @@ function AskMetadata({ ask }: { ask: AskState }) {
   );
 }
 
-function AskActions({ brain, ask }: { brain: Brain; ask: AskState }) {
+function AskActions({
+  brain,
+  ask,
+  onFollowUp,
+}: {
+  brain: Brain;
+  ask: AskState;
+  onFollowUp(q: string): void;
+}) {
   const cited = ask.result?.citations ?? [];
   const shown = cited.length > 0 ? cited : ask.sources;
+  const entries = shown.flatMap((c) => {
+    const entry = brain.entries.find(c.id);
+    return entry ? [{ c, entry }] : [];
+  });
   return (
     <ActionPanel>
       <ActionPanel.Section>
-        {shown.map((c) => {
-          const entry = brain.entries.find(c.id);
-          return (
-            entry && (
+        <Action.CopyToClipboard title="Copy Answer" content={ask.answer} />
+        <Action.Paste title="Paste Answer" content={ask.answer} />
+        <AskFollowUp title="Ask a Follow-up Question" onAsk={onFollowUp} />
+      </ActionPanel.Section>
+      <ActionPanel.Section>
+        {entries.length > 0 && (
+          <ActionPanel.Submenu
+            title="Open Citation…"
+            icon={Icon.Document}
+            shortcut={Keyboard.Shortcut.Common.Open}
+          >
+            {entries.map(({ c, entry }) => (
               <Action.Push
                 key={c.n}
-                title={`Open [${c.n}] ${firstLine(c.text, 40)}`}
+                title={`[${c.n}] ${firstLine(c.text, 40)}`}
                 icon={Icon.Document}
                 target={<MemoryView entry={entry} />}
               />
-            )
-          );
-        })}
-      </ActionPanel.Section>
-      <ActionPanel.Section>
-        <Action.CopyToClipboard
-          title="Copy Answer"
-          content={ask.answer}
-          shortcut={Keyboard.Shortcut.Common.Copy}
-        />
+            ))}
+          </ActionPanel.Submenu>
+        )}
         <Action
           title="Ask Again"
           icon={Icon.ArrowClockwise}
@@ -114,5 +142,39 @@ function AskActions({ brain, ask }: { brain: Brain; ask: AskState }) {
         />
       </ActionPanel.Section>
     </ActionPanel>
+  );
+}
+
+/** Asks another question in the same view: a one-field form, then back to the answer. */
+function AskFollowUp(props: { title: string; onAsk(question: string): void }) {
+  return (
+    <Action.Push
+      title={props.title}
+      icon={Icon.QuestionMark}
+      shortcut={Keyboard.Shortcut.Common.New}
+      target={<FollowUpForm onAsk={props.onAsk} />}
+    />
+  );
+}
+
+function FollowUpForm(props: { onAsk(question: string): void }) {
+  const { pop } = useNavigation();
+  return (
+    <Form
+      actions={
+        <ActionPanel>
+          <Action.SubmitForm
+            title="Ask"
+            onSubmit={(values: { question: string }) => {
+              if (values.question.trim() === "") return;
+              props.onAsk(values.question.trim());
+              pop();
+            }}
+          />
+        </ActionPanel>
+      }
+    >
+      <Form.TextField id="question" title="Question" placeholder="What else do you want to know?" />
+    </Form>
   );
 }

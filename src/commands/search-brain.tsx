@@ -18,11 +18,12 @@ export interface SearchLaunchContext {
 
 /**
  * Search Brain: results update as you type (hybrid keyword + meaning search, throttled), each with
- * its kind, tags, age and the lists that found it; the detail pane shows the full text.
+ * its kind, tags, age and the lists that found it; the detail pane shows the full text and the
+ * related memories. Text typed in Raycast's root search (a fallback command) is the first query.
  */
 export default function SearchBrain(props: LaunchProps<{ launchContext: SearchLaunchContext }>) {
   const { brain, error } = useBrain();
-  const [searchText, setSearchText] = useState("");
+  const [searchText, setSearchText] = useState(props.fallbackText ?? "");
   const [kind, setKind] = useState<Kind | undefined>();
   const [showingDetail, setShowingDetail] = useState(true);
   const search = useMemorySearch(brain, searchText, kind);
@@ -40,6 +41,7 @@ export default function SearchBrain(props: LaunchProps<{ launchContext: SearchLa
   return (
     <List
       isLoading={search.isLoading}
+      pagination={search.pagination}
       throttle
       filtering={false}
       isShowingDetail={showingDetail && memories.length > 0}
@@ -100,7 +102,8 @@ function sectionSubtitle(
   search: { notices: string[]; model?: string; query: string },
 ): string {
   if (search.query.trim() === "") return String(count);
-  if (search.notices.length > 0) return `${count} · keyword only`;
+  // Meaning search unavailable (Ollama down, no vectors yet) is said here, not in a toast per keystroke.
+  if (search.notices.length > 0) return `${count} · keyword only: ${search.notices.join(" ")}`;
   return search.model ? `${count} · keyword + ${search.model}` : String(count);
 }
 

@@ -1,5 +1,6 @@
 import { Action, ActionPanel, Alert, confirmAlert, Icon, Keyboard, showToast, Toast } from "@raycast/api";
 import type { Brain } from "../core/brain.ts";
+import { memoryLink } from "../helpers/deeplink.ts";
 import { showFailure } from "../helpers/feedback.ts";
 import { firstLine, urlsIn } from "../helpers/format.ts";
 import type { Memory } from "../hooks/useMemorySearch.ts";
@@ -70,7 +71,12 @@ export function MemoryActions(props: MemoryActionsProps) {
         <Action.CopyToClipboard
           title="Copy ID"
           content={String(memory.id)}
-          shortcut={Keyboard.Shortcut.Common.Copy}
+          shortcut={{ modifiers: ["cmd", "opt"], key: "i" }}
+        />
+        <Action.CopyToClipboard
+          title="Copy Deeplink"
+          content={memoryLink(memory.id)}
+          shortcut={Keyboard.Shortcut.Common.CopyDeeplink}
         />
       </ActionPanel.Section>
       <ActionPanel.Section>

@@ -1,6 +1,7 @@
 import { showToast, Toast, useNavigation } from "@raycast/api";
 import type { Brain } from "../core/brain.ts";
 import type { Entry } from "../core/entries.ts";
+import { embedSoon } from "../helpers/embed-soon.ts";
 import { showFailure } from "../helpers/feedback.ts";
 import { savedMessage } from "../helpers/format.ts";
 import { EntryForm, type EntryFormValues } from "./EntryForm.tsx";
@@ -19,6 +20,8 @@ export function EditMemory(props: { brain: Brain; entry: Entry; onSaved(): void 
       await showToast({ style: Toast.Style.Success, title: `Saved changes to ${entry.kind} #${entry.id}` });
       props.onSaved();
       pop();
+      // The new text's meaning, in the background; the list searches again once it is in.
+      void embedSoon(props.brain, entry.id).then((done) => done && props.onSaved());
     } catch (err) {
       await showFailure("Could not save the changes", err);
     }
@@ -47,6 +50,7 @@ export function CaptureNew(props: { brain: Brain; text?: string; onSaved(): void
       await showToast({ style: Toast.Style.Success, ...savedMessage(entry) });
       props.onSaved();
       pop();
+      void embedSoon(props.brain, entry.id).then((done) => done && props.onSaved());
     } catch (err) {
       await showFailure("Could not save the thought", err);
     }

@@ -1,7 +1,8 @@
 import type { AskAnswer, AskOptions } from "./ask.ts";
 import type { CloudConsent } from "./cloud-consent.ts";
 import type { BrainConfig } from "./config.ts";
-import { openDatabase, type Db } from "./db/open.ts";
+import { openDatabase, vectorExtension, type Db, type VectorExtension } from "./db/open.ts";
+import { BrainError } from "./errors.ts";
 import type { EmbedEvent, EmbedReport, NeighbourWriter } from "./embedder.ts";
 import { createEgressGate, type Destination, type EgressGate } from "./egress.ts";
 import { embedEgress, queryEmbedder } from "./egress-embed.ts";
@@ -22,7 +23,11 @@ export interface BrainDeps {
   embedderFor?: (model: string) => Embedder;
   /** The local chat model for `ask`; Ollama's `config.chatModel` by default. */
   chat?: ChatModel;
-  /** The consented cloud model for `ask`; by default its key is read from the OS secret store. */
+  /**
+   * The consented cloud model for `ask`. Each runtime lends its own key source (the CLI the OS
+   * secret store, Raycast a password preference), so the core never reaches a secret store itself:
+   * without one, a cloud route fails with the fix.
+   */
   cloudChat?: (consent: CloudConsent) => Promise<ChatModel>;
   /** The fetch the Ollama adapters use (tests reach a fake server under a remote host's name). */
   ollamaFetch?: typeof fetch;
@@ -32,6 +37,8 @@ export interface BrainDeps {
 
 export interface BrainStatus extends StoreStatus {
   embedding: { configured_model: string; pending: number; models: ModelStatus[] };
+  /** Whether sqlite-vec loaded; without it meaning search uses a slower built-in cosine. */
+  sqlite_vec: VectorExtension;
 }
 
 export interface Brain extends GraphBrain {
@@ -54,6 +61,8 @@ export interface Brain extends GraphBrain {
     signal?: AbortSignal;
     onEvent?: (event: EmbedEvent) => void;
     batchSize?: number;
+    /** Only this entry, if it is waiting (right after a capture). */
+    entryId?: number;
   }): Promise<EmbedReport>;
   status(): BrainStatus;
   close(): void;
@@ -156,7 +165,7 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
         expand: (found: { id: number }[], limit: number) =>
           graphNeighbours(db, found, { limit }).map((n) => ({ ...n, coverage: 0, via: n.graph.from })),
         localChat: deps.chat ?? models.defaultLocalChat(config, reach(localDestination.class === "remote")),
-        cloudChat: deps.cloudChat ?? models.cloudChatFromSecretStore(),
+        cloudChat: deps.cloudChat ?? noCloudKey,
       };
       return askQuestion(askDeps, question, options);
     },
@@ -174,13 +183,24 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
         ...options,
       });
     },
-    status: () => ({ ...storeStatus(db, config.dbPath), embedding: embeddingStatus(db, config.embedModel) }),
+    status: () => ({
+      ...storeStatus(db, config.dbPath),
+      embedding: embeddingStatus(db, config.embedModel),
+      sqlite_vec: vectorExtension(db),
+    }),
     close: () => {
       if (!db.open) return;
       egress.flush();
       db.close();
     },
   };
+}
+
+/** The cloud route when the runtime lent no key source. */
+async function noCloudKey(consent: CloudConsent): Promise<ChatModel> {
+  throw new BrainError("secret_missing", `No ${consent.provider} API key is available here.`, {
+    hint: "Use `brain ask` (it reads the key stored with `brain cloud set-key`), or ask with --route local.",
+  });
 }
 
 function embeddingStatus(db: Db, configured: string): BrainStatus["embedding"] {

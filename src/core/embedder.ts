@@ -53,6 +53,8 @@ export interface EmbedOptions {
   writeNeighbours?: NeighbourWriter;
   /** The privacy gate when the embedder is not on this machine (egress-embed.ts). */
   egress?: EmbedEgress;
+  /** Embed only this entry (if it is waiting), e.g. right after it was captured. */
+  entryId?: number;
 }
 
 interface Prepared {
@@ -81,7 +83,8 @@ export async function embedPass(db: Db, dbPath: string, options: EmbedOptions): 
 async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
   const started = performance.now();
   const { embedder } = options;
-  const batchSize = Math.max(1, options.batchSize ?? 32);
+  const only = options.entryId;
+  const batchSize = only === undefined ? Math.max(1, options.batchSize ?? 32) : 1;
   let model = getModel(db, embedder.model);
   const total = countPending(db, model);
   const report: EmbedReport = {
@@ -103,16 +106,21 @@ async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
     emit({ event: "error", ...(entryId ? { entry_id: entryId } : {}), code, message });
   };
   emit({ event: "start", model: embedder.model, pending: total });
-  let afterId = 0;
+  let afterId = only === undefined ? 0 : only - 1;
   let withheld = 0;
   for (;;) {
-    const found = pendingEntries(db, model, afterId, batchSize);
+    const found = pendingEntries(db, model, afterId, batchSize).filter(
+      (e) => only === undefined || e.id === only,
+    );
     if (found.length === 0) break;
     afterId = found[found.length - 1]!.id;
     const held = options.egress?.withheld(found.map((e) => e.id)) ?? new Set<number>();
     const batch = found.filter((e) => !held.has(e.id));
     withheld += held.size;
-    if (batch.length === 0) continue;
+    if (batch.length === 0) {
+      if (only !== undefined) break;
+      continue;
+    }
     const settle = options.egress?.record(
       batch.map((e) => e.id),
       batch.reduce((sum, e) => sum + Buffer.byteLength(e.text, "utf8"), 0),
@@ -155,6 +163,7 @@ async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
     report.skipped += prepared.length - written.length;
     emit({ event: "progress", done: report.embedded + report.failed + report.skipped, total });
     if (model) model = recentreIfStale(db, model);
+    if (only !== undefined) break;
   }
   report.pending = countPending(db, model) - withheld;
   if (options.egress) report.withheld = withheld;

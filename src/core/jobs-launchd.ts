@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { BrainError } from "./errors.ts";
+import { LAUNCHD_LABELS, launchdTarget, parseLaunchctlPrint, type LaunchctlPrint } from "./jobs-control.ts";
 import { PROJECT_ROOT } from "./jobs-paths.ts";
 import {
   JOB_NAMES,
@@ -13,12 +14,6 @@ import {
   type JobPaths,
   type JobState,
 } from "./jobs-shared.ts";
-
-/** The launchd labels; each plist is `~/Library/LaunchAgents/<label>.plist`. */
-export const LAUNCHD_LABELS: Record<JobName, string> = {
-  embed: "com.local-brain.embed",
-  backup: "com.local-brain.backup",
-};
 
 /** Where the plist templates live: `launchd/` in the project. */
 export const LAUNCHD_TEMPLATE_DIR = path.join(PROJECT_ROOT, "launchd");
@@ -106,7 +101,7 @@ function plistPath(ctx: JobContext, name: JobName): string {
 }
 
 function target(ctx: JobContext, name: JobName): string {
-  return `gui/${ctx.uid}/${LAUNCHD_LABELS[name]}`;
+  return launchdTarget(ctx.uid, name);
 }
 
 /**
@@ -169,31 +164,4 @@ export async function launchdStatus(ctx: JobContext): Promise<{ commands: JobCom
   return { commands, jobs };
 }
 
-export interface LaunchctlPrint {
-  state: string | null;
-  runs: number | null;
-  /** null while the job has never exited (`last exit code = (never exited)`). */
-  lastExitCode: number | null;
-}
-
-/**
- * Reads the lines that matter from `launchctl print gui/<uid>/<label>`:
- * `state = not running`, `runs = 3`, `last exit code = 78: EX_CONFIG`.
- *
- * @example
- * parseLaunchctlPrint("\tstate = not running\n\truns = 2\n\tlast exit code = 0\n");
- * // { state: "not running", runs: 2, lastExitCode: 0 }
- */
-export function parseLaunchctlPrint(text: string): LaunchctlPrint {
-  const field = (key: string): string | null => {
-    const match = new RegExp(`^\\s*${key} = (.+)$`, "m").exec(text);
-    return match?.[1]?.trim() ?? null;
-  };
-  const runs = field("runs");
-  const exit = /^(-?\d+)/.exec(field("last exit code") ?? "");
-  return {
-    state: field("state"),
-    runs: runs !== null && /^\d+$/.test(runs) ? Number(runs) : null,
-    lastExitCode: exit?.[1] !== undefined ? Number(exit[1]) : null,
-  };
-}
+export { LAUNCHD_LABELS, parseLaunchctlPrint, type LaunchctlPrint };

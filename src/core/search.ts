@@ -26,6 +26,8 @@ export interface SearchOptions extends SearchFilters {
   prefix?: boolean;
   /** Follow one hop of the graph: linked memories of the results, ranked below direct hits. */
   graph?: boolean;
+  /** Cancels the query's embedding request (a superseded keystroke in search-as-you-type). */
+  signal?: AbortSignal;
 }
 
 /** Where a result was found and at what rank (1 is best), so a person can see why it is there. */

@@ -25,7 +25,7 @@ export type SemanticOutcome = { hits: VectorHit[]; model: string } | { hits: nul
 export async function semanticSearch(
   deps: SemanticDeps,
   query: string,
-  options: SearchFilters & { limit: number },
+  options: SearchFilters & { limit: number; signal?: AbortSignal },
 ): Promise<SemanticOutcome> {
   const model = searchModel(deps.db, deps.configuredModel);
   if (!model) {
@@ -38,7 +38,7 @@ export async function semanticSearch(
   let vector = deps.cache.get(model.name, query);
   if (!vector) {
     try {
-      const [raw] = await deps.embedderFor(model.name).embed([query]);
+      const [raw] = await deps.embedderFor(model.name).embed([query], { signal: options.signal });
       vector = normalize(Float32Array.from(raw ?? []));
     } catch (err) {
       return { hits: null, notice: `Meaning search is unavailable: ${toBrainError(err).sentence}` };

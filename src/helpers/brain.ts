@@ -1,6 +1,9 @@
 import { environment, getPreferenceValues } from "@raycast/api";
-import { createBrain, type Brain } from "../core/brain.ts";
+import { createBrain, type Brain, type BrainDeps } from "../core/brain.ts";
+import type { CloudConsent } from "../core/cloud-consent.ts";
 import type { BrainConfig } from "../core/config.ts";
+import { BrainError } from "../core/errors.ts";
+import type { ChatModel } from "../core/ports.ts";
 import { configFromPreferences, type BrainPreferences } from "./config.ts";
 
 /**
@@ -27,7 +30,29 @@ export function raycastConfig(): BrainConfig {
  * try { brain.entries.capture({ text: "hello" }); } finally { brain.close(); }
  */
 export function openBrain(): Brain {
-  return createBrain(raycastConfig());
+  return createBrain(raycastConfig(), raycastDeps(getPreferenceValues<BrainPreferences>()));
+}
+
+/**
+ * What Raycast lends the core: the cloud model's key from the password preference. The extension
+ * never reads the Keychain (the command line does, for `brain ask` and the backups).
+ *
+ * @example
+ * createBrain(raycastConfig(), raycastDeps(getPreferenceValues<BrainPreferences>()));
+ */
+export function raycastDeps(prefs: BrainPreferences): BrainDeps {
+  const key = prefs.cloudApiKey?.trim();
+  return {
+    cloudChat: async (consent: CloudConsent): Promise<ChatModel> => {
+      if (!key) {
+        throw new BrainError("secret_missing", `No ${consent.provider} API key is set for Raycast.`, {
+          hint: "Add it in the extension's preferences (Cloud API Key), or ask with the local model.",
+        });
+      }
+      const { createAnthropicChat } = await import("../core/adapters/anthropic.ts");
+      return createAnthropicChat({ apiKey: key, model: consent.model, baseURL: consent.base_url });
+    },
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { resolveConfig, type BrainConfig } from "../core/config.ts";
@@ -9,6 +10,10 @@ export interface BrainPreferences {
   ollamaHost?: string;
   embedModel?: string;
   chatModel?: string;
+  /** The cloud model's API key for Ask Brain (a password preference, kept encrypted by Raycast). */
+  cloudApiKey?: string;
+  /** Quick Capture may save the clipboard when nothing is typed or selected. */
+  captureClipboard?: boolean;
 }
 
 /** Where the command runs: Raycast's assets folder and the machine. */
@@ -22,7 +27,8 @@ export interface RaycastRuntime {
 /**
  * The core's configuration from the extension's preferences. On macOS the native binaries come
  * from the extension's assets (Raycast bundles the commands, so the installed packages' own
- * loaders cannot find them); elsewhere (the tests on Linux) the installed packages load as usual.
+ * loaders cannot find them); elsewhere they do too when the assets hold them (the test of the
+ * built extension on Linux), else the installed packages load as usual (the source tests).
  *
  * @example
  * const config = configFromPreferences({ dbPath: "~/brain.db" }, {
@@ -40,10 +46,16 @@ export function configFromPreferences(prefs: BrainPreferences, runtime: RaycastR
       ...(ollamaHost ? { ollamaHost } : {}),
       ...(embedModel ? { embedModel } : {}),
       ...(chatModel ? { chatModel } : {}),
-      ...(runtime.platform === "darwin" ? { native: nativePaths(runtime.assetsPath, runtime.arch) } : {}),
+      ...nativeFor(runtime),
     },
     runtime.env ?? process.env,
   );
+}
+
+function nativeFor(runtime: RaycastRuntime): { native?: BrainConfig["native"] } {
+  if (runtime.platform === "darwin") return { native: nativePaths(runtime.assetsPath, runtime.arch) };
+  const native = nativePaths(runtime.assetsPath, runtime.arch, runtime.platform);
+  return fs.existsSync(native.betterSqlite3) ? { native } : {};
 }
 
 function filled(value: string | undefined): string | undefined {

@@ -1,14 +1,12 @@
-/** The extension's author and name in package.json: the first parts of its deeplinks. */
-const OWNER = "local-brain";
-const EXTENSION = "local-brain";
+import { createDeeplink } from "@raycast/utils";
 
 /**
- * A link that opens Search Brain on one memory, for citations in markdown.
+ * A link that opens Search Brain on one memory, for citations in markdown and "Copy Deeplink".
+ * `createDeeplink` takes the owner from the manifest's `author`, the one place it is written.
  *
  * @example
- * memoryLink(42); // "raycast://extensions/local-brain/local-brain/search-brain?launchContext=%7B%22entryId%22%3A42%7D"
+ * memoryLink(42); // "raycast://extensions/<author>/local-brain/search-brain?context=%7B%22entryId%22%3A42%7D"
  */
 export function memoryLink(id: number): string {
-  const context = encodeURIComponent(JSON.stringify({ entryId: id }));
-  return `raycast://extensions/${OWNER}/${EXTENSION}/search-brain?launchContext=${context}`;
+  return createDeeplink({ command: "search-brain", context: { entryId: id } });
 }

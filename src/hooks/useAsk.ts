@@ -21,8 +21,9 @@ export interface AskState {
 }
 
 /**
- * Asks the question once the Brain is open and streams the answer into state; leaving the view
- * stops the request. Failures become a toast with the fix and an `error` line in the view.
+ * Asks the question once the Brain is open and streams the answer into state, the tokens gathered
+ * and shown about every 100 ms (not a render per token); leaving the view stops the request.
+ * Failures become a toast with the fix (and Retry) and an `error` line in the view.
  *
  * @example
  * const { answer, sources, route, model, isLoading } = useAsk(brain, question);
@@ -40,14 +41,17 @@ export function useAsk(brain: Brain | null, question: string): AskState {
     const controller = new AbortController();
     const live = () => !controller.signal.aborted;
     setState(initial());
+    const tokens = batchTokens((text) => live() && setState((s) => ({ ...s, answer: s.answer + text })));
+    controller.signal.addEventListener("abort", tokens.stop);
     brain
       .ask(question, {
         signal: controller.signal,
         onStart: ({ route, model, sources }) => live() && setState((s) => ({ ...s, route, model, sources })),
-        onToken: (token) => live() && setState((s) => ({ ...s, answer: s.answer + token })),
+        onToken: tokens.add,
         onNotice: (notice) => live() && setState((s) => ({ ...s, notices: [...s.notices, notice] })),
       })
       .then((result) => {
+        tokens.stop();
         if (!live()) return;
         setState({
           answer: result.answer,
@@ -60,15 +64,41 @@ export function useAsk(brain: Brain | null, question: string): AskState {
         });
       })
       .catch((err: unknown) => {
+        tokens.flush();
+        tokens.stop();
         if (!live() || isBrainError(err, "cancelled")) return;
         setState((s) => ({ ...s, error: describeError(err), isLoading: false }));
-        void showFailure("Could not answer", err);
+        void showFailure("Could not answer", err, () => setAttempt((n) => n + 1));
       });
     return () => controller.abort();
   }, [brain, question, attempt]);
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
   return { ...state, retry };
+}
+
+/** How often streamed text is shown: often enough to read as it comes, few enough renders. */
+export const STREAM_BATCH_MS = 100;
+
+/**
+ * Gathers streamed tokens and hands them on together every `ms`.
+ *
+ * @example
+ * const tokens = batchTokens((text) => setAnswer((a) => a + text)); tokens.add("Hel"); tokens.stop();
+ */
+export function batchTokens(
+  emit: (text: string) => void,
+  ms = STREAM_BATCH_MS,
+): { add(token: string): void; flush(): void; stop(): void } {
+  let pending = "";
+  const flush = () => {
+    if (pending === "") return;
+    const text = pending;
+    pending = "";
+    emit(text);
+  };
+  const timer = setInterval(flush, ms);
+  return { add: (token) => void (pending += token), flush, stop: () => clearInterval(timer) };
 }
 
 function initial(): Omit<AskState, "retry"> {

@@ -1,77 +1,119 @@
 import { showToast, Toast } from "@raycast/api";
-import { useCallback, useEffect, useMemo, useState } from "react";
-import type { BackupReport } from "../core/backup.ts";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { BrainConfig } from "../core/config.ts";
-import type { EmbedReport } from "../core/embedder.ts";
-import type { SecretStore } from "../core/ports.ts";
-import { raycastConfig, withBrain } from "../helpers/brain.ts";
+import { readJob, startJob, type JobControl, type JobProgress } from "../core/jobs-control.ts";
+import type { JobName } from "../core/jobs-shared.ts";
+import { raycastConfig } from "../helpers/brain.ts";
 import { showFailure } from "../helpers/feedback.ts";
-import { backUpNow, readStatus, type StatusSnapshot } from "../helpers/status.ts";
+import { readStatus, type StatusSnapshot } from "../helpers/status.ts";
+
+export interface BrainStatusOptions {
+  /** Where the launchd jobs are and how `launchctl` is run. */
+  jobs: (config: BrainConfig) => JobControl;
+  /** Launched by Raycast's timer: nothing in iCloud Drive is listed. */
+  background: boolean;
+  /** How often a started job is looked at, and for how long at most. */
+  pollMs?: number;
+  followMs?: number;
+}
 
 export interface BrainStatusState {
   config: BrainConfig;
   /** Null until the first read. */
   snapshot: StatusSnapshot | null;
-  /** True while reading or while Embed Now / Back Up Now runs. */
+  /** True while reading or while a job started from the menu runs. */
   isLoading: boolean;
+  /** The job started from the menu while it runs, with its log's last line. */
+  following: JobProgress | null;
   embedNow(): Promise<void>;
   backupNow(): Promise<void>;
 }
 
 /**
- * The menu bar's state: the status snapshot, read on open and after each action, and the two
- * actions, each ending in a toast that says what happened (or what to do about it).
+ * The menu bar's state: the status snapshot, read on open, and Embed Now / Back Up Now, which
+ * start the installed launchd job (`launchctl kickstart`) and follow it through its state and
+ * log until it ends, so the menu shows its progress and a toast how it ended.
  *
  * @example
- * const { snapshot, embedNow, backupNow } = useBrainStatus(() => detectSecretStore(process.platform));
+ * const { snapshot, embedNow, backupNow } = useBrainStatus({ jobs: launchdJobs, background: false });
  */
-export function useBrainStatus(secrets: () => SecretStore): BrainStatusState {
+export function useBrainStatus(options: BrainStatusOptions): BrainStatusState {
   const config = useMemo(() => raycastConfig(), []);
+  const control = useMemo(() => options.jobs(config), [config]);
   const [snapshot, setSnapshot] = useState<StatusSnapshot | null>(null);
-  const [busy, setBusy] = useState(false);
-  const reload = useCallback(() => {
-    void readStatus(config, new Date()).then(setSnapshot);
-  }, [config]);
-  useEffect(reload, [reload]);
+  const [following, setFollowing] = useState<JobProgress | null>(null);
+  const live = useRef(true);
+  const reload = useCallback(async () => {
+    const next = await readStatus(config, new Date(), { jobs: control, background: options.background });
+    if (live.current) setSnapshot(next);
+  }, [config, control]);
+  useEffect(() => {
+    void reload();
+    return () => {
+      live.current = false;
+    };
+  }, [reload]);
 
-  const run = async (what: string, work: () => Promise<Toast.Options>) => {
-    setBusy(true);
+  const run = async (name: JobName) => {
     try {
-      await showToast(await work());
+      const started = await startJob(control, name);
+      setFollowing(started);
+      await showToast({ style: Toast.Style.Animated, title: `${JOB_TITLES[name]} started` });
+      const ended = await follow(control, name, started, options, (job) => live.current && setFollowing(job));
+      await showToast(endToast(name, ended));
     } catch (err) {
-      await showFailure(`${what} failed`, err);
+      await showFailure(`${JOB_TITLES[name]} did not start`, err, () => void run(name));
     } finally {
-      setBusy(false);
-      reload();
+      if (live.current) setFollowing(null);
+      await reload();
     }
   };
   return {
     config,
     snapshot,
-    isLoading: snapshot === null || busy,
-    embedNow: () => run("Embedding", async () => embedToast(await withBrain((brain) => brain.embed()))),
-    backupNow: () => run("Backup", async () => backupToast(await backUpNow(config, secrets()))),
+    isLoading: snapshot === null || following !== null,
+    following,
+    embedNow: () => run("embed"),
+    backupNow: () => run("backup"),
   };
 }
 
-/** What an embedder pass did. Ollama down or a missing model ends a pass early: the report says why. */
-export function embedToast(report: EmbedReport): Toast.Options {
-  const done = `Embedded ${report.embedded} ${report.embedded === 1 ? "memory" : "memories"}`;
-  const firstError = report.errors[0];
-  if (!firstError)
-    return { style: Toast.Style.Success, title: done, message: `${report.pending} still waiting` };
-  const title = report.embedded > 0 ? `${done}, then stopped` : "Embedding failed";
-  return { style: Toast.Style.Failure, title, message: firstError.message };
+const JOB_TITLES: Record<JobName, string> = { embed: "Embedding", backup: "Backup" };
+
+/** Reads the job until launchd says it is no longer running (or `followMs` passes). */
+async function follow(
+  control: JobControl,
+  name: JobName,
+  started: JobProgress,
+  options: BrainStatusOptions,
+  update: (job: JobProgress) => void,
+): Promise<JobProgress> {
+  const deadline = Date.now() + (options.followMs ?? 120_000);
+  let job = started;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1000));
+    job = await readJob(control, name);
+    update(job);
+    if (!job.running && job.log.modifiedAt !== started.log.modifiedAt) return job;
+  }
+  return job;
 }
 
-/** What a backup did; a failed offsite copy (the local backup is kept) is a failure with its fix. */
-export function backupToast(report: BackupReport): Toast.Options {
-  const title = `Backed up ${report.counts.entries ?? 0} entries`;
-  if (report.offsite.status !== "failed") return { style: Toast.Style.Success, title, message: report.file };
-  const { message, hint } = report.offsite.error;
+/** How a job started from the menu ended, from its exit code and its log's last line. */
+export function endToast(name: JobName, job: JobProgress): Toast.Options {
+  if (job.running) {
+    return {
+      style: Toast.Style.Success,
+      title: `${JOB_TITLES[name]} still running`,
+      message: job.activity ?? "",
+    };
+  }
+  if (job.lastExitCode === 0) {
+    return { style: Toast.Style.Success, title: `${JOB_TITLES[name]} finished`, message: job.activity ?? "" };
+  }
   return {
     style: Toast.Style.Failure,
-    title: `${title}; the offsite copy failed`,
-    message: [message, hint].join(" "),
+    title: `${JOB_TITLES[name]} failed (exit ${job.lastExitCode ?? "?"})`,
+    message: `${job.activity ?? "See the log."} Log: ${job.log.path}`,
   };
 }

@@ -1,9 +1,10 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import type { List } from "@raycast/api";
+import { useCachedPromise } from "@raycast/utils";
+import { useCallback, useRef } from "react";
 import type { Brain } from "../core/brain.ts";
 import type { Entry, Kind } from "../core/entries.ts";
 import type { SearchResult } from "../core/search.ts";
 import { showFailure } from "../helpers/feedback.ts";
-import { showToast, Toast } from "@raycast/api";
 
 /** An entry as the list shows it: a search result, or a recent entry when nothing is typed. */
 export type Memory = Entry & Partial<Pick<SearchResult, "ranks" | "snippet" | "similarity">>;
@@ -17,72 +18,82 @@ export interface MemorySearch {
   isLoading: boolean;
   /** The query the memories answer; "" for the recent entries. */
   query: string;
+  /** More results, page by page, as the list scrolls. */
+  pagination: List.Props["pagination"];
   /** Runs the search again (after an edit or a capture). */
   refresh(): void;
   /** Drops an entry from the list at once (after a delete). */
   remove(id: number): void;
 }
 
-const LIMIT = 30;
+/** Results per page: the list asks for the next page as it is scrolled to the end. */
+export const PAGE_SIZE = 30;
+
+interface Page {
+  memories: Memory[];
+  notices: string[];
+  model?: string;
+  query: string;
+}
 
 /**
  * Hybrid search as you type (the last word is a prefix), or the most recent entries for an empty
- * query. A stale answer never replaces a newer one; notices are toasted once each.
+ * query, with `useCachedPromise`: the previous results stay while the next load (keepPreviousData),
+ * a newer keystroke aborts the older search down to its Ollama request, and scrolling loads more.
  *
  * @example
- * const { memories, notices, isLoading } = useMemorySearch(brain, searchText, kind);
+ * const { memories, notices, isLoading, pagination } = useMemorySearch(brain, searchText, kind);
  */
 export function useMemorySearch(brain: Brain | null, query: string, kind?: Kind): MemorySearch {
-  const [state, setState] = useState<Omit<MemorySearch, "refresh" | "remove">>({
-    memories: [],
-    notices: [],
-    isLoading: brain !== null,
-    query: "",
-  });
-  const [version, setVersion] = useState(0);
-  const toasted = useRef(new Set<string>());
-
-  useEffect(() => {
-    if (!brain) return;
-    let current = true;
-    setState((s) => ({ ...s, isLoading: true }));
-    runSearch(brain, query, kind)
-      .then((found) => {
-        if (!current) return;
-        setState({ ...found, isLoading: false, query });
-        for (const notice of found.notices.filter((n) => !toasted.current.has(n))) {
-          toasted.current.add(notice);
-          void showToast({
-            style: Toast.Style.Failure,
-            title: "Meaning search unavailable",
-            message: notice,
-          });
-        }
-      })
-      .catch((err: unknown) => {
-        if (!current) return;
-        setState((s) => ({ ...s, isLoading: false }));
-        void showFailure("Search failed", err);
-      });
-    return () => {
-      current = false;
-    };
-  }, [brain, query, kind, version]);
-
-  const refresh = useCallback(() => setVersion((v) => v + 1), []);
-  const remove = useCallback(
-    (id: number) => setState((s) => ({ ...s, memories: s.memories.filter((m) => m.id !== id) })),
-    [],
+  const abortable = useRef<AbortController | null>(null);
+  const { data, isLoading, pagination, revalidate, mutate } = useCachedPromise(
+    (q: string, k: Kind | undefined) =>
+      async ({ page }: { page: number }) => {
+        const found = await runSearch(brain!, q, k, (page + 1) * PAGE_SIZE, abortable.current?.signal);
+        const start = page * PAGE_SIZE;
+        return {
+          data: [{ ...found, memories: found.memories.slice(start) }],
+          hasMore: found.memories.length === (page + 1) * PAGE_SIZE,
+        };
+      },
+    [query, kind],
+    {
+      abortable,
+      keepPreviousData: true,
+      execute: brain !== null,
+      onError: (err) => void showFailure("Search failed", err, () => revalidate()),
+    },
   );
-  return { ...state, refresh, remove };
+  const pages: Page[] = data ?? [];
+  const remove = useCallback(
+    (id: number) =>
+      void mutate(undefined, {
+        optimisticUpdate: (current: Page[] | undefined) =>
+          (current ?? []).map((p) => ({ ...p, memories: p.memories.filter((m: Memory) => m.id !== id) })),
+        shouldRevalidateAfter: false,
+      }),
+    [mutate],
+  );
+  return {
+    memories: pages.flatMap((p) => p.memories),
+    notices: pages[0]?.notices ?? [],
+    model: pages[0]?.model,
+    isLoading: brain !== null && isLoading,
+    query: pages[0]?.query ?? "",
+    pagination,
+    refresh: revalidate,
+    remove,
+  };
 }
 
 async function runSearch(
   brain: Brain,
   query: string,
   kind: Kind | undefined,
-): Promise<{ memories: Memory[]; notices: string[]; model?: string }> {
-  if (query.trim() === "") return { memories: brain.entries.list({ limit: LIMIT, kind }), notices: [] };
-  const response = await brain.search(query, { mode: "hybrid", prefix: true, limit: LIMIT, kind });
-  return { memories: response.results, notices: response.notices, model: response.model };
+  limit: number,
+  signal: AbortSignal | undefined,
+): Promise<Page> {
+  if (query.trim() === "") return { memories: brain.entries.list({ limit, kind }), notices: [], query };
+  const response = await brain.search(query, { mode: "hybrid", prefix: true, limit, kind, signal });
+  return { memories: response.results, notices: response.notices, model: response.model, query };
 }

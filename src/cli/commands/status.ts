@@ -20,6 +20,11 @@ export const status: CliCommand = {
           (m) =>
             `          ${m.name} (${m.dimensions}-d): ${m.chunks} vectors${m.active ? ", used by search" : ""}`,
         ),
+        ...(status.sqlite_vec.loaded
+          ? []
+          : [
+              `sqlite-vec: not loaded (${status.sqlite_vec.error}); meaning search uses a slower built-in cosine`,
+            ]),
       ].join("\n");
     });
   },

@@ -81,9 +81,68 @@ function configure(db: Db, options: OpenOptions): void {
   db.pragma("mmap_size = 1073741824");
   db.pragma("cache_size = -32000");
   db.pragma("temp_store = MEMORY");
-  db.loadExtension(options.sqliteVecPath ?? sqliteVec.getLoadablePath());
+  loadVectorExtension(db, options.sqliteVecPath);
   // Reading the schema is what fails on a file that is not SQLite.
   db.prepare("SELECT count(*) FROM sqlite_schema").get();
+}
+
+/** Whether sqlite-vec loaded into a connection, and if not, why. */
+export interface VectorExtension {
+  loaded: boolean;
+  /** Why it could not load (e.g. a macOS older than the binary's minimum). */
+  error?: string;
+}
+
+const vectorExtensions = new WeakMap<Db, VectorExtension>();
+
+/**
+ * Whether sqlite-vec is loaded in this connection. When it is not, the database still opens,
+ * keyword search works, and meaning search uses a slower built-in cosine instead.
+ *
+ * @example
+ * vectorExtension(brain.db); // { loaded: false, error: "dlopen(…): … built for macOS 14.0" }
+ */
+export function vectorExtension(db: Db): VectorExtension {
+  return vectorExtensions.get(db) ?? { loaded: false, error: "sqlite-vec was never loaded." };
+}
+
+/**
+ * Loads sqlite-vec. Its prebuilt binaries need a recent macOS (14.0 on arm64, 15.0 on x64); when
+ * loading fails, the one function the store uses from it, `vec_distance_cosine`, is provided in
+ * JavaScript (same result, slower), and the reason is kept for Status and `brain status`.
+ */
+function loadVectorExtension(db: Db, file: string | undefined): void {
+  try {
+    db.loadExtension(file ?? sqliteVec.getLoadablePath());
+    vectorExtensions.set(db, { loaded: true });
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    vectorExtensions.set(db, { loaded: false, error });
+    db.function("vec_distance_cosine", { deterministic: true }, cosineDistance);
+  }
+}
+
+/** 1 - cosine similarity of two float32 BLOBs, as sqlite-vec's `vec_distance_cosine`. */
+function cosineDistance(a: unknown, b: unknown): number {
+  const x = floats(a);
+  const y = floats(b);
+  if (x.length !== y.length) throw new Error("vec_distance_cosine: vectors of different lengths");
+  let dot = 0;
+  let nx = 0;
+  let ny = 0;
+  for (let i = 0; i < x.length; i++) {
+    dot += x[i]! * y[i]!;
+    nx += x[i]! * x[i]!;
+    ny += y[i]! * y[i]!;
+  }
+  return 1 - dot / (Math.sqrt(nx) * Math.sqrt(ny));
+}
+
+function floats(blob: unknown): Float32Array {
+  if (!Buffer.isBuffer(blob)) throw new Error("vec_distance_cosine: a vector must be a float32 BLOB");
+  const copy = new Uint8Array(blob.byteLength);
+  copy.set(blob);
+  return new Float32Array(copy.buffer, 0, Math.floor(blob.byteLength / 4));
 }
 
 /** Returns whether the file exists; throws when it exists but is not a usable SQLite database. */

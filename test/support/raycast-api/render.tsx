@@ -19,6 +19,11 @@ export interface Screen {
   actionTitles(): string[];
   /** Runs the action titled `title` (inside `scope`, if given) as a person choosing it would. */
   run(title: string, scope?: ReactTestInstance): Promise<void>;
+  /**
+   * Chooses the action titled `title` without waiting for it to end, to look at the screen while it
+   * works; the returned function waits for it.
+   */
+  start(title: string, scope?: ReactTestInstance): Promise<() => Promise<void>>;
   /** Types `value` into the form field or dropdown with this id. */
   type(id: string, value: unknown): Promise<void>;
   /** Types into the list's search bar. */
@@ -78,6 +83,17 @@ export async function renderCommand(element: ReactElement): Promise<Screen> {
       await act(async () => {
         await (node.props.onAction as () => unknown)();
       });
+    },
+    start: async (title, scope) => {
+      const node = screen.action(title, scope);
+      let pending: Promise<unknown> = Promise.resolve();
+      await act(async () => {
+        pending = Promise.resolve((node.props.onAction as () => unknown)());
+      });
+      return () =>
+        act(async () => {
+          await pending;
+        });
     },
     type: async (id, value) => {
       const node = view().findAll(

@@ -1,13 +1,22 @@
+import { fileURLToPath } from "node:url";
+
 /**
  * What the @raycast/api test double records and what a test sets up: preferences, the selected
  * text, the clipboard, the answers to confirmation alerts, and every toast, HUD, alert and opened
  * URL. Tests read and set it through `raycast`; `resetRaycast()` runs before each test.
  */
 
+/** A toast's action button, as a person would press it. */
+export interface RecordedToastAction {
+  title: string;
+  onAction(toast: unknown): unknown;
+}
+
 export interface RecordedToast {
   style: string;
   title: string;
   message?: string;
+  primaryAction?: RecordedToastAction;
   hidden: boolean;
 }
 
@@ -42,6 +51,8 @@ export interface RaycastState {
   pasted: string[];
   toasts: RecordedToast[];
   huds: string[];
+  /** The options each showHUD call was given, in order (e.g. `clearRootSearch`). */
+  hudOptions: { clearRootSearch?: boolean; popToRootType?: string }[];
   alerts: RecordedAlert[];
   /** Answers to the next confirmAlert calls, in order. A call with none queued fails the test. */
   confirmAnswers: boolean[];
@@ -52,11 +63,17 @@ export interface RaycastState {
   localStorage: Map<string, string>;
 }
 
+/**
+ * The project's own assets folder: @raycast/utils reads `../package.json` from it (the author).
+ * Empty when the double is itself bundled (the built-extension test sets it).
+ */
+const ASSETS = import.meta.url ? fileURLToPath(new URL("../../../assets", import.meta.url)) : "";
+
 function fresh(): RaycastState {
   return {
     preferences: {},
     environment: {
-      assetsPath: "/nonexistent/assets",
+      assetsPath: ASSETS,
       supportPath: "/nonexistent/support",
       commandName: "test",
       extensionName: "local-brain",
@@ -76,6 +93,7 @@ function fresh(): RaycastState {
     pasted: [],
     toasts: [],
     huds: [],
+    hudOptions: [],
     alerts: [],
     confirmAnswers: [],
     opened: [],

@@ -1,5 +1,5 @@
 // The double's functions and constants: see index.tsx.
-import { raycast, type RecordedToast } from "./state.ts";
+import { raycast, type RecordedToast, type RecordedToastAction } from "./state.ts";
 
 // Feedback.
 
@@ -8,12 +8,14 @@ export class Toast implements RecordedToast {
   style: string;
   title: string;
   message?: string;
+  primaryAction?: RecordedToastAction;
   hidden = false;
 
-  constructor(options: { style?: string; title: string; message?: string }) {
+  constructor(options: ToastOptions) {
     this.style = options.style ?? Toast.Style.Success;
     this.title = options.title;
     this.message = options.message;
+    this.primaryAction = options.primaryAction;
   }
 
   async show(): Promise<void> {
@@ -25,8 +27,15 @@ export class Toast implements RecordedToast {
   }
 }
 
+interface ToastOptions {
+  style?: string;
+  title: string;
+  message?: string;
+  primaryAction?: RecordedToastAction;
+}
+
 export async function showToast(
-  options: { style?: string; title: string; message?: string } | string,
+  options: ToastOptions | string,
   title?: string,
   message?: string,
 ): Promise<Toast> {
@@ -37,9 +46,15 @@ export async function showToast(
   return toast;
 }
 
-export async function showHUD(title: string): Promise<void> {
+export async function showHUD(
+  title: string,
+  options?: { clearRootSearch?: boolean; popToRootType?: string },
+): Promise<void> {
   raycast.huds.push(title);
+  raycast.hudOptions.push(options ?? {});
 }
+
+export const PopToRootType = { Default: "default", Immediate: "immediate", Suspended: "suspended" };
 
 export const Alert = { ActionStyle: { Default: "DEFAULT", Cancel: "CANCEL", Destructive: "DESTRUCTIVE" } };
 
@@ -140,6 +155,44 @@ export const LocalStorage = {
   },
 };
 
+/** Raycast's key-value cache (useCachedPromise keeps its last results here), in memory. Methods are
+ * bound: @raycast/utils passes `subscribe` on by itself. */
+export class Cache {
+  private readonly values = new Map<string, string>();
+  private readonly listeners = new Set<(key: string | undefined, data: string | undefined) => void>();
+  constructor(_options?: { namespace?: string; capacity?: number }) {}
+  get = (key: string): string | undefined => this.values.get(key);
+  has = (key: string): boolean => this.values.has(key);
+  set = (key: string, data: string): void => {
+    this.values.set(key, data);
+    for (const listener of this.listeners) listener(key, data);
+  };
+  remove = (key: string): boolean => {
+    const had = this.values.delete(key);
+    for (const listener of this.listeners) listener(key, undefined);
+    return had;
+  };
+  clear = (): void => {
+    this.values.clear();
+    for (const listener of this.listeners) listener(undefined, undefined);
+  };
+  get isEmpty(): boolean {
+    return this.values.size === 0;
+  }
+  subscribe = (listener: (key: string | undefined, data: string | undefined) => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+}
+
+/** Raycast AI and OAuth are not used by the commands; @raycast/utils imports them by name. */
+export const AI = {
+  ask(): never {
+    throw new Error("Raycast AI is not available in the test double.");
+  },
+};
+export const OAuth = { RedirectMethod: { Web: "web", App: "app", AppURI: "appURI" } };
+
 /** Icons and colours are names here: any member exists and is its own name. */
 const names = () => new Proxy({}, { get: (_target, name) => String(name) }) as Record<string, string>;
 
@@ -148,6 +201,9 @@ export const Color = names();
 export const Image = { Mask: { Circle: "circle", RoundedRectangle: "roundedRectangle" } };
 export const Keyboard = {
   Shortcut: {
-    Common: new Proxy({}, { get: (_target, name) => ({ modifiers: ["cmd"], key: String(name) }) }),
+    Common: new Proxy({}, { get: (_target, name) => ({ modifiers: ["cmd"], key: String(name) }) }) as Record<
+      string,
+      { modifiers: string[]; key: string }
+    >,
   },
 };
