@@ -87,7 +87,13 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
   const entries = createEntryStore(db, clock, hooks);
   const embedderFor =
     deps.embedderFor ?? ((model: string) => ollamaEmbedder(config, model, QUERY_TIMEOUT_MS));
-  const semanticDeps = { db, configuredModel: config.embedModel, embedderFor, cache: new QueryVectorCache() };
+  const semanticDeps = {
+    db,
+    clock,
+    configuredModel: config.embedModel,
+    embedderFor,
+    cache: new QueryVectorCache(),
+  };
   const writeNeighbours: NeighbourWriter = (id, near) =>
     replaceSemanticEdges(db, id, near, clock.now().getTime());
   return {

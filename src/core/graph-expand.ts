@@ -101,6 +101,7 @@ export function graphNeighbours(
       return {
         ...entry,
         score: Math.round(c.weight * 1000) / 1000,
+        relevance: Math.round(c.weight * 1000) / 1000,
         snippet: leadSnippet(entry.text),
         ranks: {},
         graph: { from: c.from, reason: c.reason },

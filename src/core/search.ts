@@ -1,8 +1,19 @@
 import type { Db } from "./db/open.ts";
-import { clampLimit, entriesById, type Entry } from "./entries.ts";
+import { clampLimit, entriesById, type Entry, type Kind } from "./entries.ts";
 import type { SearchFilters } from "./filters.ts";
 import { expandWithNeighbours, type GraphHop } from "./graph-expand.ts";
 import { keywordDetails, rankKeyword, type KeywordRank } from "./keyword.ts";
+import { systemClock, type Clock } from "./ports.ts";
+import { understandQuery, type QueryUnderstanding } from "./query-intent.ts";
+import {
+  describeUnderstanding,
+  hasTopic,
+  KIND_BOOST,
+  kindsOf,
+  recentInWindow,
+  windowFilters,
+  type Understood,
+} from "./search-intent.ts";
 import { semanticSearch, type SemanticDeps } from "./semantic.ts";
 import type { VectorHit } from "./vectors.ts";
 
@@ -26,6 +37,16 @@ export interface SearchOptions extends SearchFilters {
   prefix?: boolean;
   /** Follow one hop of the graph: linked memories of the results, ranked below direct hits. */
   graph?: boolean;
+  /**
+   * Read time ("last week") and intent ("what did we decide") from the query as soft preferences
+   * (default true; never while typing with `prefix`).
+   */
+  understand?: boolean;
+}
+
+/** What search needs: the vector side, and the clock that "last week" is read against. */
+export interface SearchDeps extends SemanticDeps {
+  clock?: Clock;
 }
 
 /** Where a result was found and at what rank (1 is best), so a person can see why it is there. */
@@ -35,7 +56,10 @@ export interface ResultRanks {
 }
 
 export interface SearchResult extends Entry {
+  /** The raw ranking score: BM25 (keyword alone), cosine similarity (meaning alone) or fused RRF. */
   score: number;
+  /** The score a person sees, in [0, 1] (see `relevanceFor`; a graph neighbour: its link strength). */
+  relevance?: number;
   /** A fragment with the matching words in **bold** (the start of the best chunk when found by meaning). */
   snippet: string;
   ranks: ResultRanks;
@@ -52,6 +76,8 @@ export interface SearchResponse {
   model?: string;
   /** Things a person should know about this answer, e.g. that meaning search was unavailable. */
   notices: string[];
+  /** The time and intent read from the query, when there were any. */
+  understood?: Understood;
 }
 
 /**
@@ -64,7 +90,7 @@ export interface SearchResponse {
  * const { results } = await search(deps, "how does AI remember things", { mode: "hybrid" });
  */
 export async function search(
-  deps: SemanticDeps,
+  deps: SearchDeps,
   query: string,
   options: SearchOptions = {},
 ): Promise<SearchResponse> {
@@ -75,29 +101,78 @@ export async function search(
   return { ...response, results };
 }
 
-async function searchLists(
-  deps: SemanticDeps,
-  query: string,
-  options: SearchOptions,
-): Promise<SearchResponse> {
+async function searchLists(deps: SearchDeps, query: string, options: SearchOptions): Promise<SearchResponse> {
   const limit = clampLimit(options.limit, 10, 1000);
   const mode = options.mode ?? "hybrid";
-  const depth = Math.max(limit, LIST_DEPTH);
-  const keyword =
-    mode === "semantic"
-      ? []
-      : rankKeyword(deps.db, query, { ...options, limit: mode === "keyword" ? limit : depth });
-  if (mode === "keyword") return { mode, notices: [], results: fuse(deps.db, keyword, [], limit) };
-  if (query.trim() === "") return { mode, notices: [], results: [] };
-  const semantic = await semanticSearch(deps, query, {
-    ...options,
-    limit: mode === "semantic" ? limit : depth,
+  // Search-as-you-type stays literal: a half-typed word is not yet a time or an intent.
+  const understood =
+    options.prefix || options.understand === false
+      ? null
+      : understandQuery(query, (deps.clock ?? systemClock).now());
+  const lists = await rankLists(deps, query, understood, { ...options, mode, limit });
+  const shown = understood ? { understood: describeUnderstanding(understood) } : {};
+  const fused = fuse(deps.db, lists.keyword, lists.semantic, limit, {
+    extra: lists.extra,
+    kinds: understood?.kinds,
   });
+  return {
+    mode,
+    ...(lists.model ? { model: lists.model } : {}),
+    notices: lists.notices,
+    ...shown,
+    results: fused,
+  };
+}
+
+interface RankedLists {
+  keyword: KeywordRank[];
+  semantic: VectorHit[];
+  /** Lists restricted to the understood time window: found again there, ranked higher. */
+  extra: number[][];
+  model?: string;
+  notices: string[];
+}
+
+/**
+ * The ranked lists a search fuses. With a time understood, each list runs a second time inside
+ * the window (a soft boost: entries outside keep their place in the first run); a question with a
+ * time and no topic lists the window's entries, preferred kinds first.
+ */
+async function rankLists(
+  deps: SearchDeps,
+  query: string,
+  understood: QueryUnderstanding | null,
+  options: SearchOptions & { mode: SearchMode; limit: number },
+): Promise<RankedLists> {
+  const { mode, limit } = options;
+  const depth = mode === "hybrid" ? Math.max(limit, LIST_DEPTH) : limit;
+  const keywordText = understood?.keywordText ?? query;
+  const semanticText = understood?.semanticText ?? query;
+  const topic = understood === null || hasTopic(keywordText);
+  const window = understood?.time ? windowFilters(options, understood.time) : null;
+  const extra: number[][] = [];
+  if (understood && !topic) {
+    // Nothing to match: the time and the kind are all there is to rank by.
+    const within = understood.time ? window : options;
+    if (within) extra.push(recentInWindow(deps.db, within, understood.kinds ?? [], depth));
+    return { keyword: [], semantic: [], extra, notices: [] };
+  }
+  const keywordFor = (filters: SearchFilters) =>
+    mode === "semantic" ? [] : rankKeyword(deps.db, keywordText, { ...options, ...filters, limit: depth });
+  const keyword = keywordFor(options);
+  if (window && mode !== "semantic") extra.push(keywordFor(window).map((r) => r.id));
+  if (mode === "keyword") return { keyword, semantic: [], extra, notices: [] };
+  if (semanticText.trim() === "") return { keyword, semantic: [], extra, notices: [] };
+  const semantic = await semanticSearch(deps, semanticText, { ...options, limit: depth });
   if (semantic.hits === null) {
     const notice = mode === "hybrid" ? `${semantic.notice} Showing keyword results.` : semantic.notice;
-    return { mode, notices: [notice], results: fuse(deps.db, keyword, [], limit) };
+    return { keyword, semantic: [], extra, notices: [notice] };
   }
-  return { mode, model: semantic.model, notices: [], results: fuse(deps.db, keyword, semantic.hits, limit) };
+  if (window) {
+    const inWindow = await semanticSearch(deps, semanticText, { ...options, ...window, limit: depth });
+    if (inWindow.hits) extra.push(inWindow.hits.map((h) => h.entryId));
+  }
+  return { keyword, semantic: semantic.hits, extra, model: semantic.model, notices: [] };
 }
 
 /**
@@ -124,17 +199,27 @@ export function reciprocalRankFusion(
 }
 
 /**
- * Reciprocal rank fusion of the two lists (a list alone keeps its own order and scores). Entries
- * and snippets are read for the `limit` winners only.
+ * Reciprocal rank fusion of the two lists, plus any `extra` lists (the same searches inside an
+ * understood time window), entries of the preferred `kinds` scoring {@link KIND_BOOST} times more.
+ * A list alone keeps its own order and scores. Entries and snippets are read for the `limit`
+ * winners only. `relevance` is the score a person sees, in [0, 1]: see {@link relevanceFor}.
  */
-export function fuse(db: Db, keyword: KeywordRank[], semantic: VectorHit[], limit: number): SearchResult[] {
+export function fuse(
+  db: Db,
+  keyword: KeywordRank[],
+  semantic: VectorHit[],
+  limit: number,
+  boost: { extra?: number[][]; kinds?: readonly Kind[] } = {},
+): SearchResult[] {
   const keywordById = new Map(keyword.map((hit) => [hit.id, hit]));
   const vectorById = new Map(semantic.map((hit) => [hit.entryId, hit]));
-  const ranked = reciprocalRankFusion([
-    keyword.map((hit) => hit.id),
-    semantic.map((hit) => hit.entryId),
-  ]).slice(0, limit);
-  const single = keyword.length === 0 || semantic.length === 0;
+  const extra = boost.extra ?? [];
+  const ranked = boostKinds(
+    db,
+    reciprocalRankFusion([keyword.map((hit) => hit.id), semantic.map((hit) => hit.entryId), ...extra]),
+    boost.kinds,
+  ).slice(0, limit);
+  const single = (keyword.length === 0 || semantic.length === 0) && extra.length === 0 && !boost.kinds;
   const details = keywordDetails(
     db,
     ranked.flatMap(({ id }) => keywordById.get(id) ?? []),
@@ -143,6 +228,7 @@ export function fuse(db: Db, keyword: KeywordRank[], semantic: VectorHit[], limi
     db,
     ranked.filter(({ id }) => !details.has(id)).map(({ id }) => id),
   );
+  const relevance = relevanceFor(keyword, semantic, extra.length > 0 || boost.kinds !== undefined);
   return ranked.flatMap(({ id, score: fused, ranks: [keywordRank, semanticRank] }) => {
     const hit = details.get(id);
     const entry = hit?.entry ?? entries.get(id);
@@ -154,8 +240,55 @@ export function fuse(db: Db, keyword: KeywordRank[], semantic: VectorHit[], limi
       ...(keywordRank ? { keyword: keywordRank } : {}),
       ...(semanticRank ? { semantic: semanticRank } : {}),
     };
-    return [{ ...entry, score, snippet, ranks, ...(vector ? { similarity: vector.similarity } : {}) }];
+    const shown = relevance(score);
+    return [
+      {
+        ...entry,
+        score,
+        relevance: shown,
+        snippet,
+        ranks,
+        ...(vector ? { similarity: vector.similarity } : {}),
+      },
+    ];
   });
+}
+
+function boostKinds<T extends { id: number; score: number }>(
+  db: Db,
+  fused: T[],
+  kinds?: readonly Kind[],
+): T[] {
+  if (!kinds || kinds.length === 0) return fused;
+  const kindById = kindsOf(
+    db,
+    fused.map((f) => f.id),
+  );
+  return fused
+    .map((f) => (kinds.includes(kindById.get(f.id) ?? "note") ? { ...f, score: f.score * KIND_BOOST } : f))
+    .sort((a, b) => b.score - a.score);
+}
+
+/**
+ * The score a person sees, in [0, 1], for the raw `score` of a result:
+ * - meaning alone: the cosine similarity;
+ * - keywords alone: BM25 over the best BM25 of this search (1 = the best match here), since raw BM25
+ *   shrinks toward 0 on a small collection;
+ * - fused: the RRF score over that of an entry first in both lists (1 = first by keyword and by
+ *   meaning; capped at 1 when a time or kind boost lifts it further).
+ */
+export function relevanceFor(
+  keyword: KeywordRank[],
+  semantic: VectorHit[],
+  boosted: boolean,
+): (score: number) => number {
+  const round = (x: number) => Math.round(Math.min(1, Math.max(0, x)) * 1000) / 1000;
+  if (!boosted && semantic.length === 0) {
+    const best = Math.max(...keyword.map((k) => k.score), Number.MIN_VALUE);
+    return (score) => round(score / best);
+  }
+  if (!boosted && keyword.length === 0) return (score) => round(score);
+  return (score) => round(score / (2 / (RRF_K + 1)));
 }
 
 /** About 200 characters of the text from `start`, cut at word boundaries. */
