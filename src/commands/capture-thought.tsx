@@ -19,9 +19,12 @@ export default function CaptureThought(props: LaunchProps<{ draftValues: Capture
   const draft = props.draftValues;
   async function save(values: EntryFormValues) {
     try {
-      const { entry } = await withBrain((brain) => brain.entries.capture({ ...values, source: "raycast" }));
+      const { entry, status } = await withBrain((brain) =>
+        brain.entries.capture({ ...values, source: "raycast" }),
+      );
       const saved = savedMessage(entry);
-      await showHUD(`${saved.title}: ${saved.message}`);
+      const title = status === "duplicate" ? `Already saved as entry ${entry.id}` : saved.title;
+      await showHUD(`${title}: ${saved.message}`);
       await popToRoot({ clearSearchBar: true });
     } catch (err) {
       await showFailure("Could not save the thought", err);

@@ -28,11 +28,13 @@ export default async function QuickCapture(props: LaunchProps<{ arguments: Quick
       return;
     }
     const source = picked.from === "argument" ? "raycast" : `raycast ${picked.from}`;
-    const { entry } = await withBrain((brain) => brain.entries.capture({ text: picked.text, source }));
+    const { entry, status } = await withBrain((brain) =>
+      brain.entries.capture({ text: picked.text, source }),
+    );
     const saved = savedMessage(entry);
     await showToast({
       style: Toast.Style.Success,
-      title: saved.title,
+      title: status === "duplicate" ? `Already saved as entry ${entry.id}` : saved.title,
       message: `${ORIGIN_WORDS[picked.from]}: ${saved.message}`,
     });
   } catch (err) {
