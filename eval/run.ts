@@ -13,6 +13,7 @@ import {
   withCollectionBrain,
   type EvalEmbedder,
 } from "./evaluate.ts";
+import { formatDuplicateReport, loadDuplicateCases, measureDuplicates } from "./duplicates.ts";
 import { personalNotesCollection } from "./personal-notes.ts";
 import { detailJson, formatTable, formatTypeTable, reachedByMode } from "./report.ts";
 import { formatSweep, sweepFusion } from "./sweep.ts";
@@ -98,6 +99,13 @@ async function evaluate(): Promise<void> {
       `${collection.name}, questions answered one graph hop away: answer anywhere in what was returned: ` +
         reached.map((r) => `${r.mode} ${r.reached}/${r.total}`).join(", "),
     );
+  }
+  if (collections.some((c) => c.name === "notes")) {
+    const notes = collections.find((c) => c.name === "notes")!;
+    const report = await withCollectionBrain(notes, embedder, (brain) =>
+      measureDuplicates(brain, loadDuplicateCases()),
+    );
+    console.log(`\n${formatDuplicateReport(report)}`);
   }
   if (values.json) {
     fs.writeFileSync(values.json, detailJson({ embedder: embedderLabel, details }));

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { detailJson, formatTable, proposeAbstentionFloor, reachedByMode, type QueryDetail } from "../eval/report.ts";
+import {
+  detailJson,
+  formatTable,
+  proposeAbstentionFloor,
+  reachedByMode,
+  type QueryDetail,
+} from "../eval/report.ts";
 
 describe("formatTable", () => {
   it("prints one Markdown row per collection and mode", () => {
@@ -110,4 +116,3 @@ describe("reachedByMode", () => {
     ]);
   });
 });
-

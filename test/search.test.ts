@@ -223,4 +223,3 @@ describe("reciprocal rank fusion", () => {
     expect(ftsWords("***")).toEqual([]);
   });
 });
-

@@ -3,6 +3,8 @@ import type { CloudConsent } from "./cloud-consent.ts";
 import type { BrainConfig } from "./config.ts";
 import { openDatabase, type Db } from "./db/open.ts";
 import type { EmbedEvent, EmbedReport, NeighbourWriter } from "./embedder.ts";
+import { createConversationHook } from "./conversation.ts";
+import { linkDuplicates } from "./duplicates.ts";
 import { createEntryStore, type EntryHook, type EntryStore } from "./entries.ts";
 import { graphBrain, type GraphBrain } from "./graph-brain.ts";
 import { createGraphHook, replaceSemanticEdges } from "./graph-store.ts";
@@ -83,7 +85,7 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
     sqliteVecPath: config.native?.sqliteVec,
   });
   const clock = deps.clock ?? systemClock;
-  const hooks: EntryHook[] = [createGraphHook(db, clock)];
+  const hooks: EntryHook[] = [createGraphHook(db, clock), createConversationHook(db, clock)];
   const entries = createEntryStore(db, clock, hooks);
   const embedderFor =
     deps.embedderFor ?? ((model: string) => ollamaEmbedder(config, model, QUERY_TIMEOUT_MS));
@@ -94,8 +96,10 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
     embedderFor,
     cache: new QueryVectorCache(),
   };
-  const writeNeighbours: NeighbourWriter = (id, near) =>
+  const writeNeighbours: NeighbourWriter = (id, near) => {
     replaceSemanticEdges(db, id, near, clock.now().getTime());
+    linkDuplicates(db, id, near, clock.now().getTime());
+  };
   return {
     config,
     db,

@@ -97,7 +97,10 @@ export async function search(
   const response = await searchLists(deps, query, options);
   if (!options.graph || response.results.length === 0) return response;
   const { kind, tag, since, until } = options;
-  const results = expandWithNeighbours(deps.db, response.results, { filters: { kind, tag, since, until } });
+  const results = expandWithNeighbours(deps.db, response.results, {
+    filters: { kind, tag, since, until },
+    query: response.understood?.keywords ?? query,
+  });
   return { ...response, results };
 }
 
