@@ -1,11 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  detailJson,
-  formatTable,
-  proposeAbstentionFloor,
-  reachedByMode,
-  type QueryDetail,
-} from "../eval/report.ts";
+import { detailJson, formatTable, proposeAbstentionFloor, reachedByMode, type QueryDetail } from "../eval/report.ts";
 
 describe("formatTable", () => {
   it("prints one Markdown row per collection and mode", () => {
@@ -116,3 +110,4 @@ describe("reachedByMode", () => {
     ]);
   });
 });
+

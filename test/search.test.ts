@@ -223,3 +223,4 @@ describe("reciprocal rank fusion", () => {
     expect(ftsWords("***")).toEqual([]);
   });
 });
+
