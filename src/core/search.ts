@@ -15,6 +15,7 @@ import {
   type Understood,
 } from "./search-intent.ts";
 import { semanticSearch, type SemanticDeps } from "./semantic.ts";
+import { withFeedback } from "./feedback.ts";
 import type { VectorHit } from "./vectors.ts";
 
 export const SEARCH_MODES = ["hybrid", "keyword", "semantic"] as const;
@@ -162,7 +163,9 @@ async function rankLists(
   }
   const keywordFor = (filters: SearchFilters) =>
     mode === "semantic" ? [] : rankKeyword(deps.db, keywordText, { ...options, ...filters, limit: depth });
-  const keyword = keywordFor(options);
+  const keyword = withFeedback(deps.db, keywordText, keywordFor(options), options.prefix === true, (text) =>
+    rankKeyword(deps.db, text, { ...options, limit: depth }),
+  );
   if (window && mode !== "semantic") extra.push(keywordFor(window).map((r) => r.id));
   if (mode === "keyword") return { keyword, semantic: [], extra, notices: [] };
   if (semanticText.trim() === "") return { keyword, semantic: [], extra, notices: [] };
