@@ -11,7 +11,7 @@ import { reciprocalRankFusion } from "./search.ts";
  * become a second, expanded query. Only for natural-language questions of four content words or more.
  *
  * Measured with `npm run eval` (10 documents, 10 terms, chosen before measuring; 5/10, 10/20 and
- * 20/10 did no better): Cranfield keyword nDCG@10 0.363 -> 0.369 and recall@10 0.397 -> 0.414,
+ * 20/10 did no better; 10/5 halves its cost but lowers notes hybrid recall@10 to 0.671): Cranfield keyword nDCG@10 0.363 -> 0.369 and recall@10 0.397 -> 0.414,
  * hybrid nDCG@10 0.325 -> 0.332; notes keyword recall@10 0.585 -> 0.610, hybrid nDCG@10 0.569 -> 0.575.
  */
 export const FEEDBACK_DOCS = 10;

@@ -8,8 +8,8 @@ import { parseTime } from "./time.ts";
 
 /**
  * How much more an entry of a preferred kind scores ("what did we decide" → decisions): half as
- * much again. A time window needs no factor of its own: its entries are found a second time by the
- * same lists restricted to the window, which about doubles their fused score.
+ * much again. A time window needs no factor of its own: each list's entries inside the window are
+ * fused once more as a list of their own, which about doubles their score.
  */
 export const KIND_BOOST = 1.5;
 
@@ -78,6 +78,20 @@ export function recentInWindow(
     limit,
   });
   return rows.map((r) => r.id);
+}
+
+/** The ids among `ids` whose entries were created inside the filters' window, in one query. */
+export function idsInWindow(db: Db, ids: number[], filters: SearchFilters): Set<number> {
+  if (ids.length === 0) return new Set();
+  const rows = prepareCached<[string, number, number], { id: number }>(
+    db,
+    "SELECT id FROM entries WHERE id IN (SELECT value FROM json_each(?)) AND created_at >= ? AND created_at < ?",
+  ).all(
+    JSON.stringify([...new Set(ids)]),
+    parseTime(filters.since ?? new Date(0), "--since"),
+    parseTime(filters.until ?? new Date(8.64e15), "--until"),
+  );
+  return new Set(rows.map((r) => r.id));
 }
 
 /** The kinds of the given entries, in one query. */

@@ -8,6 +8,7 @@ import { understandQuery, type QueryUnderstanding } from "./query-intent.ts";
 import {
   describeUnderstanding,
   hasTopic,
+  idsInWindow,
   KIND_BOOST,
   kindsOf,
   recentInWindow,
@@ -138,9 +139,9 @@ interface RankedLists {
 }
 
 /**
- * The ranked lists a search fuses. With a time understood, each list runs a second time inside
- * the window (a soft boost: entries outside keep their place in the first run); a question with a
- * time and no topic lists the window's entries, preferred kinds first.
+ * The ranked lists a search fuses. With a time understood, each list's entries inside the window
+ * form one more list (a soft boost: entries outside keep their place, those inside are counted
+ * twice); a question with a time and no topic lists the window's entries, preferred kinds first.
  */
 async function rankLists(
   deps: SearchDeps,
@@ -149,36 +150,42 @@ async function rankLists(
   options: SearchOptions & { mode: SearchMode; limit: number },
 ): Promise<RankedLists> {
   const { mode, limit } = options;
-  const depth = mode === "hybrid" ? Math.max(limit, LIST_DEPTH) : limit;
+  const window = understood?.time ? windowFilters(options, understood.time) : null;
+  // Read deep enough that the window's entries are among the candidates, in every mode.
+  const depth = mode === "hybrid" || window ? Math.max(limit, LIST_DEPTH) : limit;
   const keywordText = understood?.keywordText ?? query;
   const semanticText = understood?.semanticText ?? query;
-  const topic = understood === null || hasTopic(keywordText);
-  const window = understood?.time ? windowFilters(options, understood.time) : null;
-  const extra: number[][] = [];
-  if (understood && !topic) {
+  if (understood && !hasTopic(keywordText)) {
     // Nothing to match: the time and the kind are all there is to rank by.
     const within = understood.time ? window : options;
-    if (within) extra.push(recentInWindow(deps.db, within, understood.kinds ?? [], depth));
+    const extra = within ? [recentInWindow(deps.db, within, understood.kinds ?? [], depth)] : [];
     return { keyword: [], semantic: [], extra, notices: [] };
   }
-  const keywordFor = (filters: SearchFilters) =>
-    mode === "semantic" ? [] : rankKeyword(deps.db, keywordText, { ...options, ...filters, limit: depth });
-  const keyword = withFeedback(deps.db, keywordText, keywordFor(options), options.prefix === true, (text) =>
-    rankKeyword(deps.db, text, { ...options, limit: depth }),
-  );
-  if (window && mode !== "semantic") extra.push(keywordFor(window).map((r) => r.id));
-  if (mode === "keyword") return { keyword, semantic: [], extra, notices: [] };
-  if (semanticText.trim() === "") return { keyword, semantic: [], extra, notices: [] };
-  const semantic = await semanticSearch(deps, semanticText, { ...options, limit: depth });
-  if (semantic.hits === null) {
-    const notice = mode === "hybrid" ? `${semantic.notice} Showing keyword results.` : semantic.notice;
-    return { keyword, semantic: [], extra, notices: [notice] };
+  const keyword =
+    mode === "semantic"
+      ? []
+      : withFeedback(
+          deps.db,
+          keywordText,
+          rankKeyword(deps.db, keywordText, { ...options, limit: depth }),
+          options.prefix === true,
+          (text) => rankKeyword(deps.db, text, { ...options, limit: depth }),
+        );
+  const lists = { keyword, semantic: [] as VectorHit[], extra: [] as number[][], notices: [] as string[] };
+  if (mode !== "keyword" && semanticText.trim() !== "") {
+    const semantic = await semanticSearch(deps, semanticText, { ...options, limit: depth });
+    if (semantic.hits === null) {
+      lists.notices.push(mode === "hybrid" ? `${semantic.notice} Showing keyword results.` : semantic.notice);
+    } else {
+      Object.assign(lists, { semantic: semantic.hits, model: semantic.model });
+    }
   }
   if (window) {
-    const inWindow = await semanticSearch(deps, semanticText, { ...options, ...window, limit: depth });
-    if (inWindow.hits) extra.push(inWindow.hits.map((h) => h.entryId));
+    const ids = [keyword.map((k) => k.id), lists.semantic.map((h) => h.entryId)];
+    const inside = idsInWindow(deps.db, ids.flat(), window);
+    lists.extra = ids.map((list) => list.filter((id) => inside.has(id))).filter((list) => list.length > 0);
   }
-  return { keyword, semantic: semantic.hits, extra, model: semantic.model, notices: [] };
+  return lists;
 }
 
 /**
