@@ -3,7 +3,7 @@ import { entriesById } from "./entries.ts";
 import { buildFtsQuery, ftsWords, STOPWORDS } from "./fts-query.ts";
 import type { KeywordRank } from "./keyword.ts";
 import { prepareCached } from "./db/statements.ts";
-import { reciprocalRankFusion } from "./search.ts";
+import { reciprocalRankFusion } from "./fusion.ts";
 
 /**
  * Pseudo-relevance feedback (RM3, simplified): the words that weigh most in the best keyword
