@@ -1,5 +1,5 @@
 // `npm run bench`: builds databases of realistic entries and prints p50/p95 tables and ratios.
-// Sizes: BENCH_SIZES=10000,100000 (default). Figures are from this run only; compare ratios, not
+// Sizes: BENCH_SIZES=10000,100000 (default); BENCH_ONLY=<section> runs one section. Figures are from this run only; compare ratios, not
 // numbers from another machine.
 import os from "node:os";
 import { printTable, type Row } from "./lib.ts";
@@ -43,6 +43,15 @@ sections.push({
   title: "Privacy gate: MCP search with the egress ledger",
   run: async (db) => ({ rows: await (await import("./mcp.ts")).benchMcp(db) }),
 });
+
+sections.push({
+  title: "Memory quality: time in questions, duplicates, feedback",
+  run: async (db) => ({ rows: await (await import("./quality.ts")).benchQuality(db) }),
+});
+
+// BENCH_ONLY=quality runs the sections whose title starts with that word (case-insensitive).
+const only = process.env.BENCH_ONLY?.toLowerCase();
+if (only) sections.splice(0, sections.length, ...sections.filter((s) => s.title.toLowerCase().startsWith(only)));
 
 const sizes = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
 console.log(`# Local Brain benchmark`);

@@ -7,8 +7,11 @@
 /** The entry kinds the `.jsonl` import accepts. */
 export type EntryKind = "note" | "fact" | "preference" | "decision" | "state";
 
-/** What a question tests: shared words, meaning only, a graph hop, or nothing stored answers it. */
-export type QuestionType = "keyword" | "meaning" | "graph" | "none";
+/**
+ * What a question tests: shared words, meaning only, a graph hop, a time named in words, or
+ * nothing stored answers it.
+ */
+export type QuestionType = "keyword" | "meaning" | "graph" | "temporal" | "none";
 
 export interface EvalDoc {
   /** The name questions use for this document, e.g. "1" (Cranfield) or "n042" (notes). */
@@ -27,6 +30,8 @@ export interface EvalQuery {
   /** Ref -> gain (> 0). Empty when nothing stored answers the question. */
   relevant: Map<string, number>;
   type?: QuestionType;
+  /** The day the question is asked (YYYY-MM-DD): what "last week" is read against. */
+  today?: string;
 }
 
 export interface Collection {
@@ -34,6 +39,8 @@ export interface Collection {
   name: string;
   docs: EvalDoc[];
   queries: EvalQuery[];
+  /** The day questions without their own `today` are asked. */
+  today?: string;
 }
 
 /** The `source` a document of `collection` is imported with. */

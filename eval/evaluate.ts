@@ -71,22 +71,23 @@ export function evaluateCollection(
 export async function withCollectionBrain<T>(
   collection: Collection,
   choice: EvalEmbedder,
-  use: (brain: Brain) => Promise<T>,
+  use: (brain: EvalBrain) => Promise<T>,
 ): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `brain-eval-${collection.name}-`));
   try {
     const jsonl = path.join(dir, `${collection.name}.jsonl`);
     fs.writeFileSync(jsonl, toImportJsonl(collection));
     const dbPath = path.join(dir, "brain.db");
+    const clock = new EvalClock(collection.today);
     let brain: Brain;
     if (choice.kind === "wink") {
       const plain = createWinkEmbedder({ vectors: choice.vectors });
       const component = fitCommonComponent(await plain.embed(collection.docs.map((d) => d.text)));
       const embedder = createWinkEmbedder({ vectors: choice.vectors, commonComponent: component });
       const config = resolveConfig({ dbPath, offsiteDir: null, embedModel: WINK_MODEL }, {});
-      brain = createBrain(config, { embedderFor: () => embedder });
+      brain = createBrain(config, { embedderFor: () => embedder, clock });
     } else {
-      brain = createBrain(resolveConfig({ dbPath, offsiteDir: null }));
+      brain = createBrain(resolveConfig({ dbPath, offsiteDir: null }), { clock });
     }
     try {
       const imported = await brain.import([jsonl]);
@@ -98,7 +99,7 @@ export async function withCollectionBrain<T>(
         );
       }
       indexPlainBm25(brain.db);
-      return await use(brain);
+      return await use(Object.assign(brain, { evalClock: clock }));
     } finally {
       brain.close();
     }
@@ -107,8 +108,31 @@ export async function withCollectionBrain<T>(
   }
 }
 
+/**
+ * The clock the evaluation's brain reads: a question's own `today` (noon, local time), else the
+ * collection's, else the real time.
+ */
+export class EvalClock {
+  private day: string | undefined;
+  private readonly fallback: string | undefined;
+  constructor(fallback?: string) {
+    this.fallback = fallback;
+  }
+  /** Sets the day the next question is asked (undefined: the collection's day). */
+  askOn(day: string | undefined): void {
+    this.day = day;
+  }
+  now(): Date {
+    const day = this.day ?? this.fallback;
+    return day ? new Date(`${day}T12:00:00`) : new Date();
+  }
+}
+
+/** A brain built by {@link withCollectionBrain}, with the clock questions are asked on. */
+export type EvalBrain = Brain & { evalClock: EvalClock };
+
 async function runQueries(
-  brain: Brain,
+  brain: EvalBrain,
   collection: Collection,
   modes: SearchMode[],
 ): Promise<CollectionResult> {
@@ -116,6 +140,7 @@ async function runQueries(
   const answerable: number[] = [];
   const unanswerable: number[] = [];
   for (const query of collection.queries) {
+    brain.evalClock.askOn(query.today);
     for (const mode of modes) {
       const response =
         mode === "plain BM25"

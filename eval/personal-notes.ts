@@ -1,12 +1,14 @@
 /**
  * The personal-notes collection: 300 short notes of one software engineer's work and life
- * (`eval/notes/notes.jsonl`, one `.jsonl` import line per note plus a `ref`), and 89 questions
- * (`eval/notes/questions.json`) of four types:
+ * (`eval/notes/notes.jsonl`, one `.jsonl` import line per note plus a `ref`), 89 questions
+ * (`eval/notes/questions.json`) and 28 temporal ones (`eval/notes/temporal.json`), of five types:
  *
  * - keyword: shares words with the notes that answer it;
  * - meaning: shares no content word (after Porter stemming, tags included) with its answers;
  * - graph: its answer shares no content word with it, but is one hop away, by [[link]], #tag or
  *   @person, from a `via` note that does;
+ * - temporal: names a time in words ("last week", "in March 2024"), asked on its own `today`;
+ *   written before the time understanding was measured on them, and not changed after;
  * - none: nothing stored answers it (for the abstention floor).
  *
  * The word-overlap claims are checked against a real FTS5 index in test/eval-notes.test.ts.
@@ -35,6 +37,8 @@ export interface NoteQuestion {
   relevant: string[];
   /** For type "graph": the notes that match the question and link to the answer. */
   via?: string[];
+  /** For type "temporal": the day it is asked (YYYY-MM-DD). */
+  today?: string;
 }
 
 export interface PersonalNotes {
@@ -43,7 +47,13 @@ export interface PersonalNotes {
 }
 
 const KINDS: readonly string[] = ["note", "fact", "preference", "decision", "state"];
-const TYPES: readonly string[] = ["keyword", "meaning", "graph", "none"];
+const TYPES: readonly string[] = ["keyword", "meaning", "graph", "temporal", "none"];
+
+/**
+ * The day the questions without their own are asked: the day after the last note, fixed so that
+ * "this year" in a question means the same on every run.
+ */
+export const NOTES_TODAY = "2025-06-25";
 
 /** The folder holding notes.jsonl and questions.json. */
 export const NOTES_DIR = path.join(import.meta.dirname, "notes");
@@ -72,9 +82,13 @@ function checkQuestions(questions: NoteQuestion[], refs: Set<string>): void {
     if (!TYPES.includes(q.type) || unknown.length > 0) {
       throw invalid(`Question ${q.id} has type ${q.type} and unknown refs [${unknown.join(", ")}].`);
     }
-    if ((q.type === "none") !== (q.relevant.length === 0) || (q.type === "graph") !== (q.via !== undefined)) {
+    if (
+      (q.type === "none") !== (q.relevant.length === 0) ||
+      (q.type === "graph") !== (q.via !== undefined) ||
+      (q.type === "temporal") !== (q.today !== undefined)
+    ) {
       throw invalid(
-        `Question ${q.id}: only "none" questions may lack answers, only "graph" ones have "via".`,
+        `Question ${q.id}: only "none" questions may lack answers, only "graph" ones have "via", only "temporal" ones "today".`,
       );
     }
   }
@@ -85,13 +99,15 @@ function checkQuestions(questions: NoteQuestion[], refs: Set<string>): void {
  * exists).
  *
  * @example
- * const { notes, questions } = loadPersonalNotes(); // 300 notes, 89 questions
+ * const { notes, questions } = loadPersonalNotes(); // 300 notes, 117 questions
  */
 export function loadPersonalNotes(dir: string = NOTES_DIR): PersonalNotes {
   const notes = parseNotes(fs.readFileSync(path.join(dir, "notes.jsonl"), "utf8"));
   const refs = new Set(notes.map((n) => n.ref));
   if (refs.size !== notes.length) throw invalid("notes.jsonl has a repeated ref.");
-  const questions = JSON.parse(fs.readFileSync(path.join(dir, "questions.json"), "utf8")) as NoteQuestion[];
+  const read = (name: string) => JSON.parse(fs.readFileSync(path.join(dir, name), "utf8")) as NoteQuestion[];
+  const temporal = fs.existsSync(path.join(dir, "temporal.json")) ? read("temporal.json") : [];
+  const questions = [...read("questions.json"), ...temporal];
   checkQuestions(questions, refs);
   return { notes, questions };
 }
@@ -105,6 +121,7 @@ export function loadPersonalNotes(dir: string = NOTES_DIR): PersonalNotes {
 export function personalNotesCollection(set: PersonalNotes = loadPersonalNotes()): Collection {
   return {
     name: "notes",
+    today: NOTES_TODAY,
     docs: set.notes.map(({ ref, text, kind, key, tags, created_at }) => ({
       ref,
       text,
@@ -117,6 +134,7 @@ export function personalNotesCollection(set: PersonalNotes = loadPersonalNotes()
       id: q.id,
       text: q.text,
       type: q.type,
+      ...(q.today ? { today: q.today } : {}),
       relevant: new Map(q.relevant.map((ref) => [ref, 1])),
     })),
   };

@@ -169,3 +169,32 @@ export function reachedByMode(
   }
   return [...byMode].map(([mode, tally]) => ({ mode, ...tally }));
 }
+
+/**
+ * Recall@10 per question type, for each collection and mode that has typed questions: where a
+ * change helps, and where it costs.
+ *
+ * @example
+ * formatTypeTable(details) // "| collection | mode | keyword | meaning | ... |\n|---|...\n| notes | hybrid | 1.000 | 0.288 | ..."
+ */
+export function formatTypeTable(details: readonly QueryDetail[]): string {
+  const typed = details.filter((d) => d.type !== undefined && d.metrics !== null);
+  const types = [...new Set(typed.map((d) => d.type!))];
+  if (types.length === 0) return "";
+  const groups = new Map<string, QueryDetail[]>();
+  for (const d of typed) {
+    const key = `${d.collection} | ${d.mode}`;
+    groups.set(key, [...(groups.get(key) ?? []), d]);
+  }
+  const header = `| collection | mode | ${types.map((t) => `${t} R@10`).join(" | ")} |`;
+  const rule = `|---|---|${types.map(() => "---:").join("|")}|`;
+  const lines = [...groups].map(([key, group]) => {
+    const cells = types.map((type) => {
+      const of = group.filter((d) => d.type === type);
+      const mean = of.reduce((sum, d) => sum + d.metrics!.recallAt10, 0) / Math.max(1, of.length);
+      return `${fixed(mean)} (${of.length})`;
+    });
+    return `| ${key} | ${cells.join(" | ")} |`;
+  });
+  return [header, rule, ...lines].join("\n") + "\n";
+}

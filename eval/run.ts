@@ -13,10 +13,15 @@ import {
   withCollectionBrain,
   type EvalEmbedder,
 } from "./evaluate.ts";
+import { formatDuplicateReport, loadDuplicateCases, measureDuplicates } from "./duplicates.ts";
 import { personalNotesCollection } from "./personal-notes.ts";
-import { detailJson, formatTable, reachedByMode } from "./report.ts";
+import { detailJson, formatTable, formatTypeTable, reachedByMode } from "./report.ts";
 import { formatSweep, sweepFusion } from "./sweep.ts";
 import { ASK_RELEVANCE_FLOOR } from "../src/core/ask-retrieval.ts";
+
+// Questions name days ("in March 2024") and the notes carry UTC times: read both in UTC, so a
+// run gives the same numbers in every time zone.
+process.env.TZ = "UTC";
 
 const { values } = parseArgs({
   options: {
@@ -85,6 +90,8 @@ async function evaluate(): Promise<void> {
     }
   }
   console.log(`\n${formatTable(rows)}`);
+  const byType = formatTypeTable(details);
+  if (byType) console.log(`Recall@10 per question type (questions):\n\n${byType}`);
   for (const collection of collections) {
     const reached = reachedByMode(details, collection.name, "graph");
     if (reached.length === 0) continue;
@@ -92,6 +99,13 @@ async function evaluate(): Promise<void> {
       `${collection.name}, questions answered one graph hop away: answer anywhere in what was returned: ` +
         reached.map((r) => `${r.mode} ${r.reached}/${r.total}`).join(", "),
     );
+  }
+  if (collections.some((c) => c.name === "notes")) {
+    const notes = collections.find((c) => c.name === "notes")!;
+    const report = await withCollectionBrain(notes, embedder, (brain) =>
+      measureDuplicates(brain, loadDuplicateCases()),
+    );
+    console.log(`\n${formatDuplicateReport(report)}`);
   }
   if (values.json) {
     fs.writeFileSync(values.json, detailJson({ embedder: embedderLabel, details }));

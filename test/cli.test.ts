@@ -40,6 +40,17 @@ describe("brain CLI", () => {
     expect(response.results[0].snippet).toContain("**pnpm**");
   });
 
+  it("says a text captured twice is already saved, exit 0, with duplicate_of in --json", async () => {
+    const db = path.join(tempDir(), "brain.db");
+    await runBrain(["capture", "switched the team to pnpm"], { db });
+    const again = await runBrain(["capture", "switched the team to pnpm"], { db });
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^already saved as entry 1: +1 {2}note/);
+    const json = await runBrain(["capture", "switched the team to pnpm", "--json"], { db });
+    expect(JSON.parse(json.stdout)).toMatchObject({ id: 1, status: "duplicate", duplicate_of: 1 });
+    expect(countEntries(db)).toBe(1);
+  });
+
   it("reads the text from stdin with - and when piped", async () => {
     const db = path.join(tempDir(), "brain.db");
     const dash = await runBrain(["capture", "-", "--json"], {

@@ -24,6 +24,7 @@ describe("brain doctor", () => {
       ["embedding model", "ok"],
       ["chat model", "ok"],
       ["embeddings", "ok"],
+      ["duplicates", "ok"],
       ["secret store", "ok"],
     ]);
   });

@@ -33,6 +33,16 @@ describe("entries", () => {
     expect(entry.tags).toEqual([]);
   });
 
+  it("does not save the same text of the same kind twice", () => {
+    const brain = testBrain();
+    const first = brain.entries.capture({ text: "switched to pnpm", tags: ["tooling"] });
+    const again = brain.entries.capture({ text: "  switched to pnpm  " });
+    expect(again).toEqual({ entry: first.entry, status: "duplicate" });
+    expect(brain.entries.capture({ text: "switched to pnpm", kind: "decision" }).status).toBe("created");
+    expect(brain.entries.capture({ text: "switched to pnpm", allowDuplicate: true }).status).toBe("created");
+    expect(brain.entries.list()).toHaveLength(3);
+  });
+
   it("upserts a keyed fact and keeps the earlier value in its history", () => {
     const clock = new FixedClock();
     const brain = testBrain({ clock });

@@ -55,6 +55,20 @@ describe("Capture Thought", () => {
     expect(raycast.poppedToRoot).toBe(1);
   });
 
+  it("says a thought saved before is already saved, and saves no second one", async () => {
+    for (let i = 0; i < 2; i++) {
+      const screen = await renderCommand(<CaptureThought {...launch} />);
+      await screen.type("text", "Keep the brain in SQLite");
+      await screen.run("Save Thought");
+    }
+    const [entry, ...others] = stored();
+    expect(others).toHaveLength(0);
+    expect(raycast.huds).toEqual([
+      `Saved note #${entry!.id}: Keep the brain in SQLite`,
+      `Already saved as entry ${entry!.id}: Keep the brain in SQLite`,
+    ]);
+  });
+
   it("refuses an empty thought on the field itself and saves nothing", async () => {
     const screen = await renderCommand(<CaptureThought {...launch} />);
     await screen.type("text", "   ");
@@ -102,6 +116,18 @@ describe("Quick Capture", () => {
   it("saves the text typed in the root search when launched as a fallback command", async () => {
     await run(undefined, { fallbackText: "a thought from the root search" });
     expect(stored().map((e) => e.text)).toEqual(["a thought from the root search"]);
+  });
+
+  it("saves the same text twice only once, and says where it already is", async () => {
+    await run("Ollama runs on port 11434");
+    await run("Ollama runs on port 11434");
+    const [entry, ...others] = stored();
+    expect(others).toHaveLength(0);
+    expect(lastToast()).toMatchObject({
+      style: "SUCCESS",
+      title: `Already saved as entry ${entry!.id}`,
+      message: "Typed: Ollama runs on port 11434",
+    });
   });
 
   it("saves the selected text when no argument is given", async () => {

@@ -31,7 +31,7 @@ export function resultLines(result: SearchResult, tty: boolean): string {
     .join(", ");
   const via = result.graph ? `linked to ${result.graph.from}: ${result.graph.reason}` : "";
   const snippet = highlight(result.snippet.replace(/\s+/g, " "), tty);
-  return `${entryLine(result)}\n        ${snippet}\n        score ${result.score.toFixed(4)}  (${[found, via].filter(Boolean).join("; ")})`;
+  return `${entryLine(result)}\n        ${snippet}\n        score ${(result.relevance ?? result.score).toFixed(2)}  (${[found, via].filter(Boolean).join("; ")})`;
 }
 
 /** **bold** markers become terminal bold on a TTY and stay as they are elsewhere. */

@@ -23,12 +23,13 @@ export default function CaptureThought(props: LaunchProps<{ draftValues: Capture
   async function save(values: EntryFormValues) {
     try {
       await withBrain(async (brain) => {
-        const { entry } = brain.entries.capture({ ...values, source: "raycast" });
+        const { entry, status } = brain.entries.capture({ ...values, source: "raycast" });
         const saved = savedMessage(entry);
-        await showHUD(`${saved.title}: ${saved.message}`, { clearRootSearch: true });
+        const title = status === "duplicate" ? `Already saved as entry ${entry.id}` : saved.title;
+        await showHUD(`${title}: ${saved.message}`, { clearRootSearch: true });
         await popToRoot({ clearSearchBar: true });
         // After the window closed: meaning search finds it within seconds when Ollama is up.
-        await embedSoon(brain, entry.id);
+        if (status !== "duplicate") await embedSoon(brain, entry.id);
       });
     } catch (err) {
       await showFailure("Could not save the thought", err);

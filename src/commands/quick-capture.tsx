@@ -55,12 +55,13 @@ export async function quickCapture(
     }
     const source = picked.from === "argument" ? "raycast" : `raycast ${picked.from}`;
     await withBrain(async (brain) => {
-      const { entry } = brain.entries.capture({ text: picked.text, source });
+      const { entry, status } = brain.entries.capture({ text: picked.text, source });
       const saved = savedMessage(entry);
-      await showHUD(`${saved.title} · ${ORIGIN_WORDS[picked.from]}: ${saved.message}`, {
+      const title = status === "duplicate" ? `Already saved as entry ${entry.id}` : saved.title;
+      await showHUD(`${title} · ${ORIGIN_WORDS[picked.from]}: ${saved.message}`, {
         clearRootSearch: true,
       });
-      await embedSoon(brain, entry.id);
+      if (status !== "duplicate") await embedSoon(brain, entry.id);
     });
   } catch (err) {
     await showFailure("Could not capture", err);

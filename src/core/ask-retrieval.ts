@@ -3,6 +3,7 @@ import { prepareCached } from "./db/statements.ts";
 import type { SearchFilters } from "./filters.ts";
 import { buildFtsQuery } from "./fts-query.ts";
 import type { SearchResponse, SearchResult } from "./search.ts";
+import { hasTopic, type Understood } from "./search-intent.ts";
 
 /**
  * Retrieval for `ask`: hybrid search, a relevance test that decides whether to answer at all, and
@@ -83,8 +84,12 @@ export async function retrieveForAsk(
   question: string,
   filters: SearchFilters = {},
 ): Promise<Retrieved> {
-  const response = await deps.search(question, { ...filters, limit: ASK_CANDIDATES });
-  const scored = withCoverage(deps.db, question, response.results);
+  const found = await deps.search(question, { ...filters, limit: ASK_CANDIDATES });
+  const response = withUnderstanding(found);
+  const scored = fitsWindow(
+    withCoverage(deps.db, found.understood?.keywords ?? question, response.results),
+    found.understood,
+  );
   const relevance = relevanceOf(scored);
   const direct = scored.filter((c) => relevanceOf([c]) >= ASK_RELEVANCE_FLOOR * CANDIDATE_SHARE_OF_FLOOR);
   if (relevance < ASK_RELEVANCE_FLOOR || !deps.expand) {
@@ -98,6 +103,26 @@ export async function retrieveForAsk(
     relevance,
     notices: response.notices,
   };
+}
+
+/** The search response with what it understood ("last week = …") at the head of its notices. */
+function withUnderstanding(response: SearchResponse): SearchResponse {
+  if (!response.understood) return response;
+  return { ...response, notices: [`Understood: ${response.understood.summary}.`, ...response.notices] };
+}
+
+/**
+ * A question with a time and no subject ("what did we decide last week?") is answered by what
+ * lies in the window: those entries cover it fully. With a subject, coverage stays as counted.
+ */
+function fitsWindow(candidates: AskCandidate[], understood: Understood | undefined): AskCandidate[] {
+  if (!understood?.time || hasTopic(understood.keywords)) return candidates;
+  const from = Date.parse(understood.time.from);
+  const to = Date.parse(understood.time.to);
+  return candidates.map((c) => {
+    const at = Date.parse(c.created_at);
+    return at >= from && at < to ? { ...c, coverage: 1 } : c;
+  });
 }
 
 /**

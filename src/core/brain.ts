@@ -7,6 +7,8 @@ import type { EmbedEvent, EmbedReport, NeighbourWriter } from "./embedder.ts";
 import { createEgressGate, type Destination, type EgressGate } from "./egress.ts";
 import { embedEgress, queryEmbedder } from "./egress-embed.ts";
 import { ollamaDestination } from "./egress-hosts.ts";
+import { createConversationHook } from "./conversation.ts";
+import { linkDuplicates } from "./duplicates.ts";
 import { createEntryStore, type EntryHook, type EntryStore } from "./entries.ts";
 import { graphBrain, type GraphBrain } from "./graph-brain.ts";
 import { createGraphHook, replaceSemanticEdges } from "./graph-store.ts";
@@ -119,7 +121,7 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
   const egress = createEgressGate(db, clock, { ledger: deps.egressLedger });
   const whereIsOllama = () => ollamaDestination(db, config.ollamaHost);
   const reach = (remoteAllowed: boolean): OllamaReach => ({ remoteAllowed, fetch: deps.ollamaFetch });
-  const hooks: EntryHook[] = [createGraphHook(db, clock)];
+  const hooks: EntryHook[] = [createGraphHook(db, clock), createConversationHook(db, clock)];
   const entries = createEntryStore(db, clock, hooks);
   const embedderFor =
     deps.embedderFor ??
@@ -131,9 +133,17 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
         model,
         KNOWN_DIMENSIONS[model.replace(/:latest$/, "")],
       ));
-  const semanticDeps = { db, configuredModel: config.embedModel, embedderFor, cache: new QueryVectorCache() };
-  const writeNeighbours: NeighbourWriter = (id, near) =>
+  const semanticDeps = {
+    db,
+    clock,
+    configuredModel: config.embedModel,
+    embedderFor,
+    cache: new QueryVectorCache(),
+  };
+  const writeNeighbours: NeighbourWriter = (id, near) => {
     replaceSemanticEdges(db, id, near, clock.now().getTime());
+    linkDuplicates(db, id, near, clock.now().getTime());
+  };
   return {
     config,
     db,

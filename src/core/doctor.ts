@@ -1,5 +1,6 @@
 import { checkOllama } from "./adapters/ollama.ts";
 import type { Brain } from "./brain.ts";
+import { countDuplicates } from "./duplicates.ts";
 import { toBrainError } from "./errors.ts";
 import type { SecretStore } from "./ports.ts";
 
@@ -48,6 +49,7 @@ export async function runDoctor(brain: Brain, deps: DoctorDeps = {}): Promise<Ch
           fix: "Run `brain embed`, or install the background job with `brain jobs install`.",
         },
   );
+  checks.push(duplicatesCheck(brain));
   if (deps.secretStore) checks.push(await secretStoreCheck(deps.secretStore));
   return checks;
 }
@@ -76,6 +78,18 @@ function keywordIndexCheck(brain: Brain): Check {
       fix: "Rebuild it: `sqlite3 brain.db \"INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')\"`.",
     };
   }
+}
+
+function duplicatesCheck(brain: Brain): Check {
+  const pairs = countDuplicates(brain.db);
+  return pairs === 0
+    ? { name: "duplicates", status: "ok", detail: "no memories that say the same" }
+    : {
+        name: "duplicates",
+        status: "warn",
+        detail: `${pairs} ${pairs === 1 ? "pair" : "pairs"} of memories say the same`,
+        fix: "See them with `brain duplicates`; merge one with `brain duplicates merge KEEP OTHER`.",
+      };
 }
 
 async function secretStoreCheck(open: () => SecretStore): Promise<Check> {

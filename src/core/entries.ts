@@ -33,11 +33,17 @@ export interface CaptureInput {
   /** When it happened (imports keep the original time). Defaults to now. */
   at?: string | Date;
   pinned?: boolean;
+  /**
+   * Save a second entry even when one with the same text and kind exists. Import sets it for
+   * entries it tracks by their source (a file's part), which dedup by source and hash instead.
+   */
+  allowDuplicate?: boolean;
 }
 
 export interface CaptureResult {
   entry: Entry;
-  status: "created" | "updated" | "unchanged";
+  /** `duplicate`: the same text of the same kind was already saved, as `entry`; nothing changed. */
+  status: "created" | "updated" | "unchanged" | "duplicate";
 }
 
 export interface ListOptions {
@@ -124,6 +130,10 @@ export type EntryStore = ReturnType<typeof createEntryStore>;
 export function createEntryStore(db: Db, clock: Clock, hooks: EntryHook[] = []) {
   const byId = db.prepare<[number], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id = ?`);
   const byKey = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.key = ?`);
+  // A seek on entries_hash (hash, kind): the duplicate check costs one index lookup per capture.
+  const byHash = db.prepare<[string, string], EntryRow>(
+    `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.hash = ? AND e.kind = ? ORDER BY e.id LIMIT 1`,
+  );
   const insert = db.prepare(
     `INSERT INTO entries(kind, key, text, tags, source, pinned, created_at, updated_at, hash)
      VALUES (@kind, @key, @text, @tags, @source, @pinned, @created_at, @updated_at, @hash)`,
@@ -158,6 +168,10 @@ export function createEntryStore(db: Db, clock: Clock, hooks: EntryHook[] = []) 
     const now = clock.now().getTime();
     const at = input.at === undefined ? now : parseTime(input.at, "--at");
     const existing = key ? byKey.get(key) : undefined;
+    if (!key && !input.allowDuplicate) {
+      const same = byHash.get(contentHash(text), kind);
+      if (same) return { entry: rowToEntry(same), status: "duplicate" };
+    }
     if (existing) {
       const hash = contentHash(text);
       const mergedTags = [...new Set([...(JSON.parse(existing.tags) as string[]), ...tags])];

@@ -10,7 +10,7 @@ const MAX_TERMS = 32;
 // The words unicode61 keeps: letters, digits and combining marks. Everything else separates.
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 
-const STOPWORDS = new Set(
+export const STOPWORDS: ReadonlySet<string> = new Set(
   (
     "a an and are as at be been but by can could did do does for from had has have how i if in into is it its " +
     "me my of on or our so than that the their them then there these they this to was we were what when where " +

@@ -2,6 +2,7 @@ import type { Db } from "./db/open.ts";
 import { prepareCached } from "./db/statements.ts";
 import { ENTRY_COLUMNS, rowToEntry, type Entry, type EntryRow } from "./entries.ts";
 import { filterSql, type SearchFilters } from "./filters.ts";
+import { buildFtsQuery } from "./fts-query.ts";
 import { hopsFromEntry } from "./graph-hops.ts";
 import type { SearchResult } from "./search.ts";
 
@@ -23,6 +24,11 @@ export interface ExpandOptions {
   perResult?: number;
   /** The search's filters: a neighbour must pass them too. */
   filters?: SearchFilters;
+  /**
+   * The query: the turn before or after a hit in its conversation comes along only when it shares
+   * a word with it. Without a query, such turns come like any other link.
+   */
+  query?: string;
 }
 
 interface Candidate {
@@ -79,6 +85,10 @@ export function graphNeighbours(
   results.forEach((result, rank) => {
     const hops = hopsFromEntry(db, result.id, perResult * 4)
       .flatMap((hop) => (hop.to.kind === "entry" && !direct.has(hop.to.id) ? [{ id: hop.to.id, hop }] : []))
+      .filter(
+        ({ id, hop }) =>
+          !hop.conversation || options.query === undefined || sharesWord(db, id, options.query),
+      )
       .sort((a, b) => b.hop.strength - a.hop.strength)
       .slice(0, perResult);
     for (const { id, hop } of hops) {
@@ -101,11 +111,24 @@ export function graphNeighbours(
       return {
         ...entry,
         score: Math.round(c.weight * 1000) / 1000,
+        relevance: Math.round(c.weight * 1000) / 1000,
         snippet: leadSnippet(entry.text),
         ranks: {},
         graph: { from: c.from, reason: c.reason },
       };
     });
+}
+
+/** True when the entry contains a content word of the query (as FTS5 matches it: stemmed, tags too). */
+function sharesWord(db: Db, id: number, query: string): boolean {
+  const fts = buildFtsQuery(query);
+  if (!fts) return false;
+  return (
+    prepareCached<[string, bigint], { one: number }>(
+      db,
+      "SELECT 1 AS one FROM entries_fts WHERE entries_fts MATCH ? AND rowid = ?",
+    ).get(fts.any ?? fts.all, BigInt(id)) !== undefined
+  );
 }
 
 /** The entries among `ids` that pass the search's filters. */

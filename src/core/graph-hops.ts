@@ -12,6 +12,8 @@ export interface Hop {
   to: Vertex;
   reason: string;
   strength: number;
+  /** The turn before or after in the same conversation (a `next` edge). */
+  conversation?: true;
 }
 
 /** How much a hop of each kind counts when ranking neighbours; semantic hops count their similarity. */
@@ -73,6 +75,14 @@ function entryHop(to: number, type: EdgeType, weight: number, ref: string, direc
     return { to: vertex, reason: `similar in meaning (${weight.toFixed(2)})`, strength: weight };
   }
   if (type === "manual") return { to: vertex, reason: "linked by you", strength: STRENGTH.manual };
+  if (type === "duplicate") {
+    return { to: vertex, reason: `says the same (${weight.toFixed(2)})`, strength: weight };
+  }
+  if (type === "next") {
+    const reason =
+      direction === "out" ? "next in the same conversation" : "before it in the same conversation";
+    return { to: vertex, reason, strength: STRENGTH.reference, conversation: true };
+  }
   const reason = direction === "out" ? `refers to ${ref}` : `refers here as ${ref}`;
   return { to: vertex, reason, strength: STRENGTH.reference };
 }

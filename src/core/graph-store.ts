@@ -10,7 +10,7 @@ import { normalizeTag } from "./text.ts";
 
 export const NODE_TYPES = ["tag", "person", "title", "url"] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
-export const EDGE_TYPES = ["mention", "reference", "semantic", "manual"] as const;
+export const EDGE_TYPES = ["mention", "reference", "semantic", "manual", "duplicate", "next"] as const;
 export type EdgeType = (typeof EDGE_TYPES)[number];
 
 /** A tag, person, title or URL a memory can link to. */
@@ -85,7 +85,7 @@ function insertNodeEdge(db: Db, from: number, node: number, type: EdgeType, weig
 }
 
 /** Inserts an entry-to-entry edge when the target exists; an id that names no entry is skipped. */
-function insertEntryEdge(db: Db, from: number, to: number, type: EdgeType, weight: number, now: number) {
+export function insertEntryEdge(db: Db, from: number, to: number, type: EdgeType, weight: number, now: number) {
   return prepareCached(
     db,
     `INSERT OR IGNORE INTO edges(from_entry, to_entry, type, weight, created_at)

@@ -197,7 +197,8 @@ function writeFile(deps: Deps, unit: Extract<Unit, { type: "file" }>, counts: Co
     const text = cleanText(part.text);
     const hash = contentHash(text);
     if (!before) {
-      recordImported(deps.db, deps.entries.capture({ ...part, source }).entry.id, hash);
+      // A file's part is tracked by its source: the same text in two files is two entries.
+      recordImported(deps.db, deps.entries.capture({ ...part, source, allowDuplicate: true }).entry.id, hash);
       counts.added++;
       return;
     }
@@ -282,6 +283,7 @@ function writeLine(deps: Deps, unit: Extract<Unit, { type: "line" }>, counts: Co
       return;
     }
   }
-  const { status } = deps.entries.capture(input);
-  counts[status === "created" ? "added" : status]++;
+  // Lines with a source were checked by source and hash above: the same text from another source stays.
+  const { status } = deps.entries.capture({ ...input, allowDuplicate: input.source ? true : undefined });
+  counts[status === "created" ? "added" : status === "duplicate" ? "unchanged" : status]++;
 }

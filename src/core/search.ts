@@ -1,23 +1,29 @@
 import type { Db } from "./db/open.ts";
-import { clampLimit, entriesById, type Entry } from "./entries.ts";
+import { clampLimit, entriesById, type Entry, type Kind } from "./entries.ts";
 import type { SearchFilters } from "./filters.ts";
 import { expandWithNeighbours, type GraphHop } from "./graph-expand.ts";
 import { keywordDetails, rankKeyword, type KeywordRank } from "./keyword.ts";
+import { systemClock, type Clock } from "./ports.ts";
+import { understandQuery, type QueryUnderstanding } from "./query-intent.ts";
+import {
+  describeUnderstanding,
+  hasTopic,
+  idsInWindow,
+  recentInWindow,
+  windowFilters,
+  type Understood,
+} from "./search-intent.ts";
 import { semanticSearch, type SemanticDeps } from "./semantic.ts";
+import { boostKinds, reciprocalRankFusion, relevanceFor } from "./fusion.ts";
+import { withFeedback } from "./feedback.ts";
 import type { VectorHit } from "./vectors.ts";
 
 export const SEARCH_MODES = ["hybrid", "keyword", "semantic"] as const;
 export type SearchMode = (typeof SEARCH_MODES)[number];
 
-/**
- * Reciprocal rank fusion constant. 60 is the published default; `npm run eval -- --sweep` found 5
- * better on both collections (notes recall@10 0.563 -> 0.576, nDCG@10 0.442 -> 0.458; Cranfield
- * recall@10 0.323 -> 0.358, nDCG@10 0.295 -> 0.326): a small k lets the top of either list win,
- * where a large one rewards entries both lists found somewhere in their depth.
- */
-export const RRF_K = 5;
 /** How deep each list is read before fusing. */
 export const LIST_DEPTH = 50;
+export { reciprocalRankFusion, RRF_K } from "./fusion.ts";
 
 export interface SearchOptions extends SearchFilters {
   mode?: SearchMode;
@@ -28,6 +34,16 @@ export interface SearchOptions extends SearchFilters {
   graph?: boolean;
   /** Cancels the query's embedding request (a superseded keystroke in search-as-you-type). */
   signal?: AbortSignal;
+  /**
+   * Read time ("last week") and intent ("what did we decide") from the query as soft preferences
+   * (default true; never while typing with `prefix`).
+   */
+  understand?: boolean;
+}
+
+/** What search needs: the vector side, and the clock that "last week" is read against. */
+export interface SearchDeps extends SemanticDeps {
+  clock?: Clock;
 }
 
 /** Where a result was found and at what rank (1 is best), so a person can see why it is there. */
@@ -37,7 +53,10 @@ export interface ResultRanks {
 }
 
 export interface SearchResult extends Entry {
+  /** The raw ranking score: BM25 (keyword alone), cosine similarity (meaning alone) or fused RRF. */
   score: number;
+  /** The score a person sees, in [0, 1] (see `relevanceFor`; a graph neighbour: its link strength). */
+  relevance?: number;
   /** A fragment with the matching words in **bold** (the start of the best chunk when found by meaning). */
   snippet: string;
   ranks: ResultRanks;
@@ -54,6 +73,8 @@ export interface SearchResponse {
   model?: string;
   /** Things a person should know about this answer, e.g. that meaning search was unavailable. */
   notices: string[];
+  /** The time and intent read from the query, when there were any. */
+  understood?: Understood;
 }
 
 /**
@@ -66,77 +87,124 @@ export interface SearchResponse {
  * const { results } = await search(deps, "how does AI remember things", { mode: "hybrid" });
  */
 export async function search(
-  deps: SemanticDeps,
+  deps: SearchDeps,
   query: string,
   options: SearchOptions = {},
 ): Promise<SearchResponse> {
   const response = await searchLists(deps, query, options);
   if (!options.graph || response.results.length === 0) return response;
   const { kind, tag, since, until } = options;
-  const results = expandWithNeighbours(deps.db, response.results, { filters: { kind, tag, since, until } });
+  const results = expandWithNeighbours(deps.db, response.results, {
+    filters: { kind, tag, since, until },
+    query: response.understood?.keywords ?? query,
+  });
   return { ...response, results };
 }
 
-async function searchLists(
-  deps: SemanticDeps,
-  query: string,
-  options: SearchOptions,
-): Promise<SearchResponse> {
+async function searchLists(deps: SearchDeps, query: string, options: SearchOptions): Promise<SearchResponse> {
   const limit = clampLimit(options.limit, 10, 1000);
   const mode = options.mode ?? "hybrid";
-  const depth = Math.max(limit, LIST_DEPTH);
+  // Search-as-you-type stays literal: a half-typed word is not yet a time or an intent.
+  const understood =
+    options.prefix || options.understand === false
+      ? null
+      : understandQuery(query, (deps.clock ?? systemClock).now());
+  const lists = await rankLists(deps, query, understood, { ...options, mode, limit });
+  const shown = understood ? { understood: describeUnderstanding(understood) } : {};
+  const fused = fuse(deps.db, lists.keyword, lists.semantic, limit, {
+    extra: lists.extra,
+    kinds: understood?.kinds,
+  });
+  return {
+    mode,
+    ...(lists.model ? { model: lists.model } : {}),
+    notices: lists.notices,
+    ...shown,
+    results: fused,
+  };
+}
+
+interface RankedLists {
+  keyword: KeywordRank[];
+  semantic: VectorHit[];
+  /** Lists restricted to the understood time window: found again there, ranked higher. */
+  extra: number[][];
+  model?: string;
+  notices: string[];
+}
+
+/**
+ * The ranked lists a search fuses. With a time understood, each list's entries inside the window
+ * form one more list (a soft boost: entries outside keep their place, those inside are counted
+ * twice); a question with a time and no topic lists the window's entries, preferred kinds first.
+ */
+async function rankLists(
+  deps: SearchDeps,
+  query: string,
+  understood: QueryUnderstanding | null,
+  options: SearchOptions & { mode: SearchMode; limit: number },
+): Promise<RankedLists> {
+  const { mode, limit } = options;
+  const window = understood?.time ? windowFilters(options, understood.time) : null;
+  // Read deep enough that the window's entries are among the candidates, in every mode.
+  const depth = mode === "hybrid" || window ? Math.max(limit, LIST_DEPTH) : limit;
+  const keywordText = understood?.keywordText ?? query;
+  const semanticText = understood?.semanticText ?? query;
+  if (understood && !hasTopic(keywordText)) {
+    // Nothing to match: the time and the kind are all there is to rank by.
+    const within = understood.time ? window : options;
+    const extra = within ? [recentInWindow(deps.db, within, understood.kinds ?? [], depth)] : [];
+    return { keyword: [], semantic: [], extra, notices: [] };
+  }
   const keyword =
     mode === "semantic"
       ? []
-      : rankKeyword(deps.db, query, { ...options, limit: mode === "keyword" ? limit : depth });
-  if (mode === "keyword") return { mode, notices: [], results: fuse(deps.db, keyword, [], limit) };
-  if (query.trim() === "") return { mode, notices: [], results: [] };
-  const semantic = await semanticSearch(deps, query, {
-    ...options,
-    limit: mode === "semantic" ? limit : depth,
-  });
-  if (semantic.hits === null) {
-    const notice = mode === "hybrid" ? `${semantic.notice} Showing keyword results.` : semantic.notice;
-    return { mode, notices: [notice], results: fuse(deps.db, keyword, [], limit) };
+      : withFeedback(
+          deps.db,
+          keywordText,
+          rankKeyword(deps.db, keywordText, { ...options, limit: depth }),
+          options.prefix === true,
+          (text) => rankKeyword(deps.db, text, { ...options, limit: depth }),
+        );
+  const lists = { keyword, semantic: [] as VectorHit[], extra: [] as number[][], notices: [] as string[] };
+  if (mode !== "keyword" && semanticText.trim() !== "") {
+    const semantic = await semanticSearch(deps, semanticText, { ...options, limit: depth });
+    if (semantic.hits === null) {
+      lists.notices.push(mode === "hybrid" ? `${semantic.notice} Showing keyword results.` : semantic.notice);
+    } else {
+      Object.assign(lists, { semantic: semantic.hits, model: semantic.model });
+    }
   }
-  return { mode, model: semantic.model, notices: [], results: fuse(deps.db, keyword, semantic.hits, limit) };
+  if (window) {
+    const ids = [keyword.map((k) => k.id), lists.semantic.map((h) => h.entryId)];
+    const inside = idsInWindow(deps.db, ids.flat(), window);
+    lists.extra = ids.map((list) => list.filter((id) => inside.has(id))).filter((list) => list.length > 0);
+  }
+  return lists;
 }
 
 /**
- * Reciprocal rank fusion: each id scores the sum of 1 / (k + rank) over the lists it is in, best
- * first (ties keep first-seen order). `ranks[i]` is its 1-based rank in list i, undefined when absent.
- *
- * @example
- * reciprocalRankFusion([[7, 3], [3]]) // [{ id: 3, ranks: [2, 1], ... }, { id: 7, ranks: [1, undefined], ... }]
+ * Reciprocal rank fusion of the two lists, plus any `extra` lists (the same searches inside an
+ * understood time window), entries of the preferred `kinds` scoring `KIND_BOOST` times more.
+ * A list alone keeps its own order and scores. Entries and snippets are read for the `limit`
+ * winners only. `relevance` is the score a person sees, in [0, 1]: see `relevanceFor`.
  */
-export function reciprocalRankFusion(
-  lists: readonly (readonly number[])[],
-  k = RRF_K,
-): { id: number; score: number; ranks: (number | undefined)[] }[] {
-  const byId = new Map<number, { id: number; score: number; ranks: (number | undefined)[] }>();
-  lists.forEach((list, l) =>
-    list.forEach((id, i) => {
-      let s = byId.get(id);
-      if (!s) byId.set(id, (s = { id, score: 0, ranks: lists.map(() => undefined) }));
-      s.score += 1 / (k + i + 1);
-      s.ranks[l] = i + 1;
-    }),
-  );
-  return [...byId.values()].sort((a, b) => b.score - a.score);
-}
-
-/**
- * Reciprocal rank fusion of the two lists (a list alone keeps its own order and scores). Entries
- * and snippets are read for the `limit` winners only.
- */
-export function fuse(db: Db, keyword: KeywordRank[], semantic: VectorHit[], limit: number): SearchResult[] {
+export function fuse(
+  db: Db,
+  keyword: KeywordRank[],
+  semantic: VectorHit[],
+  limit: number,
+  boost: { extra?: number[][]; kinds?: readonly Kind[] } = {},
+): SearchResult[] {
   const keywordById = new Map(keyword.map((hit) => [hit.id, hit]));
   const vectorById = new Map(semantic.map((hit) => [hit.entryId, hit]));
-  const ranked = reciprocalRankFusion([
-    keyword.map((hit) => hit.id),
-    semantic.map((hit) => hit.entryId),
-  ]).slice(0, limit);
-  const single = keyword.length === 0 || semantic.length === 0;
+  const extra = boost.extra ?? [];
+  const ranked = boostKinds(
+    db,
+    reciprocalRankFusion([keyword.map((hit) => hit.id), semantic.map((hit) => hit.entryId), ...extra]),
+    boost.kinds,
+  ).slice(0, limit);
+  const single = (keyword.length === 0 || semantic.length === 0) && extra.length === 0 && !boost.kinds;
   const details = keywordDetails(
     db,
     ranked.flatMap(({ id }) => keywordById.get(id) ?? []),
@@ -145,6 +213,7 @@ export function fuse(db: Db, keyword: KeywordRank[], semantic: VectorHit[], limi
     db,
     ranked.filter(({ id }) => !details.has(id)).map(({ id }) => id),
   );
+  const relevance = relevanceFor(keyword, semantic, extra.length > 0 || boost.kinds !== undefined);
   return ranked.flatMap(({ id, score: fused, ranks: [keywordRank, semanticRank] }) => {
     const hit = details.get(id);
     const entry = hit?.entry ?? entries.get(id);
@@ -156,7 +225,17 @@ export function fuse(db: Db, keyword: KeywordRank[], semantic: VectorHit[], limi
       ...(keywordRank ? { keyword: keywordRank } : {}),
       ...(semanticRank ? { semantic: semanticRank } : {}),
     };
-    return [{ ...entry, score, snippet, ranks, ...(vector ? { similarity: vector.similarity } : {}) }];
+    const shown = relevance(score);
+    return [
+      {
+        ...entry,
+        score,
+        relevance: shown,
+        snippet,
+        ranks,
+        ...(vector ? { similarity: vector.similarity } : {}),
+      },
+    ];
   });
 }
 

@@ -69,7 +69,12 @@ function rememberTool(ctx: ToolContext): AnyTool {
       const client = ctx.server.server.getClientVersion()?.name;
       const source = args.source ?? `mcp${client ? `:${client}` : ""}`;
       const { entry, status } = ctx.brain.entries.capture({ ...args, source });
-      const verb = { created: "Saved", updated: "Updated", unchanged: "Already saved, unchanged:" }[status];
+      const verb = {
+        created: "Saved",
+        updated: "Updated",
+        unchanged: "Already saved, unchanged:",
+        duplicate: `Already saved as entry ${entry.id}:`,
+      }[status];
       const note = status === "updated" ? " (the previous value is kept in its history)" : "";
       const line = lineThrough(out, entry, 200);
       return reply(out, `${verb} ${line}${note}`, { status, entry: dataThrough(out, entry) });

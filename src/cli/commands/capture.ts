@@ -43,6 +43,13 @@ export const capture: CliCommand = {
       at: stringFlag(ctx.flags, "at"),
       pinned: ctx.flags.pin === true ? true : undefined,
     });
+    if (result.status === "duplicate") {
+      ctx.print(
+        { ...result.entry, status: result.status, duplicate_of: result.entry.id },
+        () => `already saved as entry ${result.entry.id}: ${entryLine(result.entry)}`,
+      );
+      return;
+    }
     ctx.print(
       { ...result.entry, status: result.status },
       () => `${result.status}: ${entryLine(result.entry)}`,

@@ -23,6 +23,7 @@ export const commandLoaders: Record<string, () => Promise<CliCommand>> = {
   cloud: async () => (await import("./cloud.ts")).cloud,
   related: async () => (await import("./related.ts")).related,
   link: async () => (await import("./link.ts")).link,
+  duplicates: async () => (await import("./duplicates.ts")).duplicates,
   import: async () => (await import("./import.ts")).importCommand,
   boot: async () => (await import("./boot.ts")).boot,
 };

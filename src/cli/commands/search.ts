@@ -34,10 +34,12 @@ export const search: CliCommand = {
     });
     for (const notice of response.notices) ctx.note(notice);
     const tty = ctx.io.stdout.isTTY === true;
-    ctx.print(response, () =>
-      response.results.length
-        ? response.results.map((r) => resultLines(r, tty)).join("\n")
-        : `Nothing in your memory matches "${query}".`,
-    );
+    ctx.print(response, () => {
+      const understood = response.understood ? [`understood: ${response.understood.summary}`] : [];
+      const lines = response.results.length
+        ? response.results.map((r) => resultLines(r, tty))
+        : [`Nothing in your memory matches "${query}".`];
+      return [...understood, ...lines].join("\n");
+    });
   },
 };

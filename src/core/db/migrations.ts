@@ -252,6 +252,34 @@ export const migrations: Migration[] = [
       DROP TABLE cloud_ledger;
     `,
   },
+  {
+    name: "011_edges_duplicate_and_next",
+    // Two more edge types between entries: `duplicate` (the embedder found the newer entry says the
+    // same as the older one; weight = similarity) and `next` (the entry that follows in the same
+    // conversation or imported file; read backwards it is `previous`). A CHECK constraint cannot be
+    // altered in SQLite, so the table is rebuilt with its rows, ids and indexes as they were.
+    sql: `
+      CREATE TABLE edges_new (
+        id INTEGER PRIMARY KEY,
+        from_entry INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+        to_entry INTEGER REFERENCES entries(id) ON DELETE CASCADE,
+        to_node INTEGER REFERENCES nodes(id) ON DELETE CASCADE,
+        type TEXT NOT NULL CHECK (type IN ('mention', 'reference', 'semantic', 'manual', 'duplicate', 'next')),
+        weight REAL NOT NULL DEFAULT 1,
+        created_at INTEGER NOT NULL,
+        CHECK ((to_entry IS NULL) <> (to_node IS NULL)),
+        CHECK (to_entry IS NOT from_entry)
+      );
+      INSERT INTO edges_new(id, from_entry, to_entry, to_node, type, weight, created_at)
+        SELECT id, from_entry, to_entry, to_node, type, weight, created_at FROM edges;
+      DROP TABLE edges;
+      ALTER TABLE edges_new RENAME TO edges;
+      CREATE UNIQUE INDEX edges_out ON edges(from_entry, type, ifnull(to_entry, 0), ifnull(to_node, 0));
+      CREATE INDEX edges_to_entry ON edges(to_entry);
+      CREATE INDEX edges_to_node ON edges(to_node, from_entry);
+      CREATE INDEX edges_duplicate ON edges(type) WHERE type = 'duplicate';
+    `,
+  },
 ];
 
 /**
