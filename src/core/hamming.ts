@@ -30,10 +30,12 @@ export class HammingRows {
   private readonly exports: Exports;
   private count = 0;
 
-  constructor(bits: number) {
+  /** `expected` rows are reserved at once: growing memory a page at a time copies it each time. */
+  constructor(bits: number, expected = 0) {
     compiled ??= new wasm.Module(Buffer.from(WASM_BASE64, "base64"));
     this.exports = new wasm.Instance(compiled).exports as unknown as Exports;
     this.words = Math.ceil(bits / 64);
+    this.reserve(this.stride * (1 + expected));
   }
 
   get size(): number {
@@ -55,6 +57,18 @@ export class HammingRows {
       bytes.set(row.subarray(0, this.stride), offset);
     });
     this.count += rows.length;
+  }
+
+  /** Appends `count` rows already packed `stride` bytes apart (as bit_blocks stores them). */
+  appendPacked(bits: Uint8Array, count: number, stride: number): void {
+    if (stride !== this.stride) {
+      this.append(Array.from({ length: count }, (_, i) => bits.subarray(i * stride, (i + 1) * stride)));
+      return;
+    }
+    const at = this.stride * (1 + this.count);
+    this.reserve(at + count * this.stride);
+    new Uint8Array(this.exports.memory.buffer).set(bits.subarray(0, count * stride), at);
+    this.count += count;
   }
 
   /**

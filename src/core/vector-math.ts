@@ -55,6 +55,38 @@ export function vectorToBlob(v: Float32Array): Buffer {
   return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
 }
 
+/**
+ * A vector as int8, scaled so its largest component is ±127: a quarter of float32's bytes, what
+ * sqlite-vec's `vec_int8` reads. The scale is not kept: cosine does not depend on it, and a
+ * stored vector is unit length, so dividing by the int8 vector's own norm gives it back
+ * ({@link int8ToVector}).
+ */
+export function quantizeInt8(v: Float32Array): Int8Array {
+  let max = 0;
+  for (let i = 0; i < v.length; i++) max = Math.max(max, Math.abs(v[i]!));
+  const q = new Int8Array(v.length);
+  if (max > 0) for (let i = 0; i < v.length; i++) q[i] = Math.round((v[i]! * 127) / max);
+  return q;
+}
+
+export function int8ToBlob(q: Int8Array): Buffer {
+  return Buffer.from(q.buffer, q.byteOffset, q.byteLength);
+}
+
+/** The unit vector an int8 one stands for. */
+export function int8ToVector(blob: Uint8Array): Float32Array {
+  const q = new Int8Array(blob.buffer, blob.byteOffset, blob.byteLength);
+  return normalize(Float32Array.from(q));
+}
+
+/**
+ * A stored vector of `dimensions` components, whichever way it is stored: int8 (one byte each)
+ * or float32 (four, as before migration `010_int8_vectors`).
+ */
+export function storedToVector(blob: Buffer, dimensions: number): Float32Array {
+  return blob.byteLength === dimensions ? int8ToVector(blob) : blobToVector(blob);
+}
+
 /** True when every component is a finite number and at least one is not zero. */
 export function isUsableVector(v: Float32Array): boolean {
   let nonZero = false;

@@ -2,11 +2,20 @@ import type { Db } from "./db/open.ts";
 import { prepareCached } from "./db/statements.ts";
 import { bitIndexFor } from "./bit-index.ts";
 import { BrainError } from "./errors.ts";
-import { blobToVector, MeanAccumulator, signBits, vectorToBlob } from "./vector-math.ts";
+import {
+  blobToVector,
+  int8ToBlob,
+  MeanAccumulator,
+  quantizeInt8,
+  signBits,
+  storedToVector,
+  vectorToBlob,
+} from "./vector-math.ts";
 
 /**
- * The vector store: per-model chunk vectors (float32, for exact scores) and their mean-centred
- * sign bits (for a fast candidate scan). All SQL on vectors lives here.
+ * The vector store: per-model chunk vectors (int8, for rescoring; float32 in databases not yet
+ * converted) and their mean-centred sign bits (for a fast candidate scan). All SQL on vectors
+ * lives here.
  */
 export interface EmbeddingModel {
   id: number;
@@ -136,7 +145,8 @@ export function writeEntryVectors(
   );
   for (const chunk of chunks) {
     const bits = Buffer.from(signBits(chunk.vector, model.mean));
-    insert.run(entryId, model.id, chunk.seq, hash, chunk.start, chunk.end, bits, vectorToBlob(chunk.vector));
+    const vector = int8ToBlob(quantizeInt8(chunk.vector));
+    insert.run(entryId, model.id, chunk.seq, hash, chunk.start, chunk.end, bits, vector);
   }
   return true;
 }
@@ -165,18 +175,26 @@ interface ChunkRow {
   similarity: number;
 }
 
-// Cosine similarity computed by sqlite-vec inside SQLite: the 4 KB vectors never become
-// JavaScript buffers, which halved the rescoring time (and its garbage) against a dot product here.
-const SIMILARITY = "1 - vec_distance_cosine(c.vector, @query) AS similarity";
+// Cosine similarity computed by sqlite-vec inside SQLite, so the vectors never become JavaScript
+// buffers. A vector one byte per component long is int8 and is compared with the query quantized
+// the same way; a float32 one (a database not yet converted) with the float query.
+const SIMILARITY = `1 - CASE WHEN length(c.vector) = length(@q8)
+  THEN vec_distance_cosine(vec_int8(c.vector), vec_int8(@q8))
+  ELSE vec_distance_cosine(c.vector, @query) END AS similarity`;
+
+const queryParams = (query: Float32Array) => ({
+  query: vectorToBlob(query),
+  q8: int8ToBlob(quantizeInt8(query)),
+});
 
 /** Exact cosine of the given chunks to the query, best chunk per entry, best first. */
 export function rescore(db: Db, query: Float32Array, chunkIds: number[]): VectorHit[] {
   if (chunkIds.length === 0) return [];
-  const rows = prepareCached<{ query: Buffer; ids: string }, ChunkRow>(
+  const rows = prepareCached<{ query: Buffer; q8: Buffer; ids: string }, ChunkRow>(
     db,
     `SELECT c.entry_id, c.start, c.end, ${SIMILARITY} FROM chunks c
      WHERE c.id IN (SELECT value FROM json_each(@ids))`,
-  ).all({ query: vectorToBlob(query), ids: JSON.stringify(chunkIds) });
+  ).all({ ...queryParams(query), ids: JSON.stringify(chunkIds) });
   return bestPerEntry(rows);
 }
 
@@ -192,7 +210,7 @@ export function exactScan(
     db,
     `SELECT c.entry_id, c.start, c.end, ${SIMILARITY} FROM chunks c JOIN entries e ON e.id = c.entry_id
      WHERE c.model_id = @model AND ${filter.sql}`,
-  ).all({ ...filter.params, model: model.id, query: vectorToBlob(query) });
+  ).all({ ...filter.params, model: model.id, ...queryParams(query) });
   return bestPerEntry(rows).slice(0, k);
 }
 
@@ -226,7 +244,7 @@ export function* allVectors(
   );
   for (;;) {
     const rows = read.all(model.id, after, page);
-    for (const row of rows) yield { id: row.id, vector: blobToVector(row.vector) };
+    for (const row of rows) yield { id: row.id, vector: storedToVector(row.vector, model.dimensions) };
     if (rows.length < page) return;
     after = rows[rows.length - 1]!.id;
   }
