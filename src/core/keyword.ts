@@ -73,14 +73,21 @@ function runMatch(
 ): KeywordRank[] {
   const filter = filterSql(options);
   const join = filter.sql === "1" ? "" : "JOIN entries e ON e.id = entries_fts.rowid";
-  const excludeSql = exclude.length ? "AND entries_fts.rowid NOT IN (SELECT value FROM json_each(@exclude))" : "";
+  const excludeSql = exclude.length
+    ? "AND entries_fts.rowid NOT IN (SELECT value FROM json_each(@exclude))"
+    : "";
   const rows = prepareCached<Record<string, unknown>, { id: number; bm25: number }>(
     db,
     `SELECT entries_fts.rowid AS id, bm25(entries_fts, ${BM25_WEIGHTS.text}, ${BM25_WEIGHTS.tags}) AS bm25
      FROM entries_fts ${join}
      WHERE entries_fts MATCH @match AND ${filter.sql} ${excludeSql}
      ORDER BY ${order === "bm25" ? "bm25" : "entries_fts.rowid DESC"} LIMIT @limit`,
-  ).all({ ...filter.params, match, limit: options.limit, ...(exclude.length ? { exclude: JSON.stringify(exclude) } : {}) });
+  ).all({
+    ...filter.params,
+    match,
+    limit: options.limit,
+    ...(exclude.length ? { exclude: JSON.stringify(exclude) } : {}),
+  });
   return rows.map((row) => ({ id: row.id, score: -row.bm25, match }));
 }
 

@@ -1,7 +1,7 @@
 import { sealBitBlocks } from "./bit-blocks.ts";
 import type { Db } from "./db/open.ts";
 import { prepareCached } from "./db/statements.ts";
-import { blobToVector, int8ToBlob, quantizeInt8 } from "./vector-math.ts";
+import { blobToVector, encodeInt8 } from "./vector-math.ts";
 import { getModel, listModels, type EmbeddingModel } from "./vectors.ts";
 
 /*
@@ -56,7 +56,7 @@ function convertPage(
     "SELECT id, vector FROM chunks WHERE model_id = ? AND id > ? AND length(vector) = ? ORDER BY id LIMIT ?",
   ).all(model.id, after, model.dimensions * 4, page);
   const update = prepareCached(db, "UPDATE chunks SET vector = ? WHERE id = ?");
-  for (const row of rows) update.run(int8ToBlob(quantizeInt8(blobToVector(row.vector))), row.id);
+  for (const row of rows) update.run(encodeInt8(blobToVector(row.vector)), row.id);
   return { rows: rows.length, lastId: rows.length ? rows[rows.length - 1]!.id : after };
 }
 
