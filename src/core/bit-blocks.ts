@@ -13,7 +13,10 @@ export interface BitBlock {
   firstId: number;
   lastId: number;
   ids: Float64Array;
-  /** `ids.length` rows of `stride` bytes (sign bits zero-padded to 64-bit words). */
+  /**
+   * The rows' sign bits in planes of 256 bits, as the scan keeps them (hamming.ts): bits 0-255 of
+   * every row, then bits 256-511 of every row, and so on, zero-padded.
+   */
   bits: Uint8Array;
 }
 
@@ -23,8 +26,8 @@ export interface ModelRef {
   dimensions: number;
 }
 
-/** Bytes per row in a block: the sign bits padded to whole 64-bit words, as the scan reads them. */
-export const strideFor = (dimensions: number) => Math.ceil(dimensions / 64) * 8;
+/** Planes of 256 bits (32 bytes) per row. */
+export const planesFor = (dimensions: number) => Math.max(1, Math.ceil(dimensions / 256));
 
 /** The usable blocks of the model (current generation, nothing deleted or re-centred since), in id order. */
 export function* readBlocks(db: Db, model: ModelRef): Generator<BitBlock> {
@@ -94,12 +97,17 @@ function sealOne(db: Db, model: ModelRef, after: number, upTo: number, bounded: 
     "SELECT id, bits FROM chunks WHERE model_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?",
   ).all(model.id, after, upTo, BLOCK_ROWS);
   if (rows.length === 0 || (rows.length < BLOCK_ROWS && !bounded)) return null;
-  const stride = strideFor(model.dimensions);
+  const planes = planesFor(model.dimensions);
   const ids = new Float64Array(rows.length);
-  const bits = new Uint8Array(rows.length * stride);
+  const bits = new Uint8Array(rows.length * planes * 32);
   rows.forEach((row, i) => {
     ids[i] = row.id;
-    bits.set(row.bits.subarray(0, stride), i * stride);
+    for (let p = 0; p < planes; p++) {
+      bits.set(
+        row.bits.subarray(p * 32, Math.min(row.bits.length, (p + 1) * 32)),
+        (p * rows.length + i) * 32,
+      );
+    }
   });
   // A block ends where the next begins (or at its own last row when it is full), so blocks tile
   // the id space and a chunk written later between two blocks cannot exist (ids only grow).

@@ -1,4 +1,4 @@
-import { readBlocks, readChunkBits, strideFor, type ModelRef } from "./bit-blocks.ts";
+import { readBlocks, readChunkBits, type ModelRef } from "./bit-blocks.ts";
 import type { Db } from "./db/open.ts";
 import { prepareCached } from "./db/statements.ts";
 import { HammingRows } from "./hamming.ts";
@@ -55,12 +55,11 @@ export class BitIndex {
     this.ids = new Float64Array(Math.max(16, expected));
     this.maxId = 0;
     this.generation = model.generation;
-    const stride = strideFor(model.dimensions);
     for (const block of readBlocks(db, model)) {
       if (block.firstId > this.maxId + 1) {
         this.appendRows(readChunkBits(db, model.id, this.maxId, block.firstId - 1));
       }
-      this.rows.appendPacked(block.bits, block.ids.length, stride);
+      this.rows.appendPlanes(block.bits, block.ids.length);
       this.pushIds(block.ids);
       this.maxId = block.lastId;
     }

@@ -221,12 +221,12 @@ export const migrations: Migration[] = [
     // Rescoring vectors become int8 (a byte per component, 1 KB at 1024-d instead of 4 KB); no
     // schema change is needed for that: a vector's length says how it is stored, and the embedder
     // converts float32 ones in place in short transactions (vector-convert.ts).
-    // bit_blocks holds the sign bits of up to 4,096 chunks in one row (ids as float64, bits padded
-    // to 64-bit words), so a new process loads a million chunks' bits by reading a few hundred
-    // rows instead of a million. A block is a copy: the chunks table stays the truth. A block
-    // made under an older generation, or one whose chunks were deleted or re-centred since (the
-    // triggers set `stale`), is not used; that range is read from chunks until the embedder seals
-    // it again.
+    // bit_blocks holds the sign bits of up to 4,096 chunks in one row (ids as float64, bits in
+    // planes of 256 bits as the scan keeps them), so a new process loads a million chunks' bits
+    // by reading a few hundred rows instead of a million. A block is a copy: the chunks table
+    // stays the truth. A block made under an older generation, or one whose chunks were deleted
+    // or re-centred since (the triggers set `stale`), is not used; that range is read from chunks
+    // until the embedder seals it again.
     sql: `
       CREATE TABLE bit_blocks (
         model_id INTEGER NOT NULL REFERENCES embedding_models(id) ON DELETE CASCADE,
