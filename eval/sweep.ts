@@ -40,7 +40,10 @@ export async function sweepFusion(brain: Brain, collection: Collection): Promise
   return SWEEP_K.flatMap((k) =>
     SWEEP_DEPTH.map((depth) => {
       const metrics = lists.map(({ query, keyword, semantic, sources }) => {
-        const fused = reciprocalRankFusion([keyword.slice(0, depth), semantic.slice(0, depth)], k).slice(0, 10);
+        const fused = reciprocalRankFusion([keyword.slice(0, depth), semantic.slice(0, depth)], k).slice(
+          0,
+          10,
+        );
         const ranked = rankedRefs(
           collection.name,
           fused.map((f) => sources.get(f.id)),

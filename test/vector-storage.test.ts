@@ -5,7 +5,12 @@ import { describe, expect, it } from "vitest";
 import { bitIndexFor } from "../src/core/bit-index.ts";
 import { BLOCK_ROWS, sealBitBlocks } from "../src/core/bit-blocks.ts";
 import type { Brain } from "../src/core/brain.ts";
-import { convertVectors, floatVectorCount, reclaimSpace } from "../src/core/vector-convert.ts";
+import {
+  convertVectors,
+  floatVectorCount,
+  reclaimSpace,
+  vacuumWhenQuiet,
+} from "../src/core/vector-convert.ts";
 import {
   cosineToStored,
   encodeInt8,
@@ -164,6 +169,28 @@ describe("converting a brain's float32 vectors in place", () => {
     expect(brain.db.pragma("freelist_count", { simple: true })).toBe(0);
     expect(after).toBeLessThan(before * 0.4);
     expect(brain.status().bytes_per_chunk).toBe(Math.round(after / 2000));
+  });
+});
+
+describe("a database made before incremental vacuum", () => {
+  it("is switched over by one VACUUM at a quiet moment, and not while another process writes", async () => {
+    const { brain } = oldBrain(2000, 1024);
+    brain.db.pragma("auto_vacuum = NONE");
+    brain.db.exec("VACUUM");
+    expect(brain.db.pragma("auto_vacuum", { simple: true })).toBe(0);
+    convertVectors(brain.db);
+    expect(reclaimSpace(brain.db)).toBe(0);
+    const other = testBrainOn(brain);
+    const writing = setInterval(() => other.entries.capture({ text: "meanwhile" }), 10);
+    const busy = await vacuumWhenQuiet(brain.db, 200);
+    clearInterval(writing);
+    expect(busy).toBe(false);
+    brain.db.pragma("wal_checkpoint(TRUNCATE)");
+    const before = fs.statSync(brain.config.dbPath).size;
+    expect(await vacuumWhenQuiet(brain.db, 200)).toBe(true);
+    expect(brain.db.pragma("auto_vacuum", { simple: true })).toBe(2);
+    expect(fs.statSync(brain.config.dbPath).size).toBeLessThan(before * 0.4);
+    expect(await vacuumWhenQuiet(brain.db, 200)).toBe(false);
   });
 });
 

@@ -15,7 +15,7 @@ import {
   type EmbeddingModel,
 } from "./vectors.ts";
 import { activateIfComplete, recentreIfStale } from "./vector-models.ts";
-import { convertVectors, upkeepVectors } from "./vector-convert.ts";
+import { convertVectors, upkeepVectors, vacuumWhenQuiet } from "./vector-convert.ts";
 
 export interface EmbedReport {
   model: string;
@@ -147,6 +147,7 @@ async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
   report.pending = countPending(db, model);
   report.active_model = activateIfComplete(db, embedder.model, report.pending);
   upkeepVectors(db, report.active_model);
+  await vacuumWhenQuiet(db);
   report.ms = Math.round(performance.now() - started);
   emit({ event: "done", report });
   return report;

@@ -78,7 +78,7 @@ const VACUUM_STEP_PAGES = 2048;
 /**
  * Gives free pages back to the file system in short steps (`PRAGMA incremental_vacuum`), when the
  * database was made with `auto_vacuum = INCREMENTAL` (every database made since migration 010).
- * An older database keeps its free pages for new rows; `brain vacuum` switches it over once.
+ * An older database is switched over once by {@link vacuumWhenQuiet}.
  */
 export function reclaimSpace(db: Db): number {
   if (db.pragma("auto_vacuum", { simple: true }) !== 2) return 0;
@@ -92,6 +92,29 @@ export function reclaimSpace(db: Db): number {
   // The file shrinks when the WAL is checkpointed; a passive checkpoint never waits for readers.
   if (freed > 0) db.pragma("wal_checkpoint(PASSIVE)");
   return freed;
+}
+
+/**
+ * A database made before migration 010 cannot give pages back in steps: switching it to
+ * incremental vacuum takes one `VACUUM`, which rewrites the file and holds the write lock while it
+ * does (captures in other processes wait, within their 10 s busy timeout, rather than fail). So it
+ * runs once, when a quarter or more of the file is free (after the int8 conversion, three
+ * quarters are), and only at a quiet moment: no other connection committed for `quietMs`.
+ * Returns whether it ran.
+ */
+export async function vacuumWhenQuiet(db: Db, quietMs = 2000): Promise<boolean> {
+  if (db.pragma("auto_vacuum", { simple: true }) === 2) return false;
+  const free = db.pragma("freelist_count", { simple: true }) as number;
+  const pages = db.pragma("page_count", { simple: true }) as number;
+  if (free < pages / 4 || free < 256) return false;
+  const version = () => db.pragma("data_version", { simple: true }) as number;
+  const before = version();
+  await new Promise((resolve) => setTimeout(resolve, quietMs));
+  if (version() !== before) return false;
+  db.pragma("auto_vacuum = INCREMENTAL");
+  db.exec("VACUUM");
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  return true;
 }
 
 /**
