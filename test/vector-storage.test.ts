@@ -22,6 +22,7 @@ import {
 } from "../src/core/vector-math.ts";
 import { recentreIfStale } from "../src/core/vector-models.ts";
 import { ensureModel, getModel, nearest, writeEntryVectors } from "../src/core/vectors.ts";
+import { runBrain } from "./support/cli.ts";
 import { testBrain } from "./support/tmp.ts";
 
 function randomVectors(count: number, dims: number, seed: number): Float32Array[] {
@@ -123,6 +124,18 @@ describe("converting a brain's float32 vectors in place", () => {
     expect(floatVectorCount(brain.db, model)).toBe(0);
     expect(brain.status().embedding.models[0]!.float32_vectors).toBe(0);
     expect(convertVectors(brain.db)).toBe(0);
+  });
+
+  it("shows in `brain status`: bytes per chunk, and the vectors still float32 until converted", async () => {
+    const { brain } = oldBrain(40, 64);
+    const before = (await runBrain(["status"], { db: brain.config.dbPath })).stdout;
+    expect(before).toContain("m (64-d): 40 vectors, 40 still float32 (the next `brain embed` converts them)");
+    convertVectors(brain.db);
+    brain.db.pragma("wal_checkpoint(TRUNCATE)");
+    const after = await runBrain(["status"], { db: brain.config.dbPath });
+    expect(after.stdout).toContain("m (64-d): 40 vectors\n");
+    const perChunk = Math.round(fs.statSync(brain.config.dbPath).size / 40);
+    expect(after.stdout).toContain(`          ${perChunk} bytes per chunk\n`);
   });
 
   it("resumes after the converting process is killed mid-way", async () => {
