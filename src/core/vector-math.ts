@@ -124,8 +124,10 @@ export function storedToVector(blob: Buffer, dimensions: number): Float32Array {
   if (blob.byteLength === dimensions * 4) return blobToVector(blob);
   const q = new Int8Array(blob.buffer, blob.byteOffset, dimensions);
   const v = new Float32Array(dimensions);
-  for (let i = 0; i < dimensions; i++)
-    v[i] = q[i]! * blob.readFloatLE(dimensions + 4 * Math.floor(i / INT8_BLOCK));
+  for (let from = 0; from < dimensions; from += INT8_BLOCK) {
+    const scale = blob.readFloatLE(dimensions + (4 * from) / INT8_BLOCK);
+    for (let i = from; i < Math.min(dimensions, from + INT8_BLOCK); i++) v[i] = q[i]! * scale;
+  }
   return normalize(v);
 }
 
