@@ -94,14 +94,16 @@ async function freshProcess(db: BenchDb, query: Float32Array): Promise<Row[]> {
   fs.writeFileSync(file, Buffer.from(query.buffer, query.byteOffset, query.byteLength));
   const script = path.join(ROOT, "bench", "fresh-search.ts");
   const inside: number[] = [];
+  const openSearch: number[] = [];
   const rss: number[] = [];
   const whole = await timeRuns(
     10,
     () => {
       const run = spawnSync(process.execPath, [script, db.dbPath, MODEL, file], { encoding: "utf8" });
       if (run.status !== 0) throw new Error(`fresh search failed: ${run.stderr}`);
-      const report = JSON.parse(run.stdout) as { searchMs: number; rssBytes: number };
+      const report = JSON.parse(run.stdout) as { loadedMs: number; searchMs: number; rssBytes: number };
       inside.push(report.searchMs);
+      openSearch.push(report.searchMs - report.loadedMs);
       rss.push(report.rssBytes / 1048576);
     },
     1,
