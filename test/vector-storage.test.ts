@@ -208,7 +208,7 @@ describe("a database made before incremental vacuum", () => {
 });
 
 describe("bit blocks", () => {
-  it("load the same index as the chunks do, and stop being used for a range once a chunk in it is deleted", () => {
+  it("load the same index as the chunks do, and are dropped when one of their chunks is deleted", () => {
     const brain = testBrain();
     const dims = 128;
     const vectors = randomVectors(BLOCK_ROWS * 2 + 500, dims, 9);
@@ -227,27 +227,23 @@ describe("bit blocks", () => {
     const query = signBits(vectors[4000]!, null);
     const unsealed = bitIndexFor(brain.db, model).nearest(query, 30);
     expect(sealBitBlocks(brain.db, model)).toBe(2);
-    const blocks = () =>
-      brain.db.prepare("SELECT first_id, last_id, stale FROM bit_blocks ORDER BY first_id").all();
+    const blocks = () => brain.db.prepare("SELECT first_id, last_id FROM bit_blocks ORDER BY first_id").all();
     expect(blocks()).toEqual([
-      { first_id: 1, last_id: BLOCK_ROWS, stale: 0 },
-      { first_id: BLOCK_ROWS + 1, last_id: 2 * BLOCK_ROWS, stale: 0 },
+      { first_id: 1, last_id: BLOCK_ROWS },
+      { first_id: BLOCK_ROWS + 1, last_id: 2 * BLOCK_ROWS },
     ]);
     const fresh = testBrainOn(brain);
     expect(bitIndexFor(fresh.db, model).nearest(query, 30)).toEqual(unsealed);
     expect(bitIndexFor(fresh.db, model).size).toBe(vectors.length);
     brain.entries.delete(4001);
-    expect(blocks()).toEqual([
-      { first_id: 1, last_id: BLOCK_ROWS, stale: 1 },
-      { first_id: BLOCK_ROWS + 1, last_id: 2 * BLOCK_ROWS, stale: 0 },
-    ]);
+    expect(blocks()).toEqual([{ first_id: BLOCK_ROWS + 1, last_id: 2 * BLOCK_ROWS }]);
     const afterDelete = testBrainOn(brain);
     expect(bitIndexFor(afterDelete.db, model).size).toBe(vectors.length - 1);
     expect(bitIndexFor(afterDelete.db, model).nearest(query, 30)).not.toContain(4001);
     expect(sealBitBlocks(brain.db, model)).toBe(1);
     expect(blocks()).toEqual([
-      { first_id: 1, last_id: BLOCK_ROWS, stale: 0 },
-      { first_id: BLOCK_ROWS + 1, last_id: 2 * BLOCK_ROWS, stale: 0 },
+      { first_id: 1, last_id: BLOCK_ROWS },
+      { first_id: BLOCK_ROWS + 1, last_id: 2 * BLOCK_ROWS },
     ]);
     expect(bitIndexFor(testBrainOn(brain).db, model).size).toBe(vectors.length - 1);
   });

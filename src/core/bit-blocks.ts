@@ -29,7 +29,7 @@ export interface ModelRef {
 /** Planes of 256 bits (32 bytes) per row. */
 export const planesFor = (dimensions: number) => Math.max(1, Math.ceil(dimensions / 256));
 
-/** The usable blocks of the model (current generation, nothing deleted or re-centred since), in id order. */
+/** The usable blocks of the model (current generation), in id order. */
 export function* readBlocks(db: Db, model: ModelRef): Generator<BitBlock> {
   const rows = prepareCached<
     [number, number],
@@ -37,7 +37,7 @@ export function* readBlocks(db: Db, model: ModelRef): Generator<BitBlock> {
   >(
     db,
     `SELECT first_id, last_id, ids, bits FROM bit_blocks
-     WHERE model_id = ? AND generation = ? AND stale = 0 ORDER BY first_id`,
+     WHERE model_id = ? AND generation = ? ORDER BY first_id`,
   ).iterate(model.id, model.generation);
   for (const row of rows) {
     yield { firstId: row.first_id, lastId: row.last_id, ids: toFloat64(row.ids), bits: row.bits };
@@ -58,17 +58,14 @@ export function readChunkBits(
 }
 
 /**
- * Brings the model's blocks up to date: drops unusable ones, then seals every run of BLOCK_ROWS
+ * Brings the model's blocks up to date: drops those of an older generation, then seals every run of BLOCK_ROWS
  * chunks not in a block (and the rows between two blocks), one short IMMEDIATE transaction per
  * block that reads the bits and writes the block together. The newest chunks (fewer than
  * BLOCK_ROWS past the last block) stay unsealed; readers take them from `chunks`. Returns how
  * many blocks were written.
  */
 export function sealBitBlocks(db: Db, model: ModelRef): number {
-  db.prepare("DELETE FROM bit_blocks WHERE model_id = ? AND (stale = 1 OR generation != ?)").run(
-    model.id,
-    model.generation,
-  );
+  db.prepare("DELETE FROM bit_blocks WHERE model_id = ? AND generation != ?").run(model.id, model.generation);
   let sealed = 0;
   const bounds = db
     .prepare<
