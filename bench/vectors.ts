@@ -112,11 +112,12 @@ async function freshProcess(db: BenchDb, query: Float32Array): Promise<Row[]> {
   const big = db.size >= 1_000_000;
   return [
     row(
-      "fresh process: start to first hybrid results (inside it)",
+      "fresh process: open + first hybrid search (after loading the code)",
       size,
-      inside.slice(-10),
+      openSearch,
       big ? "< 500 ms" : "",
     ),
+    row("fresh process: start to first hybrid results (inside it)", size, inside),
     row(
       "fresh process: open + first hybrid search, whole process",
       size,
