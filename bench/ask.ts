@@ -3,7 +3,7 @@ import { resolveConfig } from "../src/core/config.ts";
 import type { ChatModel, Embedder } from "../src/core/ports.ts";
 import { row, type Row } from "./lib.ts";
 import { queryWords, type BenchDb } from "./store.ts";
-import { clusteredVectors, loadVectors } from "./vectors.ts";
+import { clusteredVectors, loadVectors } from "./vector-data.ts";
 
 const MODEL = "bench-1024";
 

@@ -3,10 +3,13 @@ import os from "node:os";
 import path from "node:path";
 import { withCoverage, relevanceOf, ASK_RELEVANCE_FLOOR } from "../src/core/ask-retrieval.ts";
 import { createBrain, type Brain } from "../src/core/brain.ts";
+import { createOllamaEmbedder } from "../src/core/adapters/ollama-embedder.ts";
 import { resolveConfig } from "../src/core/config.ts";
+import type { Embedder } from "../src/core/ports.ts";
 import { rankedRefs, toImportJsonl, type Collection } from "./collection.ts";
 import { evaluateRanking, meanMetrics } from "./metrics.ts";
 import { indexPlainBm25, searchPlainBm25 } from "./plain-bm25.ts";
+import { vectorRecall } from "./vector-recall.ts";
 import {
   proposeAbstentionFloor,
   type AbstentionFloor,
@@ -30,6 +33,8 @@ export interface CollectionResult {
   /** Proposed from the answerable and the no-answer questions, when the collection has both. */
   floor: AbstentionFloor | null;
   accuracyAtCurrentFloor: number;
+  /** recall@10 of meaning search's compact vectors against exact float32 (vector-recall.ts). */
+  vectorRecall: number | null;
 }
 
 /** The word vectors, loaded once and shared by every embedder of a run. */
@@ -59,9 +64,10 @@ export function evaluateCollection(
   collection: Collection,
   options: { embedder: EvalEmbedder; modes?: SearchMode[] },
 ): Promise<CollectionResult> {
-  return withCollectionBrain(collection, options.embedder, (brain) =>
-    runQueries(brain, collection, options.modes ?? EVAL_MODES),
-  );
+  return withCollectionBrain(collection, options.embedder, async (brain, embedder) => ({
+    ...(await runQueries(brain, collection, options.modes ?? EVAL_MODES)),
+    vectorRecall: await vectorRecall(brain, embedder, collection),
+  }));
 }
 
 /**
@@ -71,7 +77,7 @@ export function evaluateCollection(
 export async function withCollectionBrain<T>(
   collection: Collection,
   choice: EvalEmbedder,
-  use: (brain: EvalBrain) => Promise<T>,
+  use: (brain: EvalBrain, embedder: Embedder) => Promise<T>,
 ): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `brain-eval-${collection.name}-`));
   try {
@@ -80,14 +86,18 @@ export async function withCollectionBrain<T>(
     const dbPath = path.join(dir, "brain.db");
     const clock = new EvalClock(collection.today);
     let brain: Brain;
+    let embedder: Embedder;
     if (choice.kind === "wink") {
       const plain = createWinkEmbedder({ vectors: choice.vectors });
       const component = fitCommonComponent(await plain.embed(collection.docs.map((d) => d.text)));
-      const embedder = createWinkEmbedder({ vectors: choice.vectors, commonComponent: component });
+      const wink = createWinkEmbedder({ vectors: choice.vectors, commonComponent: component });
       const config = resolveConfig({ dbPath, offsiteDir: null, embedModel: WINK_MODEL }, {});
-      brain = createBrain(config, { embedderFor: () => embedder, clock });
+      brain = createBrain(config, { embedderFor: () => wink, clock });
+      embedder = wink;
     } else {
-      brain = createBrain(resolveConfig({ dbPath, offsiteDir: null }), { clock });
+      const config = resolveConfig({ dbPath, offsiteDir: null });
+      brain = createBrain(config, { clock });
+      embedder = createOllamaEmbedder({ host: config.ollamaHost, model: config.embedModel });
     }
     try {
       const imported = await brain.import([jsonl]);
@@ -99,7 +109,7 @@ export async function withCollectionBrain<T>(
         );
       }
       indexPlainBm25(brain.db);
-      return await use(Object.assign(brain, { evalClock: clock }));
+      return await use(Object.assign(brain, { evalClock: clock }), embedder);
     } finally {
       brain.close();
     }
@@ -135,7 +145,7 @@ async function runQueries(
   brain: EvalBrain,
   collection: Collection,
   modes: SearchMode[],
-): Promise<CollectionResult> {
+): Promise<Omit<CollectionResult, "vectorRecall">> {
   const details: QueryDetail[] = [];
   const answerable: number[] = [];
   const unanswerable: number[] = [];

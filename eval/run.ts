@@ -79,6 +79,9 @@ async function evaluate(): Promise<void> {
       `${collection.name}: ${collection.docs.length} documents, ${collection.queries.length} questions, ` +
         `${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
+    if (result.vectorRecall !== null) {
+      console.log(`  meaning search vs exact float32 cosine: recall@10 ${result.vectorRecall.toFixed(3)}`);
+    }
     if (result.floor) {
       const f = result.floor;
       console.log(

@@ -1,3 +1,4 @@
+import { readBlocks, readChunkBits, type ModelRef } from "./bit-blocks.ts";
 import type { Db } from "./db/open.ts";
 import { prepareCached } from "./db/statements.ts";
 import { HammingRows } from "./hamming.ts";
@@ -6,12 +7,13 @@ import { HammingRows } from "./hamming.ts";
  * The candidate scan of vector search: every chunk's sign bits in WebAssembly memory, scanned by
  * Hamming distance (src/core/hamming.ts). Loaded once per process and model, then kept current
  * cheaply: `data_version` and `total_changes()` say whether any connection wrote; new chunks (ids
- * only grow) are appended; a re-centred model (new generation) or many deletions reload it.
+ * only grow) are appended; a re-centred model (new generation) or many deletions reload it. A load
+ * reads sealed blocks of 4,096 rows (bit-blocks.ts) and only the rest from `chunks`.
  * Deleted chunks still in the index are dropped by the exact rescoring step, which reads chunks
  * by id.
  */
 export class BitIndex {
-  private ids: number[] = [];
+  private ids = new Float64Array(0);
   private rows: HammingRows | null = null;
   private maxId = 0;
   private generation = -1;
@@ -38,25 +40,47 @@ export class BitIndex {
     const stale =
       !this.rows ||
       generation !== this.generation ||
-      stats.n < this.ids.length * 0.9 ||
+      stats.n < this.size * 0.9 ||
       (stats.max ?? 0) < this.maxId;
     if (stale) {
-      this.ids = [];
-      this.rows = new HammingRows(dimensions);
-      this.maxId = 0;
-      this.generation = generation;
+      this.load(db, { id: this.modelId, generation, dimensions }, stats.n);
+    } else if ((stats.max ?? 0) > this.maxId) {
+      this.appendRows(readChunkBits(db, this.modelId, this.maxId, Number.MAX_SAFE_INTEGER));
     }
-    if ((stats.max ?? 0) > this.maxId) this.append(db, this.rows!);
   }
 
-  private append(db: Db, rows: HammingRows): void {
-    const read = prepareCached<[number, number], { id: number; bits: Buffer }>(
-      db,
-      "SELECT id, bits FROM chunks WHERE model_id = ? AND id > ? ORDER BY id",
-    ).all(this.modelId, this.maxId);
-    rows.append(read.map((row) => row.bits));
-    for (const row of read) this.ids.push(row.id);
-    this.maxId = read.length ? read[read.length - 1]!.id : this.maxId;
+  /** A whole load: usable blocks as they are, the ranges between and after them from `chunks`. */
+  private load(db: Db, model: ModelRef, expected: number): void {
+    this.rows = new HammingRows(model.dimensions, expected);
+    this.ids = new Float64Array(Math.max(16, expected));
+    this.maxId = 0;
+    this.generation = model.generation;
+    for (const block of readBlocks(db, model)) {
+      if (block.firstId > this.maxId + 1) {
+        this.appendRows(readChunkBits(db, model.id, this.maxId, block.firstId - 1));
+      }
+      this.rows.appendPlanes(block.bits, block.ids.length);
+      this.pushIds(block.ids);
+      this.maxId = block.lastId;
+    }
+    this.appendRows(readChunkBits(db, model.id, this.maxId, Number.MAX_SAFE_INTEGER));
+  }
+
+  private appendRows(read: { id: number; bits: Buffer }[]): void {
+    if (read.length === 0) return;
+    this.rows!.append(read.map((row) => row.bits));
+    this.pushIds(Float64Array.from(read, (row) => row.id));
+    this.maxId = Math.max(this.maxId, read[read.length - 1]!.id);
+  }
+
+  private pushIds(ids: Float64Array): void {
+    const at = this.rows!.size - ids.length;
+    if (this.ids.length < at + ids.length) {
+      const grown = new Float64Array(Math.max(at + ids.length, this.ids.length * 2));
+      grown.set(this.ids.subarray(0, at));
+      this.ids = grown;
+    }
+    this.ids.set(ids, at);
   }
 
   /** The ids of the `count` chunks nearest to `query` (packed sign bits) by Hamming distance. */
@@ -65,7 +89,7 @@ export class BitIndex {
   }
 
   get size(): number {
-    return this.ids.length;
+    return this.rows?.size ?? 0;
   }
 }
 

@@ -16,6 +16,7 @@ import {
   type EmbeddingModel,
 } from "./vectors.ts";
 import { activateIfComplete, recentreIfStale } from "./vector-models.ts";
+import { convertVectors, upkeepVectors, vacuumWhenQuiet } from "./vector-convert.ts";
 
 export interface EmbedReport {
   model: string;
@@ -31,6 +32,8 @@ export interface EmbedReport {
   errors: { entry_id?: number; code: string; message: string }[];
   /** The model search uses after this pass. */
   active_model: string | null;
+  /** Stored float32 vectors converted to int8 in this pass (databases from before 0.13). */
+  converted: number;
   ms: number;
 }
 
@@ -97,6 +100,7 @@ async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
       pending: total,
       errors: [],
       active_model: null,
+      converted: convertVectors(db),
       ms: 0,
     },
   };
@@ -168,6 +172,8 @@ async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
   report.pending = countPending(db, model) - withheld;
   if (options.egress) report.withheld = withheld;
   report.active_model = activateIfComplete(db, embedder.model, report.pending);
+  upkeepVectors(db, report.active_model);
+  await vacuumWhenQuiet(db);
   report.ms = Math.round(performance.now() - started);
   emit({ event: "done", report });
   return report;

@@ -7,6 +7,10 @@ export interface StoreStatus {
   db_path: string;
   /** Bytes on disk: the database file plus its write-ahead log. */
   size_bytes: number;
+  /** Of those, bytes in free pages (kept for new rows, or given back by the embedder's upkeep). */
+  free_bytes: number;
+  /** size_bytes over the number of stored chunk vectors (all models); null without vectors. */
+  bytes_per_chunk: number | null;
   schema_version: string;
   entries: number;
   by_kind: Record<Kind, number>;
@@ -25,9 +29,14 @@ export function storeStatus(db: Db, dbPath: string): StoreStatus {
     total += row.n;
   }
   const tags = db.prepare<[], { n: number }>("SELECT count(DISTINCT tag) AS n FROM entry_tags").get()?.n ?? 0;
+  const size = fileSize(dbPath) + fileSize(`${dbPath}-wal`);
+  const chunks = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM chunks").get()!.n;
+  const pageSize = db.pragma("page_size", { simple: true }) as number;
   return {
     db_path: dbPath,
-    size_bytes: fileSize(dbPath) + fileSize(`${dbPath}-wal`),
+    size_bytes: size,
+    free_bytes: (db.pragma("freelist_count", { simple: true }) as number) * pageSize,
+    bytes_per_chunk: chunks > 0 ? Math.round(size / chunks) : null,
     schema_version: schemaVersion(db),
     entries: total,
     by_kind: byKind,

@@ -11,6 +11,7 @@ import {
   type EmbeddingModel,
 } from "./vectors.ts";
 import { signBits } from "./vector-math.ts";
+import { floatVectorCount } from "./vector-convert.ts";
 
 const ACTIVE_KEY = "embed_model_active";
 
@@ -99,6 +100,8 @@ export interface ModelStatus {
   chunks: number;
   pending: number;
   active: boolean;
+  /** Vectors still stored as float32, to be converted to int8 by the next `brain embed`. */
+  float32_vectors: number;
 }
 
 /** Per-model counts for `brain status`. */
@@ -110,6 +113,7 @@ export function modelStatus(db: Db, configured: string): { models: ModelStatus[]
     chunks: chunkCount(db, m),
     pending: countPending(db, m),
     active: active?.id === m.id,
+    float32_vectors: floatVectorCount(db, m),
   }));
   return { models, pending: countPending(db, getModel(db, configured)) };
 }

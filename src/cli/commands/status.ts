@@ -13,12 +13,16 @@ export const status: CliCommand = {
         .join(", ");
       return [
         `database: ${status.db_path}`,
-        `size:     ${(status.size_bytes / 1048576).toFixed(1)} MB, schema ${status.schema_version}`,
+        `size:     ${(status.size_bytes / 1048576).toFixed(1)} MB (${(status.free_bytes / 1048576).toFixed(1)} MB free), schema ${status.schema_version}`,
+        ...(status.bytes_per_chunk === null ? [] : [`          ${status.bytes_per_chunk} bytes per chunk`]),
         `entries:  ${status.entries} (${kinds}), ${status.tags} tags`,
         `meaning:  ${status.embedding.configured_model}, ${status.embedding.pending} waiting to be embedded`,
         ...status.embedding.models.map(
           (m) =>
-            `          ${m.name} (${m.dimensions}-d): ${m.chunks} vectors${m.active ? ", used by search" : ""}`,
+            `          ${m.name} (${m.dimensions}-d): ${m.chunks} vectors${m.active ? ", used by search" : ""}` +
+            (m.float32_vectors
+              ? `, ${m.float32_vectors} still float32 (the next \`brain embed\` converts them)`
+              : ""),
         ),
         ...(status.sqlite_vec.loaded
           ? []

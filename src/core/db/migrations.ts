@@ -280,6 +280,41 @@ export const migrations: Migration[] = [
       CREATE INDEX edges_duplicate ON edges(type) WHERE type = 'duplicate';
     `,
   },
+  {
+    name: "012_int8_vectors_bit_blocks",
+    // Rescoring vectors become int8 (a byte per component, 1 KB at 1024-d instead of 4 KB); no
+    // schema change is needed for that: a vector's length says how it is stored, and the embedder
+    // converts float32 ones in place in short transactions (vector-convert.ts).
+    // bit_blocks holds the sign bits of up to 4,096 chunks in one row (ids as float64, bits in
+    // planes of 256 bits as the scan keeps them), so a new process loads a million chunks' bits
+    // by reading a few hundred rows instead of a million. A block is a copy: the chunks table
+    // stays the truth. A block made under an older generation is not used; a block one of whose
+    // chunks is deleted or re-centred is deleted by the triggers (marking it would rewrite its
+    // half-megabyte row on every delete: measured at a million chunks, an embedder pass over
+    // 5,000 edited entries then read hundreds of GB). Until the embedder seals that range again,
+    // readers take it from chunks. Deleting a block is one row per block, not per chunk.
+    sql: `
+      CREATE TABLE bit_blocks (
+        model_id INTEGER NOT NULL REFERENCES embedding_models(id) ON DELETE CASCADE,
+        first_id INTEGER NOT NULL,
+        last_id INTEGER NOT NULL,
+        generation INTEGER NOT NULL,
+        ids BLOB NOT NULL,
+        bits BLOB NOT NULL,
+        UNIQUE (model_id, first_id)
+      );
+      CREATE TRIGGER chunks_bit_blocks_ad AFTER DELETE ON chunks BEGIN
+        DELETE FROM bit_blocks WHERE model_id = old.model_id AND first_id = (
+          SELECT max(first_id) FROM bit_blocks WHERE model_id = old.model_id AND first_id <= old.id)
+          AND last_id >= old.id;
+      END;
+      CREATE TRIGGER chunks_bit_blocks_au AFTER UPDATE OF bits ON chunks BEGIN
+        DELETE FROM bit_blocks WHERE model_id = old.model_id AND first_id = (
+          SELECT max(first_id) FROM bit_blocks WHERE model_id = old.model_id AND first_id <= old.id)
+          AND last_id >= old.id;
+      END;
+    `,
+  },
 ];
 
 /**

@@ -184,6 +184,9 @@ function createDatabaseFile(dbPath: string, options: OpenOptions): void {
     fs.closeSync(fs.openSync(tmp, "wx", 0o600));
     const db = new Database(tmp, { nativeBinding: options.nativeBinding });
     try {
+      // Set before the first table: lets the embedder give freed pages back in short steps
+      // (vector-convert.ts, reclaimSpace). An existing database keeps the mode it was made with.
+      db.pragma("auto_vacuum = INCREMENTAL");
       configure(db, options);
       migrate(db);
     } finally {

@@ -1,0 +1,82 @@
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import * as sqliteVec from "sqlite-vec";
+import { describe, expect, it } from "vitest";
+import { runBackup } from "../src/core/backup.ts";
+import { loadBackupKey } from "../src/core/backup-key.ts";
+import { restoreBackup } from "../src/core/backup-restore.ts";
+import { createBrain } from "../src/core/brain.ts";
+import { resolveConfig } from "../src/core/config.ts";
+import { migrate, migrations } from "../src/core/db/migrations.ts";
+import { int8Bytes, normalize, signBits, vectorToBlob } from "../src/core/vector-math.ts";
+import { backupConfig } from "./support/backup-fixtures.ts";
+import { MemorySecretStore } from "./support/memory-secret-store.ts";
+import { tempDir } from "./support/tmp.ts";
+
+const DIMS = 64;
+
+/** A database as the version before int8 vectors made it: schema up to 009, float32 vectors. */
+function writeOldDatabase(file: string, count: number): void {
+  const db = new Database(file);
+  sqliteVec.load(db);
+  db.pragma("journal_mode = WAL");
+  migrate(
+    db,
+    migrations.filter((m) => m.name < "010"),
+  );
+  db.transaction(() => {
+    db.prepare("INSERT INTO embedding_models(name, dimensions, created_at) VALUES ('old-model', ?, 0)").run(
+      DIMS,
+    );
+    for (let i = 0; i < count; i++) {
+      const hash = `h${i}`;
+      const { lastInsertRowid } = db
+        .prepare("INSERT INTO entries(kind, text, created_at, updated_at, hash) VALUES ('note', ?, 0, 0, ?)")
+        .run(`old note ${i}`, hash);
+      const vector = normalize(
+        Float32Array.from({ length: DIMS }, (_, d) => Math.sin(i * 7 + d * ((i % 5) + 1))),
+      );
+      db.prepare(
+        "INSERT INTO chunks(entry_id, model_id, seq, hash, start, end, bits, vector) VALUES (?, 1, 0, ?, 0, 1, ?, ?)",
+      ).run(lastInsertRowid, hash, Buffer.from(signBits(vector, null)), vectorToBlob(vector));
+    }
+    db.prepare("INSERT INTO meta(name, value) VALUES ('embed_model_active', 'old-model')").run();
+  })();
+  db.close();
+}
+
+describe("a backup made before int8 vectors", () => {
+  it("restores, is searchable by meaning, and the next `brain embed` converts it", async () => {
+    const config = backupConfig();
+    const dir = path.dirname(config.dbPath);
+    fs.mkdirSync(dir, { recursive: true });
+    writeOldDatabase(config.dbPath, 30);
+    const secrets = new MemorySecretStore();
+    const backup = await runBackup(config, { secrets });
+    const { key } = await loadBackupKey(secrets, { create: false });
+    const restoredPath = path.join(tempDir(), "restored.db");
+    await restoreBackup(backup.file, restoredPath, { key });
+
+    const query = normalize(Float32Array.from({ length: DIMS }, (_, d) => Math.sin(12 * 7 + d * 3)));
+    const brain = createBrain(
+      resolveConfig({ dbPath: restoredPath, offsiteDir: null, embedModel: "old-model" }, {}),
+      {
+        embedderFor: () => ({ model: "old-model", embed: async (texts) => texts.map(() => query) }),
+      },
+    );
+    try {
+      const search = async () => (await brain.search("anything", { mode: "semantic", limit: 3 })).results;
+      const before = await search();
+      expect(before[0]!.text).toBe("old note 12");
+      expect(brain.status().embedding.models[0]!.float32_vectors).toBe(30);
+      const report = await brain.embed();
+      expect(report).toMatchObject({ converted: 30, embedded: 0, pending: 0 });
+      const lengths = brain.db.prepare("SELECT DISTINCT length(vector) FROM chunks").pluck().all();
+      expect(lengths).toEqual([int8Bytes(DIMS)]);
+      expect((await search()).map((r) => r.id)).toEqual(before.map((r) => r.id));
+    } finally {
+      brain.close();
+    }
+  });
+});
