@@ -1,4 +1,7 @@
 import type { AskAnswer, AskOptions } from "./ask.ts";
+import type { Digest } from "./digest.ts";
+import type { StructuredRoute } from "./structured-route.ts";
+import type { StructuredModel } from "./structured.ts";
 import type { CloudConsent } from "./cloud-consent.ts";
 import type { BrainConfig } from "./config.ts";
 import { openDatabase, type Db } from "./db/open.ts";
@@ -21,6 +24,8 @@ export interface BrainDeps {
   chat?: ChatModel;
   /** The consented cloud model for `ask`; by default its key is read from the OS secret store. */
   cloudChat?: (consent: CloudConsent) => Promise<ChatModel>;
+  /** The model for structured tasks; by default Apple FM through its helper, else Ollama (structured-route.ts). */
+  structured?: StructuredModel;
 }
 
 export interface BrainStatus extends StoreStatus {
@@ -35,7 +40,11 @@ export interface Brain extends GraphBrain {
   search(query: string, options?: SearchOptions): Promise<SearchResponse>;
   /** A question answered from the memories (see ask.ts). */
   ask(question: string, options?: AskOptions): Promise<AskAnswer>;
-  /** One pass of the background embedder with the configured model. */
+  /** The model structured tasks (enrichment, digest) use, and why. */
+  structured(): Promise<StructuredRoute>;
+  /** A summary of what was captured since `since` (default `7d`), see digest.ts. */
+  digest(options?: { since?: string; signal?: AbortSignal }): Promise<Digest>;
+  /** One pass of the background embedder with the configured model, then enrichment when it is on. */
   embed(options?: {
     signal?: AbortSignal;
     onEvent?: (event: EmbedEvent) => void;
@@ -90,6 +99,10 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
   const semanticDeps = { db, configuredModel: config.embedModel, embedderFor, cache: new QueryVectorCache() };
   const writeNeighbours: NeighbourWriter = (id, near) =>
     replaceSemanticEdges(db, id, near, clock.now().getTime());
+  const structured = async (): Promise<StructuredRoute> =>
+    deps.structured
+      ? { model: deps.structured, reason: "given by the caller" }
+      : (await import("./structured-route.ts")).chooseStructuredModel(config);
   return {
     config,
     db,
@@ -116,13 +129,29 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
       };
       return askQuestion(askDeps, question, options);
     },
-    embed: async (options = {}) =>
-      (await import("./embedder.ts")).embedPass(db, config.dbPath, {
+    structured,
+    digest: async (options) =>
+      (await import("./digest.ts")).makeDigest(
+        { entries, model: (await structured()).model, now: () => clock.now().getTime() },
+        options,
+      ),
+    embed: async (options = {}) => {
+      const [{ embedPass }, { enrichAfterEmbed }] = await Promise.all([
+        import("./embedder.ts"),
+        import("./enrich-job.ts"),
+      ]);
+      const now = () => clock.now().getTime();
+      return embedPass(db, config.dbPath, {
         embedder: deps.embedderFor?.(config.embedModel) ?? ollamaEmbedder(config, config.embedModel),
-        now: () => clock.now().getTime(),
+        now,
         writeNeighbours,
+        afterPass: async (report) => {
+          const enrichment = await enrichAfterEmbed({ db, entries, now, route: structured }, options.signal);
+          if (enrichment) report.enrichment = enrichment;
+        },
         ...options,
-      }),
+      });
+    },
     status: () => ({ ...storeStatus(db, config.dbPath), embedding: embeddingStatus(db, config.embedModel) }),
     close: () => {
       if (db.open) db.close();

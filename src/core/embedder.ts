@@ -1,6 +1,7 @@
 import { chunkText } from "./chunking.ts";
 import type { Db } from "./db/open.ts";
 import { acquireEmbedLock } from "./embed-lock.ts";
+import type { EnrichOutcome } from "./enrich-job.ts";
 import { BrainError, toBrainError } from "./errors.ts";
 import type { Embedder } from "./ports.ts";
 import { isUsableVector, normalize } from "./vector-math.ts";
@@ -29,6 +30,8 @@ export interface EmbedReport {
   /** The model search uses after this pass. */
   active_model: string | null;
   ms: number;
+  /** What the enrichment run after the pass did, when it is on (see enrich-job.ts). */
+  enrichment?: EnrichOutcome;
 }
 
 export type EmbedEvent =
@@ -48,6 +51,8 @@ export interface EmbedOptions {
   signal?: AbortSignal;
   onEvent?: (event: EmbedEvent) => void;
   writeNeighbours?: NeighbourWriter;
+  /** Runs after the pass while the embedder's lock is still held (enrichment). */
+  afterPass?: (report: EmbedReport) => Promise<void>;
 }
 
 interface Prepared {
@@ -67,7 +72,9 @@ interface Prepared {
 export async function embedPass(db: Db, dbPath: string, options: EmbedOptions): Promise<EmbedReport> {
   const release = acquireEmbedLock(dbPath);
   try {
-    return await runPass(db, options);
+    const report = await runPass(db, options);
+    await options.afterPass?.(report);
+    return report;
   } finally {
     release();
   }

@@ -50,6 +50,9 @@ export type BrainErrorCode =
   | "offsite_failed"
   | "jobs_failed"
   | "import_failed"
+  | "structured_invalid"
+  | "structured_unavailable"
+  | "structured_not_local"
   | "cancelled";
 
 /** True when `err` is a BrainError, optionally with the given code. */
