@@ -53,6 +53,7 @@ export type BrainErrorCode =
   | "structured_invalid"
   | "structured_unavailable"
   | "structured_not_local"
+  | "suggestion_decided"
   | "cancelled";
 
 /** True when `err` is a BrainError, optionally with the given code. */

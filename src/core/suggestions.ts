@@ -100,7 +100,7 @@ function pendingSuggestion(db: Db, id: number): Suggestion {
   const suggestion = getSuggestion(db, id);
   if (suggestion.status !== "pending") {
     throw new BrainError(
-      "bad_input",
+      "suggestion_decided",
       `Suggestion ${id} was already ${suggestion.status.replace("_", "-")}.`,
       {
         hint: "List the suggestions waiting with `brain suggestions`.",

@@ -42,7 +42,9 @@ export function installFakeAppleFm(dir: string, mode: FakeAppleFmMode, reply?: u
   const script = fileURLToPath(import.meta.url);
   const args = [mode, "--log", log, ...(reply !== undefined ? ["--reply", replyFile] : [])].map(quote);
   const file = path.join(dir, "local-brain-fm");
-  fs.writeFileSync(file, `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(script)} ${args.join(" ")}\n`, { mode: 0o755 });
+  fs.writeFileSync(file, `#!/bin/sh\nexec ${quote(process.execPath)} ${quote(script)} ${args.join(" ")}\n`, {
+    mode: 0o755,
+  });
   return {
     path: file,
     requests: () =>
@@ -78,8 +80,12 @@ async function serve(argv: string[]): Promise<void> {
   };
   if (mode === "hang") return void setInterval(() => {}, 60_000);
   if (mode === "unavailable") {
-    if (request.op === "availability") return send({ ok: true, available: false, reason: "appleIntelligenceNotEnabled" });
-    return send({ ok: false, error: { code: "model_unavailable", message: "appleIntelligenceNotEnabled" } }, 1);
+    if (request.op === "availability")
+      return send({ ok: true, available: false, reason: "appleIntelligenceNotEnabled" });
+    return send(
+      { ok: false, error: { code: "model_unavailable", message: "appleIntelligenceNotEnabled" } },
+      1,
+    );
   }
   if (request.op === "availability") return send({ ok: true, available: true });
   if (mode === "badJson") return void process.stdout.write("Generation failed: {not json");

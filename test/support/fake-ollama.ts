@@ -227,7 +227,8 @@ export class FakeOllamaServer {
   /** The content of a structured answer: scripted or sampled, or broken as the fault asks. */
   private structuredReply(request: FakeChatRequest, fault: FakeFault | null): string {
     if (fault === "invalidJson") return '{"kind": "note", "tags": [';
-    if (fault === "schemaViolation") return JSON.stringify({ unexpected: "a field the schema does not have" });
+    if (fault === "schemaViolation")
+      return JSON.stringify({ unexpected: "a field the schema does not have" });
     const schema = request.format as JsonSchema;
     return JSON.stringify(this.structuredScript ? this.structuredScript(request) : sampleFor(schema));
   }

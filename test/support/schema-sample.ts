@@ -18,7 +18,9 @@ export function sampleFor(schema: JsonSchema): unknown {
       return Array.from({ length: count }, () => (schema.items ? sampleFor(schema.items) : null));
     }
     case "string":
-      return schema.enum?.[0] ?? "sample".padEnd(schema.minLength ?? 0, "x").slice(0, schema.maxLength ?? 100);
+      return (
+        schema.enum?.[0] ?? "sample".padEnd(schema.minLength ?? 0, "x").slice(0, schema.maxLength ?? 100)
+      );
     case "integer":
     case "number":
       return schema.minimum ?? 1;
