@@ -23,6 +23,7 @@ describe("brain doctor", () => {
       ["keyword index", "ok"],
       ["embedding model", "ok"],
       ["chat model", "ok"],
+      ["structured tasks", "ok"],
       ["embeddings", "ok"],
       ["duplicates", "ok"],
       ["secret store", "ok"],

@@ -1,4 +1,7 @@
 import type { AskAnswer, AskOptions } from "./ask.ts";
+import type { Digest } from "./digest.ts";
+import type { StructuredRoute } from "./structured-route.ts";
+import type { StructuredModel } from "./structured.ts";
 import type { CloudConsent } from "./cloud-consent.ts";
 import type { BrainConfig } from "./config.ts";
 import { openDatabase, vectorExtension, type Db, type VectorExtension } from "./db/open.ts";
@@ -35,6 +38,8 @@ export interface BrainDeps {
   ollamaFetch?: typeof fetch;
   /** `false` turns the egress ledger off: only for the benchmark's with/without comparison. */
   egressLedger?: boolean;
+  /** The model for structured tasks; by default Apple FM through its helper, else Ollama (structured-route.ts). */
+  structured?: StructuredModel;
 }
 
 export interface BrainStatus extends StoreStatus {
@@ -58,7 +63,11 @@ export interface Brain extends GraphBrain {
   search(query: string, options?: SearchOptions): Promise<SearchResponse>;
   /** A question answered from the memories (see ask.ts). */
   ask(question: string, options?: AskOptions): Promise<AskAnswer>;
-  /** One pass of the background embedder with the configured model. */
+  /** The model structured tasks (enrichment, digest) use, and why. */
+  structured(): Promise<StructuredRoute>;
+  /** A summary of what was captured since `since` (default `7d`), see digest.ts. */
+  digest(options?: { since?: string; signal?: AbortSignal }): Promise<Digest>;
+  /** One pass of the background embedder with the configured model, then enrichment when it is on. */
   embed(options?: {
     signal?: AbortSignal;
     onEvent?: (event: EmbedEvent) => void;
@@ -144,6 +153,10 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
     replaceSemanticEdges(db, id, near, clock.now().getTime());
     linkDuplicates(db, id, near, clock.now().getTime());
   };
+  const structured = async (): Promise<StructuredRoute> =>
+    deps.structured
+      ? { model: deps.structured, reason: "given by the caller" }
+      : (await import("./structured-route.ts")).chooseStructuredModel(config);
   return {
     config,
     db,
@@ -179,17 +192,32 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
       };
       return askQuestion(askDeps, question, options);
     },
+    structured,
+    digest: async (options) =>
+      (await import("./digest.ts")).makeDigest(
+        { entries, model: (await structured()).model, now: () => clock.now().getTime() },
+        options,
+      ),
     embed: async (options = {}) => {
       const where = deps.embedderFor
         ? { class: "local" as const, road: "ollama", name: "test" }
         : whereIsOllama();
-      return (await import("./embedder.ts")).embedPass(db, config.dbPath, {
+      const [{ embedPass }, { enrichAfterEmbed }] = await Promise.all([
+        import("./embedder.ts"),
+        import("./enrich-job.ts"),
+      ]);
+      const now = () => clock.now().getTime();
+      return embedPass(db, config.dbPath, {
         embedder:
           deps.embedderFor?.(config.embedModel) ??
           ollamaEmbedder(config, config.embedModel, reach(where.class === "remote")),
-        now: () => clock.now().getTime(),
+        now,
         writeNeighbours,
         egress: embedEgress(db, egress, where),
+        afterPass: async (report) => {
+          const enrichment = await enrichAfterEmbed({ db, entries, now, route: structured }, options.signal);
+          if (enrichment) report.enrichment = enrichment;
+        },
         ...options,
       });
     },

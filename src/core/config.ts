@@ -23,6 +23,10 @@ export interface BrainConfig {
   logDir: string;
   /** Native binaries to load instead of the installed packages' (Raycast passes its assets). */
   native?: { betterSqlite3?: string; sqliteVec?: string };
+  /** The Apple Foundation Models helper for structured tasks; null or absent: none (Ollama answers). */
+  appleFmHelper?: string | null;
+  /** The Ollama model for structured tasks (enrichment, digest); the chat model when absent. */
+  structuredModel?: string;
 }
 
 export const DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434";
@@ -70,7 +74,8 @@ export function defaultLogDir(
 /**
  * Resolves the configuration from explicit overrides and the environment:
  * `BRAIN_DB`, `OLLAMA_HOST`, `BRAIN_EMBED_MODEL`, `BRAIN_CHAT_MODEL`, `BRAIN_BACKUP_DIR`,
- * `BRAIN_OFFSITE_DIR` (empty string: no offsite copy), `BRAIN_LOG_DIR`.
+ * `BRAIN_OFFSITE_DIR` (empty string: no offsite copy), `BRAIN_LOG_DIR`, `BRAIN_APPLE_FM_HELPER`
+ * (empty string: none), `BRAIN_STRUCTURED_MODEL`.
  *
  * @example
  * const config = resolveConfig({ dbPath: flags.db });
@@ -92,7 +97,19 @@ export function resolveConfig(overrides: Partial<BrainConfig> = {}, env: Env = p
           : defaultOffsiteDir(),
     logDir: overrides.logDir ?? (env.BRAIN_LOG_DIR || defaultLogDir(env)),
     native: overrides.native,
+    appleFmHelper:
+      overrides.appleFmHelper !== undefined
+        ? overrides.appleFmHelper
+        : env.BRAIN_APPLE_FM_HELPER !== undefined
+          ? env.BRAIN_APPLE_FM_HELPER || null
+          : defaultAppleFmHelper(env),
+    structuredModel: overrides.structuredModel ?? (env.BRAIN_STRUCTURED_MODEL || undefined),
   };
+}
+
+/** Where `scripts/build-apple-fm.sh` installs the helper on a Mac: beside the default database. */
+export function defaultAppleFmHelper(env: Env = process.env, platform = process.platform): string | null {
+  return platform === "darwin" ? path.join(defaultDataDir(env, platform), "bin", "local-brain-fm") : null;
 }
 
 /** Accepts what people put in OLLAMA_HOST (`0.0.0.0`, `localhost:11434`, a full URL). */

@@ -38,6 +38,7 @@ export async function runDoctor(brain: Brain, deps: DoctorDeps = {}): Promise<Ch
         : { name, status: "ok", detail: `${model} on Ollama ${status.version ?? ""} at ${ollamaHost}` },
     );
   }
+  checks.push(await (await import("./structured-route.ts")).structuredCheck(brain.config));
   const pending = brain.status().embedding.pending;
   checks.push(
     pending === 0

@@ -2,6 +2,7 @@ import { chunkText } from "./chunking.ts";
 import type { Db } from "./db/open.ts";
 import { acquireEmbedLock } from "./embed-lock.ts";
 import type { EmbedEgress } from "./egress-embed.ts";
+import type { EnrichOutcome } from "./enrich-job.ts";
 import { BrainError, toBrainError } from "./errors.ts";
 import type { Embedder } from "./ports.ts";
 import { isUsableVector, normalize } from "./vector-math.ts";
@@ -35,6 +36,8 @@ export interface EmbedReport {
   /** Stored float32 vectors converted to int8 in this pass (databases from before 0.13). */
   converted: number;
   ms: number;
+  /** What the enrichment run after the pass did, when it is on (see enrich-job.ts). */
+  enrichment?: EnrichOutcome;
 }
 
 export type EmbedEvent =
@@ -58,6 +61,8 @@ export interface EmbedOptions {
   egress?: EmbedEgress;
   /** Embed only this entry (if it is waiting), e.g. right after it was captured. */
   entryId?: number;
+  /** Runs after the pass while the embedder's lock is still held (enrichment). */
+  afterPass?: (report: EmbedReport) => Promise<void>;
 }
 
 interface Prepared {
@@ -77,7 +82,9 @@ interface Prepared {
 export async function embedPass(db: Db, dbPath: string, options: EmbedOptions): Promise<EmbedReport> {
   const release = acquireEmbedLock(dbPath);
   try {
-    return await runPass(db, options);
+    const report = await runPass(db, options);
+    await options.afterPass?.(report);
+    return report;
   } finally {
     release();
   }

@@ -51,6 +51,10 @@ export type BrainErrorCode =
   | "offsite_failed"
   | "jobs_failed"
   | "import_failed"
+  | "structured_invalid"
+  | "structured_unavailable"
+  | "structured_not_local"
+  | "suggestion_decided"
   | "cancelled";
 
 /** True when `err` is a BrainError, optionally with the given code. */

@@ -1,10 +1,13 @@
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import type { JsonSchema } from "../../src/core/json-schema.ts";
+import { sampleFor } from "./schema-sample.ts";
 
 /**
  * A real HTTP server on 127.0.0.1 that speaks the part of Ollama's API Local Brain uses, so tests
  * exercise the real `ollama` client end to end: POST /api/embed, POST /api/chat (NDJSON stream or
- * one JSON body), GET /api/tags, POST /api/show, GET /api/version.
+ * one JSON body; with a JSON Schema `format`, a schema-valid answer), GET /api/tags, POST /api/show,
+ * GET /api/version.
  *
  * Vectors are deterministic: a hashed bag of words, normalised, so equal texts get equal vectors and
  * texts sharing words are closer. `setVector` pins an exact vector for a text. Faults can be switched
@@ -32,6 +35,7 @@ export class FakeOllamaServer {
   private readonly pinned = new Map<string, number[]>();
   private fault: { kind: FakeFault; times: number; after?: number; path?: string } | null = null;
   private script: ChatScript | null = null;
+  private structuredScript: StructuredScript | null = null;
 
   private constructor(server: http.Server, options: FakeOllamaOptions) {
     this.server = server;
@@ -81,6 +85,15 @@ export class FakeOllamaServer {
   /** Scripts the chat answer: a list of chunks, or a function of the request. `null` restores the echo. */
   replyWith(script: ChatScript | null): void {
     this.script = script;
+  }
+
+  /**
+   * Scripts the answer to chat requests with a JSON Schema `format` (structured tasks): a function
+   * of the request returning the value to send as JSON. `null` restores the default, a value built
+   * from the schema (`sampleFor`).
+   */
+  replyStructured(script: StructuredScript | null): void {
+    this.structuredScript = script;
   }
 
   /** Requests to one path, e.g. `/api/embed`. */
@@ -179,7 +192,7 @@ export class FakeOllamaServer {
   private chat(body: Record<string, unknown>, res: http.ServerResponse, active: ActiveFault | null): void {
     const request = body as unknown as FakeChatRequest;
     const fault = active?.kind ?? null;
-    const chunks = fault === "empty" ? [] : this.replyChunks(request);
+    const chunks = fault === "empty" ? [] : this.replyChunks(request, fault);
     const line = (content: string, done: boolean) => ({
       model: request.model,
       created_at: new Date().toISOString(),
@@ -200,7 +213,8 @@ export class FakeOllamaServer {
     res.write(lines, () => fault === "drop" && res.socket?.destroy());
   }
 
-  private replyChunks(request: FakeChatRequest): string[] {
+  private replyChunks(request: FakeChatRequest, fault: FakeFault | null): string[] {
+    if (request.format && typeof request.format === "object") return [this.structuredReply(request, fault)];
     const script = this.script;
     const reply = typeof script === "function" ? script(request) : script;
     if (reply === null) {
@@ -208,6 +222,15 @@ export class FakeOllamaServer {
       return `You said: ${last?.content ?? ""}`.split(/(?<= )/);
     }
     return typeof reply === "string" ? [reply] : reply;
+  }
+
+  /** The content of a structured answer: scripted or sampled, or broken as the fault asks. */
+  private structuredReply(request: FakeChatRequest, fault: FakeFault | null): string {
+    if (fault === "invalidJson") return '{"kind": "note", "tags": [';
+    if (fault === "schemaViolation")
+      return JSON.stringify({ unexpected: "a field the schema does not have" });
+    const schema = request.format as JsonSchema;
+    return JSON.stringify(this.structuredScript ? this.structuredScript(request) : sampleFor(schema));
   }
 
   private show(model: string): Record<string, unknown> {
@@ -235,7 +258,20 @@ interface ActiveFault {
   after?: number;
 }
 
-export type FakeFault = "500" | "hang" | "badJson" | "wrongDimension" | "nan" | "empty" | "drop";
+/**
+ * `invalidJson` and `schemaViolation` apply to structured (`format`) chat requests: the reply is
+ * well-formed Ollama JSON whose message content is not JSON, or JSON that breaks the schema.
+ */
+export type FakeFault =
+  | "500"
+  | "hang"
+  | "badJson"
+  | "wrongDimension"
+  | "nan"
+  | "empty"
+  | "drop"
+  | "invalidJson"
+  | "schemaViolation";
 
 export interface FakeOllamaOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -253,7 +289,12 @@ export interface FakeChatRequest {
   stream?: boolean;
   think?: boolean;
   options?: Record<string, unknown>;
+  /** A JSON Schema (structured tasks) or "json". */
+  format?: unknown;
 }
+
+/** The value a structured request is answered with. */
+export type StructuredScript = (request: FakeChatRequest) => unknown;
 
 export type ChatScript = string[] | string | ((request: FakeChatRequest) => string[] | string);
 

@@ -1,3 +1,4 @@
+import type { EnrichOutcome } from "../../core/enrich-job.ts";
 import { isBrainError } from "../../core/errors.ts";
 import type { CliCommand } from "../command.ts";
 import { jsonLine, progressBar } from "../progress.ts";
@@ -26,6 +27,7 @@ export const embed: CliCommand = {
         },
       });
       bar?.done();
+      if (logLines && report.enrichment) jsonLine(ctx.io, { event: "enrich", ...report.enrichment });
       if (!logLines) {
         ctx.print(report, () => {
           const head = `${report.model}: ${report.embedded} embedded, ${report.skipped} skipped (edited meanwhile), ${report.failed} failed, ${report.pending} pending`;
@@ -34,18 +36,20 @@ export const embed: CliCommand = {
             ...report.errors
               .slice(0, 5)
               .map((e) => `  ${e.entry_id ? `entry ${e.entry_id}: ` : ""}${e.message}`),
+            ...(report.enrichment ? [enrichmentLine(report.enrichment)] : []),
           ].join("\n");
         });
       }
-      // Non-zero when an error kept the pass from doing anything it had to do; the error that
-      // stopped it (the last one) goes to stderr as one line, as every command's failure does.
+      // Non-zero when an error kept the pass (or the enrichment after it) from doing work it had to
+      // do; the error that stopped the pass (the last one) goes to stderr as one line, as every
+      // command's failure does.
       const stopped = report.errors.length > 0 && report.embedded === 0 && report.pending > 0;
       const last = report.errors.at(-1);
       if (stopped && last) {
         const where = last.entry_id ? `entry ${last.entry_id}: ` : "";
         ctx.io.stderr.write(`brain: ${where}${last.message.replace(/\s*\n\s*/g, " ")}\n`);
       }
-      return stopped ? 1 : 0;
+      return stopped || enrichmentStuck(report.enrichment) ? 1 : 0;
     } catch (err) {
       if (!isBrainError(err, "embedder_running")) throw err;
       if (logLines) jsonLine(ctx.io, { event: "skipped", reason: err.message });
@@ -57,3 +61,17 @@ export const embed: CliCommand = {
     }
   },
 };
+
+/** One line on what enrichment did after the pass. */
+function enrichmentLine(outcome: EnrichOutcome): string {
+  if ("skipped" in outcome) return `enrichment skipped: ${outcome.skipped}`;
+  const head = `enrichment (${outcome.model}): ${outcome.enriched} entries looked at, ${outcome.suggestions} suggestions (${outcome.auto_accepted} accepted by your setting), ${outcome.pending} waiting`;
+  const stopped = outcome.errors.find((e) => e.code !== "structured_invalid");
+  return stopped ? `${head}\n  stopped: ${stopped.message}` : head;
+}
+
+/** Enrichment that had work waiting but was stopped by its model being unavailable. */
+function enrichmentStuck(outcome: EnrichOutcome | undefined): boolean {
+  if (!outcome || "skipped" in outcome) return false;
+  return outcome.pending > 0 && outcome.errors.some((e) => e.code !== "structured_invalid");
+}

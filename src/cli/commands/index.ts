@@ -26,4 +26,9 @@ export const commandLoaders: Record<string, () => Promise<CliCommand>> = {
   duplicates: async () => (await import("./duplicates.ts")).duplicates,
   import: async () => (await import("./import.ts")).importCommand,
   boot: async () => (await import("./boot.ts")).boot,
+  digest: async () => (await import("./digest.ts")).digest,
+  suggestions: async () => (await import("./suggestions.ts")).suggestions,
+  accept: async () => (await import("./suggestions.ts")).accept,
+  reject: async () => (await import("./suggestions.ts")).reject,
+  enrich: async () => (await import("./suggestions.ts")).enrich,
 };

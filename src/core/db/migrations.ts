@@ -315,6 +315,39 @@ export const migrations: Migration[] = [
       END;
     `,
   },
+  {
+    name: "013_enrichment_suggestions",
+    // What the background enrichment proposes for an entry (kind, tags, title, key), kept apart
+    // from what the person wrote: nothing here changes an entry until it is accepted. `value` is
+    // JSON; `detail` says more (tags not yet in use, the keyed entry a key points at). `enriched`
+    // records each entry the enrichment has looked at, so it asks the model once per entry; an
+    // entry whose model call failed for want of a model gets no row and is tried again next run.
+    // Both go with their entry.
+    sql: `
+      CREATE TABLE suggestions (
+        id INTEGER PRIMARY KEY,
+        entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+        field TEXT NOT NULL CHECK (field IN ('kind', 'tags', 'title', 'key')),
+        value TEXT NOT NULL CHECK (json_valid(value)),
+        detail TEXT CHECK (detail IS NULL OR json_valid(detail)),
+        model TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending'
+          CHECK (status IN ('pending', 'accepted', 'rejected', 'auto_accepted')),
+        created_at INTEGER NOT NULL,
+        decided_at INTEGER
+      );
+      CREATE INDEX suggestions_status ON suggestions(status, id);
+      CREATE INDEX suggestions_entry ON suggestions(entry_id);
+      CREATE TABLE enriched (
+        entry_id INTEGER PRIMARY KEY REFERENCES entries(id) ON DELETE CASCADE,
+        hash TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('suggested', 'nothing', 'failed')),
+        model TEXT NOT NULL,
+        error TEXT,
+        at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -1,0 +1,284 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createBrain, type Brain } from "../src/core/brain.ts";
+import type { BrainConfig } from "../src/core/config.ts";
+import { enrichAfterEmbed } from "../src/core/enrich-job.ts";
+import { writeEnrichSettings } from "../src/core/enrich-settings.ts";
+import { listSuggestions } from "../src/core/enrich-store.ts";
+import type { StructuredModel, StructuredRequest } from "../src/core/structured.ts";
+import { acceptSuggestion, rejectSuggestion } from "../src/core/suggestions.ts";
+import { installFakeAppleFm } from "./support/fake-apple-fm.ts";
+import { FakeOllamaServer, type FakeChatRequest } from "./support/fake-ollama.ts";
+import { failure } from "./support/errors.ts";
+import { closedPort } from "./support/net.ts";
+import { tempDir, testConfig } from "./support/tmp.ts";
+
+let ollama: FakeOllamaServer;
+let config: BrainConfig;
+const opened: Brain[] = [];
+
+beforeEach(async () => {
+  ollama = await FakeOllamaServer.start();
+  config = testConfig({ ollamaHost: ollama.url, appleFmHelper: null });
+});
+
+afterEach(async () => {
+  for (const brain of opened.splice(0)) brain.close();
+  await ollama.close();
+});
+
+function open(overrides: Partial<BrainConfig> = {}): Brain {
+  const brain = createBrain({ ...config, ...overrides });
+  opened.push(brain);
+  return brain;
+}
+
+/** The memory text a structured request carried. */
+const memoryOf = (request: FakeChatRequest) => request.messages?.at(-1)?.content ?? "";
+
+/** Answers enrichment requests by the words in the memory. */
+function answerBy(rules: [string, object][]) {
+  ollama.replyStructured((request) => {
+    const rule = rules.find(([word]) => memoryOf(request).includes(word));
+    return rule ? rule[1] : { kind: "note", tags: [] };
+  });
+}
+
+const rows = (brain: Brain, table: string) => brain.db.prepare(`SELECT * FROM ${table}`).all();
+const suggestionsOf = (brain: Brain) =>
+  listSuggestions(brain.db, { all: true }).map((s) => ({
+    entry: s.entry_id,
+    field: s.field,
+    value: s.value,
+    detail: s.detail,
+    status: s.status,
+  }));
+
+function enrichOn(brain: Brain, autoAccept: ("kind" | "tags")[] = []) {
+  writeEnrichSettings(brain.db, { enabled: true, auto_accept: autoAccept });
+}
+
+describe("enrichment after embedding", () => {
+  it("stores suggestions for entries without a kind or tags and never changes what the person wrote", async () => {
+    const brain = open();
+    const stripe = brain.entries.capture({ text: "We moved billing to Stripe" }).entry;
+    const invoices = brain.entries.capture({ text: "invoices go out monthly #billing" }).entry;
+    const decided = brain.entries.capture({ text: "Postgres it is", kind: "decision", tags: ["db"] }).entry;
+    enrichOn(brain);
+    answerBy([
+      ["Stripe", { kind: "decision", tags: ["Billing", "payments", "#billing"] }],
+      ["invoices", { kind: "fact", tags: ["finance"] }],
+    ]);
+    const report = await brain.embed();
+
+    expect(report.enrichment).toMatchObject({
+      model: "Ollama qwen3:4b",
+      enriched: 2,
+      suggestions: 3,
+      pending: 0,
+    });
+    expect(suggestionsOf(brain)).toEqual([
+      { entry: stripe.id, field: "kind", value: "decision", detail: undefined, status: "pending" },
+      {
+        entry: stripe.id,
+        field: "tags",
+        value: ["billing", "payments"],
+        detail: { new_tags: ["payments"] },
+        status: "pending",
+      },
+      { entry: invoices.id, field: "kind", value: "fact", detail: undefined, status: "pending" },
+    ]);
+    // Only the two eligible entries were sent, each once, with the tags in use offered.
+    const asked = ollama.requestsTo("/api/chat").map((r) => memoryOf(r.body as FakeChatRequest));
+    expect(asked).toHaveLength(2);
+    expect(asked[0]).toContain("Tags in use: billing, db");
+    expect(asked.join()).not.toContain("Postgres");
+    expect([
+      brain.entries.get(stripe.id),
+      brain.entries.get(invoices.id),
+      brain.entries.get(decided.id),
+    ]).toEqual([stripe, invoices, decided]);
+    expect(rows(brain, "entry_history")).toEqual([]);
+
+    await brain.embed();
+    expect(ollama.requestsTo("/api/chat")).toHaveLength(2); // each entry is looked at once
+  });
+
+  it("applies a suggestion only when accepted, keeping the old value in history; a rejected one changes nothing", async () => {
+    const brain = open();
+    const entry = brain.entries.capture({ text: "We moved billing to Stripe" }).entry;
+    enrichOn(brain);
+    answerBy([["Stripe", { kind: "decision", tags: ["billing"] }]]);
+    await brain.embed();
+    const [kind, tags] = listSuggestions(brain.db);
+    const deps = { db: brain.db, entries: brain.entries, now: () => Date.now() };
+
+    expect(acceptSuggestion(deps, kind!.id).entry).toMatchObject({
+      id: entry.id,
+      kind: "decision",
+      tags: [],
+    });
+    expect(brain.entries.history(entry.id)).toMatchObject([{ kind: "note", text: entry.text, tags: [] }]);
+    expect(rejectSuggestion(deps, tags!.id).status).toBe("rejected");
+    expect(brain.entries.get(entry.id).tags).toEqual([]);
+    expect((await failure(Promise.resolve().then(() => acceptSuggestion(deps, kind!.id)))).message).toBe(
+      "Suggestion 1 was already accepted.",
+    );
+    expect(listSuggestions(brain.db)).toEqual([]);
+  });
+
+  it("suggests a title for a long entry; accepting it makes the title the first line", async () => {
+    const brain = open();
+    const text =
+      `Notes from the planning meeting. ${"We walked through the roadmap item by item. ".repeat(8)}`.trim();
+    const entry = brain.entries.capture({ text, tags: ["planning"] }).entry;
+    enrichOn(brain);
+    ollama.replyStructured(() => ({ kind: "note", tags: [], title: "Q3 roadmap   planning" }));
+    await brain.embed();
+    const [request] = ollama.requestsTo("/api/chat");
+    expect(Object.keys((request!.body as { format: { properties: object } }).format.properties)).toEqual([
+      "kind",
+      "tags",
+      "title",
+    ]);
+    const [title] = listSuggestions(brain.db);
+    expect(title).toMatchObject({ field: "title", value: "Q3 roadmap planning" });
+    acceptSuggestion({ db: brain.db, entries: brain.entries, now: () => Date.now() }, title!.id);
+    expect(brain.entries.get(entry.id).text).toBe(`# Q3 roadmap planning\n\n${text}`);
+  });
+
+  it("proposes a key when a keyed preference is on the same subject; accepting makes it that key's newest value", async () => {
+    const brain = open();
+    const vim = brain.entries.capture({ text: "my editor is vim", kind: "preference", key: "editor" }).entry;
+    const helix = brain.entries.capture({ text: "I switched my editor to helix" }).entry;
+    enrichOn(brain);
+    answerBy([["helix", { kind: "preference", tags: [], same_subject_key: "editor" }]]);
+    await brain.embed();
+
+    // The keyed entry (no tags) is looked at too, without itself as a candidate.
+    const requests = ollama
+      .requestsTo("/api/chat")
+      .map((r) => r.body as FakeChatRequest & { format: { properties: { same_subject_key?: unknown } } });
+    expect(requests.map((r) => r.format.properties.same_subject_key === undefined)).toEqual([true, false]);
+    const request = requests[1]!;
+    expect(request.format.properties.same_subject_key).toEqual({ type: "string", enum: ["editor", "none"] });
+    expect(memoryOf(request)).toContain("Keyed memories:\n- editor: my editor is vim");
+    const key = listSuggestions(brain.db).find((s) => s.field === "key")!;
+    expect(key).toMatchObject({ entry_id: helix.id, value: "editor", detail: { entry_id: vim.id } });
+
+    const result = acceptSuggestion({ db: brain.db, entries: brain.entries, now: () => Date.now() }, key.id);
+    expect(result).toMatchObject({
+      merged_from: helix.id,
+      entry: { id: vim.id, key: "editor", text: "I switched my editor to helix" },
+    });
+    expect(brain.entries.history(vim.id).map((h) => h.text)).toEqual(["my editor is vim"]);
+    expect(brain.entries.find(helix.id)).toBeNull();
+  });
+
+  it("auto-accepts kinds and tags already in use when set to; tags not yet in use still wait", async () => {
+    const brain = open();
+    brain.entries.capture({ text: "the billing cron runs at 2am", kind: "fact", tags: ["billing"] });
+    const a = brain.entries.capture({ text: "We moved billing to Stripe" }).entry;
+    const b = brain.entries.capture({ text: "Try the new espresso place" }).entry;
+    enrichOn(brain, ["kind", "tags"]);
+    answerBy([
+      ["Stripe", { kind: "decision", tags: ["billing"] }],
+      ["espresso", { kind: "note", tags: ["coffee"] }],
+    ]);
+    const report = await brain.embed();
+    expect(report.enrichment).toMatchObject({ suggestions: 3, auto_accepted: 2 });
+    expect(brain.entries.get(a.id)).toMatchObject({ kind: "decision", tags: ["billing"] });
+    expect(brain.entries.get(b.id)).toMatchObject({ kind: "note", tags: [] });
+    expect(listSuggestions(brain.db).map((s) => [s.entry_id, s.field, s.value])).toEqual([
+      [b.id, "tags", ["coffee"]],
+    ]);
+  });
+
+  it("loses nothing when Ollama is down: no entry is marked, and the next run enriches them", async () => {
+    const down = open({ ollamaHost: `http://127.0.0.1:${await closedPort()}` });
+    const entry = down.entries.capture({ text: "We moved billing to Stripe" }).entry;
+    enrichOn(down);
+    const report = await down.embed();
+    expect(report.enrichment).toMatchObject({
+      enriched: 0,
+      pending: 1,
+      errors: [{ entry_id: entry.id, code: "ollama_unreachable" }],
+    });
+    expect(rows(down, "enriched")).toEqual([]);
+    expect(rows(down, "suggestions")).toEqual([]);
+    down.close();
+
+    const up = open();
+    answerBy([["Stripe", { kind: "decision", tags: [] }]]);
+    expect((await up.embed()).enrichment).toMatchObject({ enriched: 1, suggestions: 1, pending: 0 });
+    expect(suggestionsOf(up)).toMatchObject([{ entry: entry.id, field: "kind", value: "decision" }]);
+  });
+
+  it("records an entry whose answers stay invalid as failed, not retried, and goes on to the next", async () => {
+    const brain = open();
+    const bad = brain.entries.capture({ text: "first entry" }).entry;
+    const good = brain.entries.capture({ text: "second entry about Stripe" }).entry;
+    enrichOn(brain);
+    answerBy([["Stripe", { kind: "decision", tags: [] }]]);
+    ollama.fail("invalidJson", { times: 2, path: "/api/chat" });
+    const report = await brain.embed();
+    expect(report.enrichment).toMatchObject({ enriched: 1, failed: 1, pending: 0 });
+    expect(brain.db.prepare("SELECT entry_id, outcome FROM enriched ORDER BY entry_id").all()).toEqual([
+      { entry_id: bad.id, outcome: "failed" },
+      { entry_id: good.id, outcome: "suggested" },
+    ]);
+    await brain.embed();
+    expect(ollama.requestsTo("/api/chat")).toHaveLength(3);
+  });
+
+  it("does nothing while the setting is off", async () => {
+    const brain = open();
+    brain.entries.capture({ text: "We moved billing to Stripe" });
+    const report = await brain.embed();
+    expect(report.enrichment).toBeUndefined();
+    expect(ollama.requestsTo("/api/chat")).toHaveLength(0);
+  });
+
+  it("enriches #private entries with Apple FM on this Mac", async () => {
+    const helper = installFakeAppleFm(tempDir(), "ok", { kind: "state", tags: ["health"] });
+    const brain = open({ appleFmHelper: helper.path });
+    const entry = brain.entries.capture({ text: "blood pressure is fine again #private" }).entry;
+    enrichOn(brain);
+    await brain.embed();
+    expect(suggestionsOf(brain)).toMatchObject([{ entry: entry.id, field: "kind", value: "state" }]);
+    expect(helper.requests().map((r) => r.op)).toEqual(["availability", "generate"]);
+    expect(ollama.requestsTo("/api/chat")).toHaveLength(0);
+  });
+});
+
+describe("a structured model that is not on this machine", () => {
+  it("gets no memory text: enrichment is skipped and the digest refused", async () => {
+    const sent: StructuredRequest[] = [];
+    const remote: StructuredModel = {
+      provider: "ollama",
+      model: "qwen3:4b",
+      local: false,
+      generate: async (request) => {
+        sent.push(request);
+        return { kind: "note", tags: [] };
+      },
+    };
+    const brain = open();
+    brain.entries.capture({ text: "blood pressure is fine again #private" });
+    brain.entries.capture({ text: "We moved billing to Stripe" });
+    enrichOn(brain);
+    const outcome = await enrichAfterEmbed({
+      db: brain.db,
+      entries: brain.entries,
+      now: () => Date.now(),
+      route: async () => ({ model: remote, reason: "test" }),
+    });
+    expect(outcome).toEqual({
+      skipped: "Ollama qwen3:4b is not on this machine, and memory text goes only to a model on this machine",
+    });
+    const remoteBrain = createBrain(config, { structured: remote });
+    opened.push(remoteBrain);
+    const error = await failure(remoteBrain.digest({ since: "7d" }));
+    expect(error.code).toBe("structured_not_local");
+    expect(sent).toEqual([]);
+  });
+});
