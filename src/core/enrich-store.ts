@@ -6,7 +6,7 @@ import type { Kind } from "./entries.ts";
 /**
  * The SQL of enrichment: which entries wait for it, what it may suggest from (tags in use, keyed
  * entries on the same subject), the suggestions themselves and the setting. Tables from migration
- * `010_enrichment_suggestions`.
+ * `013_enrichment_suggestions`.
  */
 
 export const SUGGESTION_FIELDS = ["kind", "tags", "title", "key"] as const;
