@@ -58,7 +58,8 @@ sections.push({
 
 // BENCH_ONLY=quality runs the sections whose title starts with that word (case-insensitive).
 const only = process.env.BENCH_ONLY?.toLowerCase();
-if (only) sections.splice(0, sections.length, ...sections.filter((s) => s.title.toLowerCase().startsWith(only)));
+if (only)
+  sections.splice(0, sections.length, ...sections.filter((s) => s.title.toLowerCase().startsWith(only)));
 
 const sizes = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
 console.log(`# Local Brain benchmark`);

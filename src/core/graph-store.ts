@@ -85,7 +85,14 @@ function insertNodeEdge(db: Db, from: number, node: number, type: EdgeType, weig
 }
 
 /** Inserts an entry-to-entry edge when the target exists; an id that names no entry is skipped. */
-export function insertEntryEdge(db: Db, from: number, to: number, type: EdgeType, weight: number, now: number) {
+export function insertEntryEdge(
+  db: Db,
+  from: number,
+  to: number,
+  type: EdgeType,
+  weight: number,
+  now: number,
+) {
   return prepareCached(
     db,
     `INSERT OR IGNORE INTO edges(from_entry, to_entry, type, weight, created_at)
