@@ -123,11 +123,10 @@ describe("Quick Capture", () => {
     await run("Ollama runs on port 11434");
     const [entry, ...others] = stored();
     expect(others).toHaveLength(0);
-    expect(lastToast()).toMatchObject({
-      style: "SUCCESS",
-      title: `Already saved as entry ${entry!.id}`,
-      message: "Typed: Ollama runs on port 11434",
-    });
+    expect(raycast.huds).toEqual([
+      `Saved note #${entry!.id} · Typed: Ollama runs on port 11434`,
+      `Already saved as entry ${entry!.id} · Typed: Ollama runs on port 11434`,
+    ]);
   });
 
   it("saves the selected text when no argument is given", async () => {

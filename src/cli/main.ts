@@ -106,6 +106,6 @@ async function helpText(name?: string): Promise<string> {
 
 /** The command line's cloud key comes from the OS secret store (`brain cloud set-key`), loaded only when asked. */
 async function cloudKeyFromSecretStore(consent: CloudConsent): Promise<ChatModel> {
-  const { cloudChatFromSecretStore } = await import("../core/ask-models.ts");
+  const { cloudChatFromSecretStore } = await import("./cloud-chat.ts");
   return cloudChatFromSecretStore()(consent);
 }

@@ -124,10 +124,10 @@ function sharesWord(db: Db, id: number, query: string): boolean {
   const fts = buildFtsQuery(query);
   if (!fts) return false;
   return (
-    prepareCached<[string, bigint], { one: number }>(
+    prepareCached<[string, number], { one: number }>(
       db,
-      "SELECT 1 AS one FROM entries_fts WHERE entries_fts MATCH ? AND rowid = ?",
-    ).get(fts.any ?? fts.all, BigInt(id)) !== undefined
+      "SELECT 1 AS one FROM entries_fts WHERE entries_fts MATCH ? AND rowid = CAST(? AS INTEGER)",
+    ).get(fts.any ?? fts.all, id) !== undefined
   );
 }
 
