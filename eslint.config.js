@@ -1,4 +1,5 @@
 import raycast from "@raycast/eslint-config";
+import coreFaces from "./scripts/eslint-core-faces.js";
 
 export default [
   { ignores: ["node_modules", "dist", "coverage", ".raycast-build", "raycast-env.d.ts"] },
@@ -17,6 +18,12 @@ export default [
         },
       ],
     },
+  },
+  {
+    // A folder of src/core is reached from elsewhere in src only through its index.ts.
+    files: ["src/**/*.ts", "src/**/*.tsx"],
+    plugins: { local: { rules: { "core-faces": coreFaces } } },
+    rules: { "local/core-faces": "error" },
   },
   {
     rules: {

@@ -1,6 +1,6 @@
 import { createBrain } from "../src/core/brain.ts";
-import { resolveConfig } from "../src/core/config.ts";
-import type { ChatModel, Embedder } from "../src/core/ports.ts";
+import { resolveConfig } from "../src/core/base/config.ts";
+import type { ChatModel, Embedder } from "../src/core/base/ports.ts";
 import { row, type Row } from "./lib.ts";
 import { queryWords, type BenchDb } from "./store.ts";
 import { clusteredVectors, loadVectors } from "./vector-data.ts";

@@ -4,10 +4,10 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { listBackupFiles, workDirFor } from "../src/core/backup-files.ts";
-import { loadBackupKey } from "../src/core/backup-key.ts";
-import { restoreBackup, verifyBackup } from "../src/core/backup-restore.ts";
-import { resolveConfig, type BrainConfig } from "../src/core/config.ts";
+import { listBackupFiles, workDirFor } from "../src/core/backup/files.ts";
+import { loadBackupKey } from "../src/core/backup/key.ts";
+import { restoreBackup, verifyBackup } from "../src/core/backup/restore.ts";
+import { resolveConfig, type BrainConfig } from "../src/core/base/config.ts";
 import { MemorySecretStore } from "../test/support/memory-secret-store.ts";
 import { benchDir, ROOT, row, timeRuns, type Row } from "./lib.ts";
 import type { BenchDb } from "./store.ts";

@@ -1,7 +1,7 @@
 // Captures in a loop until stopped, printing each capture's duration in ms: used by the bench
 // to measure how long another process's writes make a capture wait.
 import { createBrain } from "../src/core/brain.ts";
-import { resolveConfig } from "../src/core/config.ts";
+import { resolveConfig } from "../src/core/base/config.ts";
 
 const brain = createBrain(resolveConfig({ dbPath: process.argv[2] }, {}));
 let stop = false;

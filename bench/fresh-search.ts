@@ -4,7 +4,7 @@
 // ms from process start to the database open and to the first results, and resident memory.
 import fs from "node:fs";
 import { createBrain } from "../src/core/brain.ts";
-import { resolveConfig } from "../src/core/config.ts";
+import { resolveConfig } from "../src/core/base/config.ts";
 
 // Module loading (Node's TypeScript stripping of src/, which the bundled CLI avoids) ends here.
 const loaded = performance.now();

@@ -3,7 +3,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CaptureInput, Kind } from "../src/core/entries.ts";
+import type { CaptureInput } from "../src/core/store/entries.ts";
+import type { Kind } from "../src/core/store/kinds.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 

@@ -1,7 +1,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import { createBrain } from "../src/core/brain.ts";
-import { resolveConfig } from "../src/core/config.ts";
+import { resolveConfig } from "../src/core/base/config.ts";
 import { createMcpServer } from "../src/mcp/server.ts";
 import { percentile, row, type Row } from "./lib.ts";
 import { queryWords, type BenchDb } from "./store.ts";

@@ -1,4 +1,4 @@
-import { understandQuery } from "../src/core/query-intent.ts";
+import { understandQuery } from "../src/core/search/query-intent.ts";
 import { row, timeRuns, type Row } from "./lib.ts";
 import { queryWords, type BenchDb } from "./store.ts";
 

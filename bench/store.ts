@@ -1,6 +1,6 @@
 import path from "node:path";
 import { createBrain, type Brain } from "../src/core/brain.ts";
-import { resolveConfig } from "../src/core/config.ts";
+import { resolveConfig } from "../src/core/base/config.ts";
 import { benchDir, makeEntries, row, seeded, timeCli, timeRuns, type Row } from "./lib.ts";
 
 export interface BenchDb {

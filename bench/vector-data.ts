@@ -1,9 +1,9 @@
 // Embedding-shaped vectors for the bench, made as a stream, and the exact float32 answers to
 // compare vector search with.
-import { normalize } from "../src/core/vector-math.ts";
-import { sealBitBlocks } from "../src/core/bit-blocks.ts";
-import { recentreIfStale } from "../src/core/vector-models.ts";
-import { ensureModel, getModel, writeEntryVectors } from "../src/core/vectors.ts";
+import { normalize } from "../src/core/embed/vector-math.ts";
+import { sealBitBlocks } from "../src/core/embed/bit-blocks.ts";
+import { recentreIfStale } from "../src/core/embed/vector-models.ts";
+import { ensureModel, getModel, writeEntryVectors } from "../src/core/embed/vectors.ts";
 import { seeded } from "./lib.ts";
 import type { BenchDb } from "./store.ts";
 

@@ -12,8 +12,8 @@ import {
   KEY_PROPOSAL_SIMILARITY,
   listDuplicates,
   listKeyProposals,
-} from "../src/core/duplicates.ts";
-import type { Kind } from "../src/core/entries.ts";
+} from "../src/core/graph/duplicates.ts";
+import type { Kind } from "../src/core/store/kinds.ts";
 import type { EvalBrain } from "./evaluate.ts";
 import { NOTES_DIR } from "./personal-notes.ts";
 import { proposeAbstentionFloor, type AbstentionFloor } from "./report.ts";

@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { withCoverage, relevanceOf, ASK_RELEVANCE_FLOOR } from "../src/core/ask-retrieval.ts";
+import { withCoverage, relevanceOf, ASK_RELEVANCE_FLOOR } from "../src/core/ask/retrieval.ts";
 import { createBrain, type Brain } from "../src/core/brain.ts";
 import { createOllamaEmbedder } from "../src/core/adapters/ollama-embedder.ts";
-import { resolveConfig } from "../src/core/config.ts";
-import type { Embedder } from "../src/core/ports.ts";
+import { resolveConfig } from "../src/core/base/config.ts";
+import type { Embedder } from "../src/core/base/ports.ts";
 import { rankedRefs, toImportJsonl, type Collection } from "./collection.ts";
 import { evaluateRanking, meanMetrics } from "./metrics.ts";
 import { indexPlainBm25, searchPlainBm25 } from "./plain-bm25.ts";

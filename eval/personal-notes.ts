@@ -15,7 +15,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { BrainError } from "../src/core/errors.ts";
+import { BrainError } from "../src/core/base/errors.ts";
 import type { Collection, EntryKind, QuestionType } from "./collection.ts";
 
 export interface NoteRecord {

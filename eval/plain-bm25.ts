@@ -5,7 +5,7 @@
  * column weights. It lives in the evaluation database only.
  */
 import type { Db } from "../src/core/db/open.ts";
-import { ftsWords } from "../src/core/fts-query.ts";
+import { ftsWords } from "../src/core/search/fts-query.ts";
 
 /** Builds the baseline's index over every entry of the database. */
 export function indexPlainBm25(db: Db): void {

@@ -17,7 +17,7 @@ import { formatDuplicateReport, loadDuplicateCases, measureDuplicates } from "./
 import { personalNotesCollection } from "./personal-notes.ts";
 import { detailJson, formatTable, formatTypeTable, reachedByMode } from "./report.ts";
 import { formatSweep, sweepFusion } from "./sweep.ts";
-import { ASK_RELEVANCE_FLOOR } from "../src/core/ask-retrieval.ts";
+import { ASK_RELEVANCE_FLOOR } from "../src/core/ask/retrieval.ts";
 
 // Questions name days ("in March 2024") and the notes carry UTC times: read both in UTC, so a
 // run gives the same numbers in every time zone.

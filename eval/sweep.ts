@@ -1,11 +1,11 @@
 /**
  * The fusion sweep (`npm run eval -- --sweep`): hybrid search's reciprocal-rank constant and list
  * depth over a grid, on the same keyword and meaning lists the product computes, so a change to
- * RRF_K or LIST_DEPTH in src/core/search.ts is chosen by measurement. Each list is read once, at
+ * RRF_K or LIST_DEPTH in src/core/search/search.ts is chosen by measurement. Each list is read once, at
  * the deepest depth, and cut per setting: a shallower list is a prefix of a deeper one.
  */
 import type { Brain } from "../src/core/brain.ts";
-import { LIST_DEPTH, reciprocalRankFusion, RRF_K } from "../src/core/search.ts";
+import { LIST_DEPTH, reciprocalRankFusion, RRF_K } from "../src/core/search/search.ts";
 import { rankedRefs, type Collection } from "./collection.ts";
 import { evaluateRanking, meanMetrics, type MeanMetrics } from "./metrics.ts";
 

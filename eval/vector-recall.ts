@@ -2,11 +2,11 @@
 // exact float32 search, on a collection's own documents and questions: recall@10 of the entries
 // `nearest` returns against the 10 an exact float32 cosine over every chunk ranks first.
 import type { Brain } from "../src/core/brain.ts";
-import { chunkText } from "../src/core/chunking.ts";
-import type { Embedder } from "../src/core/ports.ts";
-import { normalize } from "../src/core/vector-math.ts";
-import { searchModel } from "../src/core/vector-models.ts";
-import { nearest } from "../src/core/vectors.ts";
+import { chunkText } from "../src/core/embed/chunking.ts";
+import type { Embedder } from "../src/core/base/ports.ts";
+import { normalize } from "../src/core/embed/vector-math.ts";
+import { searchModel } from "../src/core/embed/vector-models.ts";
+import { nearest } from "../src/core/embed/vectors.ts";
 import type { Collection } from "./collection.ts";
 
 /** recall@10 against exact float32 over the questions of the collection (null without vectors). */

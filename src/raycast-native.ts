@@ -1,5 +1,5 @@
 import path from "node:path";
-import { BrainError } from "./core/errors.ts";
+import { BrainError } from "./core/base/index.ts";
 
 /** The Mac architectures whose native binaries ship in `assets/native/`. */
 export type MacArch = "arm64" | "x64";

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAnthropicChat } from "../src/core/adapters/anthropic.ts";
 import { createOllamaChat } from "../src/core/adapters/ollama-chat.ts";
-import { messageBytes } from "../src/core/ask-send.ts";
-import { listLedger } from "../src/core/egress-ledger.ts";
+import { messageBytes } from "../src/core/ask/send.ts";
+import { listLedger } from "../src/core/privacy/egress-ledger.ts";
 import { cloudChatFromSecretStore } from "../src/cli/cloud-chat.ts";
-import { ASK_SYSTEM_PROMPT } from "../src/core/ask-prompt.ts";
+import { ASK_SYSTEM_PROMPT } from "../src/core/ask/prompt.ts";
 import type { Brain } from "../src/core/brain.ts";
 import {
   CLOUD_KEY_SERVICE,
@@ -12,8 +12,8 @@ import {
   enableCloud,
   readCloudKey,
   storeCloudKey,
-} from "../src/core/cloud-consent.ts";
-import type { ChatMessage } from "../src/core/ports.ts";
+} from "../src/core/privacy/cloud-consent.ts";
+import type { ChatMessage } from "../src/core/base/ports.ts";
 import { FakeAnthropicServer, type CloudRequestBody } from "./support/fake-anthropic.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { MemorySecretStore } from "./support/memory-secret-store.ts";

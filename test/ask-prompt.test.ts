@@ -1,24 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { estimateTokens, fitsWhole, memoryBudget, packContext } from "../src/core/ask-pack.ts";
+import { estimateTokens, fitsWhole, memoryBudget, packContext } from "../src/core/ask/pack.ts";
+import { escapeMemoryText } from "../src/core/store/text.ts";
 import {
   ASK_SYSTEM_PROMPT,
   buildAskMessages,
-  escapeMemoryText,
   parseCitations,
   renderMemory,
   type ContextMemory,
-} from "../src/core/ask-prompt.ts";
-import { parseScores } from "../src/core/ask-rerank.ts";
+} from "../src/core/ask/prompt.ts";
+import { parseScores } from "../src/core/ask/rerank.ts";
 import {
   ASK_RELEVANCE_FLOOR,
   coverageTerms,
   isPrivate,
   relevanceOf,
   type AskCandidate,
-} from "../src/core/ask-retrieval.ts";
-import { chooseRoute } from "../src/core/ask-routing.ts";
-import type { CloudConsent } from "../src/core/cloud-consent.ts";
-import { isBrainError } from "../src/core/errors.ts";
+} from "../src/core/ask/retrieval.ts";
+import { chooseRoute } from "../src/core/ask/routing.ts";
+import type { CloudConsent } from "../src/core/privacy/cloud-consent.ts";
+import { isBrainError } from "../src/core/base/errors.ts";
 
 function candidate(id: number, text: string, extra: Partial<AskCandidate> = {}): AskCandidate {
   return {

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createOllamaChat } from "../src/core/adapters/ollama-chat.ts";
-import { ABSTAIN_ANSWER } from "../src/core/ask.ts";
-import { ASK_SYSTEM_PROMPT } from "../src/core/ask-prompt.ts";
-import { RERANK_SYSTEM_PROMPT } from "../src/core/ask-rerank.ts";
+import { ABSTAIN_ANSWER } from "../src/core/ask/ask.ts";
+import { ASK_SYSTEM_PROMPT } from "../src/core/ask/prompt.ts";
+import { RERANK_SYSTEM_PROMPT } from "../src/core/ask/rerank.ts";
 import type { Brain } from "../src/core/brain.ts";
-import { isBrainError } from "../src/core/errors.ts";
+import { isBrainError } from "../src/core/base/errors.ts";
 import { FakeOllamaServer, type FakeChatRequest } from "./support/fake-ollama.ts";
 import { testBrain } from "./support/tmp.ts";
 import { closedPort } from "./support/net.ts";

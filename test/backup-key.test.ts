@@ -1,16 +1,16 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runBackup } from "../src/core/backup.ts";
-import { workDirFor } from "../src/core/backup-files.ts";
+import { runBackup } from "../src/core/backup/backup.ts";
+import { workDirFor } from "../src/core/backup/files.ts";
 import {
   BACKUP_KEY_ACCOUNT,
   BACKUP_KEY_SERVICE,
   importBackupKey,
   loadBackupKey,
-} from "../src/core/backup-key.ts";
-import { restoreBackup, verifyBackup } from "../src/core/backup-restore.ts";
-import { createMasterKey, keyIdOf } from "../src/core/crypto.ts";
-import { BrainError, isBrainError } from "../src/core/errors.ts";
+} from "../src/core/backup/key.ts";
+import { restoreBackup, verifyBackup } from "../src/core/backup/restore.ts";
+import { createMasterKey, keyIdOf } from "../src/core/backup/crypto.ts";
+import { BrainError, isBrainError } from "../src/core/base/errors.ts";
 import { backupConfig, seedDatabase } from "./support/backup-fixtures.ts";
 import { MemorySecretStore } from "./support/memory-secret-store.ts";
 import { tempDir } from "./support/tmp.ts";

@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { runBackup } from "../src/core/backup.ts";
-import { backupFileName, listBackupFiles } from "../src/core/backup-files.ts";
-import { loadBackupKey } from "../src/core/backup-key.ts";
-import { listBackups } from "../src/core/backup-list.ts";
-import { byManifestTime, readManifest } from "../src/core/backup-manifest.ts";
-import { verifyBackup } from "../src/core/backup-restore.ts";
+import { runBackup } from "../src/core/backup/backup.ts";
+import { backupFileName, listBackupFiles } from "../src/core/backup/files.ts";
+import { loadBackupKey } from "../src/core/backup/key.ts";
+import { listBackups } from "../src/core/backup/list.ts";
+import { byManifestTime, readManifest } from "../src/core/backup/manifest.ts";
+import { verifyBackup } from "../src/core/backup/restore.ts";
 import { backupConfig, seedDatabase } from "./support/backup-fixtures.ts";
 import { FixedClock } from "./support/fixed-clock.ts";
 import { MemorySecretStore } from "./support/memory-secret-store.ts";

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import { describe, expect, it } from "vitest";
-import { runBackup, type BackupReport } from "../src/core/backup.ts";
-import { listBackupFiles, parseBackupName, type BackupFile } from "../src/core/backup-files.ts";
-import { planRetention } from "../src/core/backup-retention.ts";
+import { runBackup, type BackupReport } from "../src/core/backup/backup.ts";
+import { listBackupFiles, parseBackupName, type BackupFile } from "../src/core/backup/files.ts";
+import { planRetention } from "../src/core/backup/retention.ts";
 import { backupConfig, seedDatabase } from "./support/backup-fixtures.ts";
 import { FixedClock } from "./support/fixed-clock.ts";
 import { MemorySecretStore } from "./support/memory-secret-store.ts";

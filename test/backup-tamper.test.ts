@@ -1,12 +1,12 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { runBackup } from "../src/core/backup.ts";
-import { workDirFor } from "../src/core/backup-files.ts";
-import { loadBackupKey } from "../src/core/backup-key.ts";
-import { restoreBackup, verifyBackup } from "../src/core/backup-restore.ts";
-import { BACKUP_HEADER_BYTES, createMasterKey, DEFAULT_CHUNK_BYTES } from "../src/core/crypto.ts";
-import { isBrainError } from "../src/core/errors.ts";
+import { runBackup } from "../src/core/backup/backup.ts";
+import { workDirFor } from "../src/core/backup/files.ts";
+import { loadBackupKey } from "../src/core/backup/key.ts";
+import { restoreBackup, verifyBackup } from "../src/core/backup/restore.ts";
+import { BACKUP_HEADER_BYTES, createMasterKey, DEFAULT_CHUNK_BYTES } from "../src/core/backup/crypto.ts";
+import { isBrainError } from "../src/core/base/errors.ts";
 import { backupConfig, seedDatabase } from "./support/backup-fixtures.ts";
 import { MemorySecretStore } from "./support/memory-secret-store.ts";
 import { tempDir } from "./support/tmp.ts";

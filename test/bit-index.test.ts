@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { bitIndexFor } from "../src/core/bit-index.ts";
-import { HammingRows } from "../src/core/hamming.ts";
-import { normalize, signBits } from "../src/core/vector-math.ts";
-import { ensureModel, exactScan, getModel, nearest, writeEntryVectors } from "../src/core/vectors.ts";
+import { bitIndexFor } from "../src/core/embed/bit-index.ts";
+import { HammingRows } from "../src/core/embed/hamming.ts";
+import { normalize, signBits } from "../src/core/embed/vector-math.ts";
+import { ensureModel, exactScan, getModel, nearest, writeEntryVectors } from "../src/core/embed/vectors.ts";
 import { testBrain } from "./support/tmp.ts";
 
 function randomVectors(count: number, dims: number, seed: number): Float32Array[] {

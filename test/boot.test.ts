@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { bootMarkdown } from "../src/core/boot.ts";
+import { bootMarkdown } from "../src/core/graph/boot.ts";
 import { runBrain } from "./support/cli.ts";
 import { FixedClock } from "./support/fixed-clock.ts";
 import { tempDir, testBrain } from "./support/tmp.ts";

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Brain } from "../src/core/brain.ts";
-import { conversationOf } from "../src/core/conversation.ts";
+import { conversationOf } from "../src/core/graph/conversation.ts";
 import { tempDir, testBrain } from "./support/tmp.ts";
 
 /** The conversation's `next` edges as [from, to] pairs. */

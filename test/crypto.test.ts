@@ -17,8 +17,8 @@ import {
   keyIdOf,
   readBackupHeader,
   verifyFile,
-} from "../src/core/crypto.ts";
-import { BrainError } from "../src/core/errors.ts";
+} from "../src/core/backup/crypto.ts";
+import { BrainError } from "../src/core/base/errors.ts";
 
 const C = DEFAULT_CHUNK_BYTES;
 const TAG = 16;

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../src/core/db/open.ts";
-import { isBrainError } from "../src/core/errors.ts";
+import { isBrainError } from "../src/core/base/errors.ts";
 import { runNode } from "./support/cli.ts";
 import { tempDir } from "./support/tmp.ts";
 

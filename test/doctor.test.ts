@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runDoctor } from "../src/core/doctor.ts";
-import { BrainError } from "../src/core/errors.ts";
+import { BrainError } from "../src/core/base/errors.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { MemorySecretStore } from "./support/memory-secret-store.ts";
 import { testBrain } from "./support/tmp.ts";

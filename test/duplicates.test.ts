@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createOllamaEmbedder } from "../src/core/adapters/ollama.ts";
+import { createOllamaEmbedder } from "../src/core/adapters/ollama-embedder.ts";
 import { runDoctor } from "../src/core/doctor.ts";
-import { listDuplicates, listKeyProposals, mergeDuplicate } from "../src/core/duplicates.ts";
+import { listDuplicates, listKeyProposals, mergeDuplicate } from "../src/core/graph/duplicates.ts";
 import { runBrain } from "./support/cli.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { FixedClock } from "./support/fixed-clock.ts";

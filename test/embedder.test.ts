@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createOllamaEmbedder } from "../src/core/adapters/ollama.ts";
+import { createOllamaEmbedder } from "../src/core/adapters/ollama-embedder.ts";
 import type { Brain } from "../src/core/brain.ts";
 import { openDatabase } from "../src/core/db/open.ts";
-import type { Embedder } from "../src/core/ports.ts";
+import type { Embedder } from "../src/core/base/ports.ts";
 import { BRAIN_BIN, ROOT, cleanEnv, runBrain } from "./support/cli.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { tempDir, testBrain } from "./support/tmp.ts";
@@ -224,7 +224,7 @@ describe("the embedder and meaning search", () => {
 });
 
 async function brainEmbed(brain: Brain, embedder: Embedder) {
-  const { embedPass } = await import("../src/core/embedder.ts");
+  const { embedPass } = await import("../src/core/embed/embedder.ts");
   return embedPass(brain.db, brain.config.dbPath, { embedder, now: () => Date.now() });
 }
 

@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBrain, type Brain } from "../src/core/brain.ts";
-import type { BrainConfig } from "../src/core/config.ts";
-import { enrichAfterEmbed } from "../src/core/enrich-job.ts";
-import { writeEnrichSettings } from "../src/core/enrich-settings.ts";
-import { listSuggestions } from "../src/core/enrich-store.ts";
-import type { StructuredModel, StructuredRequest } from "../src/core/structured.ts";
-import { acceptSuggestion, rejectSuggestion } from "../src/core/suggestions.ts";
+import type { BrainConfig } from "../src/core/base/config.ts";
+import { enrichAfterEmbed } from "../src/core/enrich/job.ts";
+import { writeEnrichSettings } from "../src/core/enrich/settings.ts";
+import { listSuggestions } from "../src/core/enrich/store.ts";
+import type { StructuredModel, StructuredRequest } from "../src/core/enrich/structured.ts";
+import { acceptSuggestion, rejectSuggestion } from "../src/core/enrich/suggestions.ts";
 import { installFakeAppleFm } from "./support/fake-apple-fm.ts";
 import { FakeOllamaServer, type FakeChatRequest } from "./support/fake-ollama.ts";
 import { failure } from "./support/errors.ts";

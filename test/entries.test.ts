@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isBrainError } from "../src/core/errors.ts";
-import { MAX_ENTRY_BYTES } from "../src/core/text.ts";
+import { isBrainError } from "../src/core/base/errors.ts";
+import { MAX_ENTRY_BYTES } from "../src/core/store/text.ts";
 import { FixedClock } from "./support/fixed-clock.ts";
 import { testBrain } from "./support/tmp.ts";
 

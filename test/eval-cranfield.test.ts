@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { isBrainError } from "../src/core/errors.ts";
+import { isBrainError } from "../src/core/base/errors.ts";
 import { rankedRefs, refFromSource, toImportJsonl } from "../eval/collection.ts";
 import {
   cranfieldCollection,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { isBrainError } from "../src/core/errors.ts";
+import { isBrainError } from "../src/core/base/errors.ts";
 import {
   createWinkEmbedder,
   fallbackVector,

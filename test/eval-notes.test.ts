@@ -1,8 +1,14 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { toImportJsonl } from "../eval/collection.ts";
-import { loadPersonalNotes, noteLinks, noteTitle, personalNotesCollection } from "../eval/personal-notes.ts";
-import type { NoteQuestion, NoteRecord } from "../eval/personal-notes.ts";
+import {
+  loadPersonalNotes,
+  noteLinks,
+  noteTitle,
+  personalNotesCollection,
+  type NoteQuestion,
+  type NoteRecord,
+} from "../eval/personal-notes.ts";
 
 // Function words a question may share with its answer without it counting as a keyword match.
 const STOP = new Set(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { feedbackTerms } from "../src/core/feedback.ts";
-import { rankKeyword } from "../src/core/keyword.ts";
+import { feedbackTerms } from "../src/core/search/feedback.ts";
+import { rankKeyword } from "../src/core/search/keyword.ts";
 import { testBrain } from "./support/tmp.ts";
 
 describe("pseudo-relevance feedback", () => {

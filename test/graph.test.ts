@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createOllamaEmbedder } from "../src/core/adapters/ollama.ts";
+import { createOllamaEmbedder } from "../src/core/adapters/ollama-embedder.ts";
 import type { Brain } from "../src/core/brain.ts";
-import { isBrainError } from "../src/core/errors.ts";
-import { expandWithNeighbours, parseGraphTarget, type RelatedItem } from "../src/core/graph.ts";
-import { entryTitles, extractLinks } from "../src/core/graph-extract.ts";
-import { replaceSemanticEdges } from "../src/core/graph-store.ts";
+import { isBrainError } from "../src/core/base/errors.ts";
+import { parseGraphTarget, type RelatedItem } from "../src/core/graph/graph.ts";
+import { expandWithNeighbours } from "../src/core/search/graph-expand.ts";
+import { entryTitles, extractLinks } from "../src/core/graph/extract.ts";
+import { replaceSemanticEdges } from "../src/core/graph/store.ts";
 import { runBrain } from "./support/cli.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { tempDir, testBrain } from "./support/tmp.ts";

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Brain } from "../src/core/brain.ts";
 import { reportText } from "../src/cli/commands/import.ts";
-import { parseNote, splitNote } from "../src/core/import-markdown.ts";
+import { parseNote, splitNote } from "../src/core/import/markdown.ts";
 import { ROOT, runBrain } from "./support/cli.ts";
 import { tempDir, testBrain } from "./support/tmp.ts";
 

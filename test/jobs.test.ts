@@ -4,18 +4,18 @@ import os from "node:os";
 import path from "node:path";
 import * as plist from "plist";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { isBrainError } from "../src/core/errors.ts";
+import { isBrainError } from "../src/core/base/errors.ts";
 import {
   installJobs,
   jobsStatus,
   uninstallJobs,
   type JobsOptions,
   type JobsReport,
-} from "../src/core/jobs.ts";
-import { parseLaunchctlPrint, renderTemplate } from "../src/core/jobs-launchd.ts";
-import { resolveJobPaths, versionAtLeast } from "../src/core/jobs-paths.ts";
-import { createRecordingRunner, type CommandResult } from "../src/core/jobs-runner.ts";
-import { parseProperties, systemdQuote } from "../src/core/jobs-systemd.ts";
+} from "../src/core/jobs/jobs.ts";
+import { parseLaunchctlPrint, renderTemplate } from "../src/core/jobs/launchd.ts";
+import { resolveJobPaths, versionAtLeast } from "../src/core/jobs/paths.ts";
+import { createRecordingRunner, type CommandResult } from "../src/core/jobs/runner.ts";
+import { parseProperties, systemdQuote } from "../src/core/jobs/systemd.ts";
 import { runBrain } from "./support/cli.ts";
 
 const ok: CommandResult = { code: 0, stdout: "", stderr: "" };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createMacKeychain, macKeychainCommand } from "../src/core/adapters/keychain.ts";
 import type { CommandResult, CommandRunner } from "../src/core/adapters/secret-cli.ts";
-import { isBrainError } from "../src/core/errors.ts";
+import { isBrainError } from "../src/core/base/errors.ts";
 
 /**
  * Splits an interactive `security -i` line the way the tool does (SecurityTool/security.c,

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { checkOllama, createOllamaChat, createOllamaEmbedder } from "../src/core/adapters/ollama.ts";
-import { BrainError } from "../src/core/errors.ts";
+import { checkOllama } from "../src/core/adapters/ollama.ts";
+import { createOllamaChat } from "../src/core/adapters/ollama-chat.ts";
+import { createOllamaEmbedder } from "../src/core/adapters/ollama-embedder.ts";
+import { BrainError } from "../src/core/base/errors.ts";
 import { bagOfWords, FakeOllamaServer } from "./support/fake-ollama.ts";
 
 let ollama: FakeOllamaServer;

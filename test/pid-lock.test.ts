@@ -2,8 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { BrainError } from "../src/core/errors.ts";
-import { acquirePidLock } from "../src/core/pid-lock.ts";
+import { BrainError } from "../src/core/base/errors.ts";
+import { acquirePidLock } from "../src/core/base/pid-lock.ts";
 import { tempDir } from "./support/tmp.ts";
 
 const busy = (owner: number) => new BrainError("embedder_running", `held by ${owner}`);

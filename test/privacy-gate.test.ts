@@ -65,20 +65,20 @@ describe("every road out passes the gate", () => {
   it("calls chat models and embedders only where the gate decides what they get", () => {
     expect(filesMatching(/\.chat\(/)).toEqual([
       "src/core/adapters/ollama-chat.ts",
-      "src/core/ask-rerank.ts",
-      "src/core/ask-send.ts",
+      "src/core/ask/rerank.ts",
+      "src/core/ask/send.ts",
     ]);
     // brain.ts: the lazy Ollama embedder; semantic.ts: the query, through brain.ts's queryEmbedder.
     expect(filesMatching(/(?<!brain\(\)|brain)\.embed\(/)).toEqual([
       "src/core/adapters/ollama-embedder.ts",
       "src/core/brain.ts",
-      "src/core/egress-embed.ts",
-      "src/core/embedder.ts",
-      "src/core/semantic.ts",
+      "src/core/privacy/egress-embed.ts",
+      "src/core/embed/embedder.ts",
+      "src/core/search/semantic.ts",
     ]);
-    expect(read("src/core/ask-send.ts")).toMatch(/egress\.pass[\s\S]*egress\.send[\s\S]*model\.chat\(/);
-    expect(read("src/core/ask.ts")).toMatch(/localDestination\.class !== "local"[\s\S]*rerank\(/);
-    expect(read("src/core/embedder.ts")).toMatch(
+    expect(read("src/core/ask/send.ts")).toMatch(/egress\.pass[\s\S]*egress\.send[\s\S]*model\.chat\(/);
+    expect(read("src/core/ask/ask.ts")).toMatch(/localDestination\.class !== "local"[\s\S]*rerank\(/);
+    expect(read("src/core/embed/embedder.ts")).toMatch(
       /egress\?\.withheld[\s\S]*egress\?\.record[\s\S]*embedBatch/,
     );
     expect(read("src/core/brain.ts")).toMatch(/queryEmbedder\(/);

@@ -4,11 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createOllamaChat } from "../src/core/adapters/ollama-chat.ts";
 import { cloudChatFromSecretStore } from "../src/cli/cloud-chat.ts";
 import type { Brain } from "../src/core/brain.ts";
-import { CLOUD_KEY_SERVICE, enableCloud } from "../src/core/cloud-consent.ts";
+import { CLOUD_KEY_SERVICE, enableCloud } from "../src/core/privacy/cloud-consent.ts";
 import { migrate, migrations } from "../src/core/db/migrations.ts";
 import { openDatabase } from "../src/core/db/open.ts";
-import { allowHost, isLoopbackUrl, revokeHost } from "../src/core/egress-hosts.ts";
-import { listLedger } from "../src/core/egress-ledger.ts";
+import { allowHost, isLoopbackUrl, revokeHost } from "../src/core/privacy/egress-hosts.ts";
+import { listLedger } from "../src/core/privacy/egress-ledger.ts";
 import { runBrain } from "./support/cli.ts";
 import { failure } from "./support/errors.ts";
 import { FakeAnthropicServer } from "./support/fake-anthropic.ts";
@@ -91,6 +91,7 @@ describe("the remote Ollama road", () => {
       "http://127.8.9.10",
       "http://localhost:11434",
       "http://[::1]:11434",
+      "http://[::ffff:127.0.0.1]:11434",
     ]) {
       expect(isLoopbackUrl(url), url).toBe(true);
     }
@@ -99,6 +100,9 @@ describe("the remote Ollama road", () => {
       "http://ollama.invalid:11434",
       "http://127.0.0.1.nip.io",
       "http://[::2]",
+      "http://[::ffff:10.0.0.1]",
+      "http://128.0.0.1",
+      "nonsense",
     ]) {
       expect(isLoopbackUrl(url), url).toBe(false);
     }

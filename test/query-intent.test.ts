@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { understandQuery } from "../src/core/query-intent.ts";
-import { findTimeWindow } from "../src/core/time-phrases.ts";
+import { understandQuery } from "../src/core/search/query-intent.ts";
+import { findTimeWindow } from "../src/core/search/time-phrases.ts";
 import { FixedClock } from "./support/fixed-clock.ts";
 import { testBrain } from "./support/tmp.ts";
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBrain } from "../src/core/brain.ts";
-import type { BrainConfig } from "../src/core/config.ts";
+import type { BrainConfig } from "../src/core/base/config.ts";
 import AskBrain from "../src/commands/ask-brain.tsx";
 import { batchTokens } from "../src/hooks/useAsk.ts";
 import { memoryLink } from "../src/helpers/deeplink.ts";

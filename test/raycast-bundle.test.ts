@@ -5,7 +5,7 @@ import path from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBrain } from "../src/core/brain.ts";
-import type { BrainConfig } from "../src/core/config.ts";
+import type { BrainConfig } from "../src/core/base/config.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { buildExtension, manifestCommands, ROOT } from "./support/raycast-build.ts";
 import { testConfig } from "./support/tmp.ts";

@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createBrain } from "../src/core/brain.ts";
-import type { BrainConfig } from "../src/core/config.ts";
+import type { BrainConfig } from "../src/core/base/config.ts";
 import CaptureThought from "../src/commands/capture-thought.tsx";
 import { quickCapture } from "../src/commands/quick-capture.tsx";
-import type { Permissions } from "../src/core/permissions.ts";
+import type { Permissions } from "../src/core/adapters/permissions.ts";
 import type { LaunchProps } from "@raycast/api";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { RecordedPermissions } from "./support/recorded-permissions.ts";

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBrain } from "../src/core/brain.ts";
-import type { BrainConfig } from "../src/core/config.ts";
+import type { BrainConfig } from "../src/core/base/config.ts";
 import WeeklyDigest from "../src/commands/weekly-digest.tsx";
 import { memoryLink } from "../src/helpers/deeplink.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";

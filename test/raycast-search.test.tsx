@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBrain, type Brain } from "../src/core/brain.ts";
-import type { BrainConfig } from "../src/core/config.ts";
+import type { BrainConfig } from "../src/core/base/config.ts";
 import SearchBrain from "../src/commands/search-brain.tsx";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { Keyboard } from "./support/raycast-api/index.tsx";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildFtsQuery, ftsWords } from "../src/core/fts-query.ts";
-import { reciprocalRankFusion } from "../src/core/search.ts";
+import { buildFtsQuery, ftsWords } from "../src/core/search/fts-query.ts";
+import { reciprocalRankFusion } from "../src/core/search/search.ts";
 import { testBrain } from "./support/tmp.ts";
 
 /** Strings people type (or paste) that break naive FTS5 MATCH queries. */

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detectSecretStore } from "../src/core/adapters/keychain.ts";
 import type { CommandRunner } from "../src/core/adapters/secret-cli.ts";
 import { createSecretServiceStore } from "../src/core/adapters/secret-service.ts";
-import { isBrainError } from "../src/core/errors.ts";
+import { isBrainError } from "../src/core/base/errors.ts";
 import { MemorySecretStore } from "./support/memory-secret-store.ts";
 import { ON_LINUX, requireSecretServiceTools, WITH_SECRET_SERVICE } from "./support/secret-service.ts";
 
@@ -189,7 +189,7 @@ describe("MemorySecretStore", () => {
     expect(store.size).toBe(2);
     await store.delete("s", "a");
     expect(await store.get("s", "a")).toBeNull();
-    const { BrainError } = await import("../src/core/errors.ts");
+    const { BrainError } = await import("../src/core/base/errors.ts");
     store.failure = new BrainError("secret_store_unavailable", "locked");
     await expect(store.get("s", "b")).rejects.toMatchObject({ code: "secret_store_unavailable" });
   });

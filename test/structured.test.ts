@@ -1,10 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAppleFmStructured, probeAppleFm } from "../src/core/adapters/apple-fm.ts";
 import { createOllamaStructured } from "../src/core/adapters/ollama-structured.ts";
-import { validateJson, type JsonSchema } from "../src/core/json-schema.ts";
-import { isLoopbackUrl } from "../src/core/structured-local.ts";
+import { validateJson, type JsonSchema } from "../src/core/enrich/json-schema.ts";
 import { chooseStructuredModel, structuredCheck } from "../src/core/structured-route.ts";
-import { checkReply, type StructuredRequest } from "../src/core/structured.ts";
+import { checkReply, type StructuredRequest } from "../src/core/enrich/structured.ts";
 import { installFakeAppleFm } from "./support/fake-apple-fm.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { failure } from "./support/errors.ts";
@@ -57,28 +56,6 @@ describe("validateJson", () => {
       ok: false,
       problem: 'text that is not JSON ("Sure! {\\"kind\\":\\"note\\",\\"tags\\":[]}")',
     });
-  });
-});
-
-describe("isLoopbackUrl", () => {
-  it("is true only for this machine's addresses", () => {
-    for (const url of [
-      "http://127.0.0.1:11434",
-      "http://127.8.9.1",
-      "http://localhost:1",
-      "http://[::1]:11434",
-    ]) {
-      expect(isLoopbackUrl(url)).toBe(true);
-    }
-    for (const url of [
-      "http://10.0.0.5:11434",
-      "http://gpu.lan:11434",
-      "http://[::2]:1",
-      "http://128.0.0.1",
-      "nonsense",
-    ]) {
-      expect(isLoopbackUrl(url)).toBe(false);
-    }
   });
 });
 

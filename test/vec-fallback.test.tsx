@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BrainStatusMenu } from "../src/commands/brain-status.tsx";
 import { createBrain } from "../src/core/brain.ts";
-import type { BrainConfig } from "../src/core/config.ts";
+import type { BrainConfig } from "../src/core/base/config.ts";
 import { FakeLaunchd } from "./support/fake-launchd.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { renderCommand } from "./support/raycast-api/render.tsx";

@@ -2,15 +2,15 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { bitIndexFor } from "../src/core/bit-index.ts";
-import { BLOCK_ROWS, sealBitBlocks } from "../src/core/bit-blocks.ts";
+import { bitIndexFor } from "../src/core/embed/bit-index.ts";
+import { BLOCK_ROWS, sealBitBlocks } from "../src/core/embed/bit-blocks.ts";
 import type { Brain } from "../src/core/brain.ts";
 import {
   convertVectors,
   floatVectorCount,
   reclaimSpace,
   vacuumWhenQuiet,
-} from "../src/core/vector-convert.ts";
+} from "../src/core/embed/vector-convert.ts";
 import {
   cosineToStored,
   encodeInt8,
@@ -19,9 +19,9 @@ import {
   signBits,
   storedToVector,
   vectorToBlob,
-} from "../src/core/vector-math.ts";
-import { recentreIfStale } from "../src/core/vector-models.ts";
-import { ensureModel, getModel, nearest, writeEntryVectors } from "../src/core/vectors.ts";
+} from "../src/core/embed/vector-math.ts";
+import { recentreIfStale } from "../src/core/embed/vector-models.ts";
+import { ensureModel, getModel, nearest, writeEntryVectors } from "../src/core/embed/vectors.ts";
 import { runBrain } from "./support/cli.ts";
 import { testBrain } from "./support/tmp.ts";
 

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { BrainError } from "../core/errors.ts";
+import { BrainError } from "../core/base/index.ts";
 import { GLOBAL_OPTIONS, type CliCommand, type FlagValues } from "./command.ts";
 
 /**

@@ -1,6 +1,6 @@
-import { detectSecretStore } from "../core/adapters/keychain.ts";
-import { readCloudKey, type CloudConsent } from "../core/cloud-consent.ts";
-import type { ChatModel, SecretStore } from "../core/ports.ts";
+import { detectSecretStore } from "../core/adapters/index.ts";
+import { readCloudKey, type CloudConsent } from "../core/privacy/index.ts";
+import type { ChatModel, SecretStore } from "../core/base/index.ts";
 
 /**
  * The command line's consented cloud model: reads the provider's key from the OS secret store at

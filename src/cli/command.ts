@@ -1,7 +1,6 @@
 import type { ParseArgsConfig } from "node:util";
 import type { Brain } from "../core/brain.ts";
-import type { BrainConfig } from "../core/config.ts";
-import { BrainError } from "../core/errors.ts";
+import { BrainError, type BrainConfig } from "../core/base/index.ts";
 import type { CliIO } from "./io.ts";
 
 type OptionsConfig = NonNullable<ParseArgsConfig["options"]>;

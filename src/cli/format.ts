@@ -1,5 +1,5 @@
-import type { Entry } from "../core/entries.ts";
-import type { SearchResult } from "../core/search.ts";
+import type { Entry } from "../core/store/index.ts";
+import type { SearchResult } from "../core/search/index.ts";
 
 /** One line per entry: id, kind, date, the text's first line, tags. */
 export function entryLine(entry: Entry, width = 100): string {

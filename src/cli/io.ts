@@ -1,5 +1,5 @@
-import { BrainError } from "../core/errors.ts";
-import { decodeUtf8 } from "../core/text.ts";
+import { BrainError } from "../core/base/index.ts";
+import { decodeUtf8 } from "../core/store/index.ts";
 
 /** What a command may touch of its process: streams and environment, injectable for tests. */
 export interface CliIO {

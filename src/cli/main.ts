@@ -1,8 +1,6 @@
-import type { CloudConsent } from "../core/cloud-consent.ts";
+import type { CloudConsent } from "../core/privacy/index.ts";
 import type { Brain } from "../core/brain.ts";
-import type { ChatModel } from "../core/ports.ts";
-import { resolveConfig } from "../core/config.ts";
-import { BrainError, toBrainError } from "../core/errors.ts";
+import { resolveConfig, BrainError, toBrainError, type ChatModel } from "../core/base/index.ts";
 import { parseCommandLine } from "./argv.ts";
 import type { CliContext, FlagValues } from "./command.ts";
 import { commandLoaders } from "./commands/index.ts";

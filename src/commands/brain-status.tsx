@@ -11,9 +11,13 @@ import {
   openExtensionPreferences,
   type LaunchProps,
 } from "@raycast/api";
-import type { BrainConfig } from "../core/config.ts";
-import { JOBS_INSTALL_COMMAND, type JobControl, type JobProgress } from "../core/jobs-control.ts";
-import { createProcessRunner } from "../core/jobs-runner.ts";
+import type { BrainConfig } from "../core/base/index.ts";
+import {
+  JOBS_INSTALL_COMMAND,
+  type JobControl,
+  type JobProgress,
+  createProcessRunner,
+} from "../core/jobs/index.ts";
 import { AboutItems } from "../components/AboutItems.tsx";
 import { showFailure } from "../helpers/feedback.ts";
 import { ago } from "../helpers/format.ts";

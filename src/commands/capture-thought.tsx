@@ -1,6 +1,6 @@
 import { popToRoot, showHUD, type LaunchProps } from "@raycast/api";
 import { EntryForm, type EntryFormValues } from "../components/EntryForm.tsx";
-import { KINDS, type Kind } from "../core/entries.ts";
+import { KINDS, type Kind } from "../core/store/index.ts";
 import { withBrain } from "../helpers/brain.ts";
 import { embedSoon } from "../helpers/embed-soon.ts";
 import { showFailure } from "../helpers/feedback.ts";

@@ -8,7 +8,12 @@ import {
   Toast,
   type LaunchProps,
 } from "@raycast/api";
-import { macPermissions, PRIVACY_PANE_NAMES, PRIVACY_PANES, type Permissions } from "../core/permissions.ts";
+import {
+  macPermissions,
+  PRIVACY_PANE_NAMES,
+  PRIVACY_PANES,
+  type Permissions,
+} from "../core/adapters/index.ts";
 import { withBrain } from "../helpers/brain.ts";
 import type { BrainPreferences } from "../helpers/config.ts";
 import { embedSoon } from "../helpers/embed-soon.ts";

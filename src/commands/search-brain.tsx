@@ -1,7 +1,7 @@
 import { Action, ActionPanel, Icon, List, type LaunchProps } from "@raycast/api";
 import { useReducer, useState } from "react";
 import type { Brain } from "../core/brain.ts";
-import { KINDS, type Kind } from "../core/entries.ts";
+import { KINDS, type Kind } from "../core/store/index.ts";
 import { CaptureNew } from "../components/MemoryForms.tsx";
 import { KIND_ICONS } from "../components/kinds.ts";
 import { MemoryItem } from "../components/MemoryItem.tsx";

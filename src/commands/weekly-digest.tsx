@@ -1,5 +1,5 @@
 import { Action, ActionPanel, Detail, Icon } from "@raycast/api";
-import { digestMarkdown } from "../core/digest-format.ts";
+import { digestMarkdown } from "../core/enrich/index.ts";
 import { memoryLink } from "../helpers/deeplink.ts";
 import { describeError } from "../helpers/feedback.ts";
 import { useBrain } from "../hooks/useBrain.ts";

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { Clipboard, Icon, MenuBarExtra } from "@raycast/api";
-import type { BrainConfig } from "../core/config.ts";
+import type { BrainConfig } from "../core/base/index.ts";
 import type { StatusSnapshot } from "../helpers/status.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { Action, ActionPanel, Form, Icon } from "@raycast/api";
 import { useState } from "react";
-import { KINDS, type Kind } from "../core/entries.ts";
+import { KINDS, type Kind } from "../core/store/index.ts";
 import { KIND_TITLES, parseTags } from "../helpers/format.ts";
 
 /** What the form hands to its `onSubmit`. */

@@ -1,7 +1,7 @@
 import { Action, ActionPanel, Form, Icon, showToast, Toast, useNavigation } from "@raycast/api";
 import { useState } from "react";
 import type { Brain } from "../core/brain.ts";
-import type { Entry } from "../core/entries.ts";
+import type { Entry } from "../core/store/index.ts";
 import { showFailure } from "../helpers/feedback.ts";
 import { firstLine } from "../helpers/format.ts";
 

@@ -1,6 +1,6 @@
 import { showToast, Toast, useNavigation } from "@raycast/api";
 import type { Brain } from "../core/brain.ts";
-import type { Entry } from "../core/entries.ts";
+import type { Entry } from "../core/store/index.ts";
 import { embedSoon } from "../helpers/embed-soon.ts";
 import { showFailure } from "../helpers/feedback.ts";
 import { savedMessage } from "../helpers/format.ts";

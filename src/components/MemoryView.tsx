@@ -1,5 +1,5 @@
 import { Action, ActionPanel, Detail, Keyboard } from "@raycast/api";
-import type { Entry } from "../core/entries.ts";
+import type { Entry } from "../core/store/index.ts";
 import { urlsIn } from "../helpers/format.ts";
 
 /**

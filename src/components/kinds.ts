@@ -1,5 +1,5 @@
 import { Color, Icon } from "@raycast/api";
-import type { Kind } from "../core/entries.ts";
+import type { Kind } from "../core/store/index.ts";
 
 /** An icon and a colour per kind, the same in every command. */
 export const KIND_ICONS: Record<Kind, { source: Icon; tintColor: Color }> = {

@@ -1,25 +1,45 @@
-import type { AskAnswer, AskOptions } from "./ask.ts";
-import type { Digest } from "./digest.ts";
-import type { StructuredRoute } from "./structured-route.ts";
-import type { StructuredModel } from "./structured.ts";
-import type { CloudConsent } from "./cloud-consent.ts";
-import type { BrainConfig } from "./config.ts";
-import { openDatabase, vectorExtension, type Db, type VectorExtension } from "./db/open.ts";
-import { BrainError } from "./errors.ts";
-import type { EmbedEvent, EmbedReport, NeighbourWriter } from "./embedder.ts";
-import { createEgressGate, type Destination, type EgressGate } from "./egress.ts";
-import { embedEgress, queryEmbedder } from "./egress-embed.ts";
-import { ollamaDestination } from "./egress-hosts.ts";
-import { createConversationHook } from "./conversation.ts";
-import { linkDuplicates } from "./duplicates.ts";
-import { createEntryStore, type EntryHook, type EntryStore } from "./entries.ts";
+import type { AskAnswer, AskOptions } from "./ask/index.ts";
+import type { Digest, StructuredRoute, StructuredModel } from "./enrich/index.ts";
+import {
+  createEgressGate,
+  type Destination,
+  type EgressGate,
+  embedEgress,
+  queryEmbedder,
+  ollamaDestination,
+  type CloudConsent,
+} from "./privacy/index.ts";
+import {
+  BrainError,
+  systemClock,
+  type ChatModel,
+  type Clock,
+  type Embedder,
+  type BrainConfig,
+} from "./base/index.ts";
+import { openDatabase, vectorExtension, type Db, type VectorExtension } from "./db/index.ts";
+import {
+  modelStatus,
+  type ModelStatus,
+  type EmbedEvent,
+  type EmbedReport,
+  type NeighbourWriter,
+} from "./embed/index.ts";
+import {
+  createConversationHook,
+  linkDuplicates,
+  createGraphHook,
+  replaceSemanticEdges,
+} from "./graph/index.ts";
+import {
+  createEntryStore,
+  type EntryHook,
+  type EntryStore,
+  storeStatus,
+  type StoreStatus,
+} from "./store/index.ts";
 import { graphBrain, type GraphBrain } from "./graph-brain.ts";
-import { createGraphHook, replaceSemanticEdges } from "./graph-store.ts";
-import { systemClock, type ChatModel, type Clock, type Embedder } from "./ports.ts";
-import { QueryVectorCache } from "./query-cache.ts";
-import type { SearchOptions, SearchResponse } from "./search.ts";
-import { storeStatus, type StoreStatus } from "./status.ts";
-import { modelStatus, type ModelStatus } from "./vector-models.ts";
+import { QueryVectorCache, type SearchOptions, type SearchResponse } from "./search/index.ts";
 
 /** What the outside world lends the core. Every field has a default except in tests. */
 export interface BrainDeps {
@@ -103,7 +123,7 @@ function ollamaEmbedder(
   // The Ollama client is loaded on the first embedding, so a capture never pays for it.
   let loaded: Promise<Embedder> | undefined;
   const load = () =>
-    (loaded ??= import("./adapters/ollama.ts").then(({ createOllamaEmbedder }) =>
+    (loaded ??= import("./adapters/ollama-embedder.ts").then(({ createOllamaEmbedder }) =>
       createOllamaEmbedder({ host: config.ollamaHost, model, dimensions, timeoutMs, ...reach }),
     ));
   return { model, dimensions, embed: async (texts, options) => (await load()).embed(texts, options) };
@@ -168,15 +188,15 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
     search: async (query, options) => {
       // Meaning search sends the query to Ollama: a host without consent is refused first.
       if (options?.mode !== "keyword" && !deps.embedderFor) whereIsOllama();
-      return (await import("./search.ts")).search(semanticDeps, query, options);
+      return (await import("./search/search.ts")).search(semanticDeps, query, options);
     },
     ask: async (question, options) => {
       // Loaded on first use: a capture does not pay for the ask path.
       const [{ askQuestion }, models, { search }, { graphNeighbours }] = await Promise.all([
-        import("./ask.ts"),
-        import("./ask-models.ts"),
-        import("./search.ts"),
-        import("./graph-expand.ts"),
+        import("./ask/ask.ts"),
+        import("./ask/models.ts"),
+        import("./search/search.ts"),
+        import("./search/graph-expand.ts"),
       ]);
       const localDestination = whereIsOllama();
       const askDeps = {
@@ -194,7 +214,7 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
     },
     structured,
     digest: async (options) =>
-      (await import("./digest.ts")).makeDigest(
+      (await import("./enrich/digest.ts")).makeDigest(
         { entries, model: (await structured()).model, now: () => clock.now().getTime() },
         options,
       ),
@@ -203,8 +223,8 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
         ? { class: "local" as const, road: "ollama", name: "test" }
         : whereIsOllama();
       const [{ embedPass }, { enrichAfterEmbed }] = await Promise.all([
-        import("./embedder.ts"),
-        import("./enrich-job.ts"),
+        import("./embed/embedder.ts"),
+        import("./enrich/job.ts"),
       ]);
       const now = () => clock.now().getTime();
       return embedPass(db, config.dbPath, {

@@ -1,8 +1,7 @@
-import { checkOllama } from "./adapters/ollama.ts";
+import { checkOllama } from "./adapters/index.ts";
 import type { Brain } from "./brain.ts";
-import { countDuplicates } from "./duplicates.ts";
-import { toBrainError } from "./errors.ts";
-import type { SecretStore } from "./ports.ts";
+import { countDuplicates } from "./graph/index.ts";
+import { toBrainError, type SecretStore } from "./base/index.ts";
 
 export interface Check {
   name: string;

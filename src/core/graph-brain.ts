@@ -1,10 +1,19 @@
-import { bootContext, type BootContext, type BootOptions } from "./boot.ts";
-import type { Db } from "./db/open.ts";
-import type { EntryStore } from "./entries.ts";
-import { parseGraphTarget, related, type RelatedOptions, type RelatedResult } from "./graph.ts";
-import { addManualEdge, removeManualEdge, type EdgeTarget } from "./graph-store.ts";
-import type { ImportOptions, ImportReport } from "./import.ts";
-import type { Clock } from "./ports.ts";
+import {
+  bootContext,
+  type BootContext,
+  type BootOptions,
+  parseGraphTarget,
+  related,
+  type RelatedOptions,
+  type RelatedResult,
+  addManualEdge,
+  removeManualEdge,
+  type EdgeTarget,
+} from "./graph/index.ts";
+import type { Db } from "./db/index.ts";
+import type { EntryStore } from "./store/index.ts";
+import type { ImportOptions, ImportReport } from "./import/index.ts";
+import type { Clock } from "./base/index.ts";
 
 /** The connected-knowledge part of a Brain: the graph, import and the session boot. */
 export interface GraphBrain {
@@ -43,6 +52,6 @@ export function graphBrain(db: Db, entries: EntryStore, clock: Clock): GraphBrai
         : addManualEdge(db, from, target(to), clock.now().getTime()),
     boot: (options) => bootContext(db, clock.now(), options),
     import: async (paths, options) =>
-      (await import("./import.ts")).importPaths({ db, entries }, paths, options),
+      (await import("./import/import.ts")).importPaths({ db, entries }, paths, options),
   };
 }

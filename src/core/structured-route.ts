@@ -1,20 +1,18 @@
 import fs from "node:fs";
-import { createAppleFmStructured, probeAppleFm, type AppleFmAvailability } from "./adapters/apple-fm.ts";
-import { createOllamaStructured } from "./adapters/ollama-structured.ts";
-import type { BrainConfig } from "./config.ts";
-import { describeModel, type StructuredModel } from "./structured.ts";
+import {
+  createAppleFmStructured,
+  createOllamaStructured,
+  probeAppleFm,
+  type AppleFmAvailability,
+} from "./adapters/index.ts";
+import type { BrainConfig } from "./base/index.ts";
+import { describeModel, type StructuredRoute } from "./enrich/index.ts";
 
 /**
  * Routing for structured tasks: the fastest on-device model. Apple Foundation Models when its
  * helper is installed and says the system model is ready, else Ollama's structured-task model
  * (`BRAIN_STRUCTURED_MODEL`, else the chat model).
  */
-
-export interface StructuredRoute {
-  model: StructuredModel;
-  /** Why this model answers, for `brain doctor` and `brain enrich`. */
-  reason: string;
-}
 
 export interface RouteDeps {
   /** Asks the helper whether the model is ready; the real helper by default. */

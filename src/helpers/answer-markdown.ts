@@ -1,4 +1,4 @@
-import type { Citation } from "../core/ask-prompt.ts";
+import type { Citation } from "../core/ask/index.ts";
 import { firstLine } from "./format.ts";
 import { memoryLink } from "./deeplink.ts";
 

@@ -1,9 +1,7 @@
 import { environment, getPreferenceValues } from "@raycast/api";
 import { createBrain, type Brain, type BrainDeps } from "../core/brain.ts";
-import type { CloudConsent } from "../core/cloud-consent.ts";
-import type { BrainConfig } from "../core/config.ts";
-import { BrainError } from "../core/errors.ts";
-import type { ChatModel } from "../core/ports.ts";
+import type { CloudConsent } from "../core/privacy/index.ts";
+import { BrainError, type BrainConfig, type ChatModel } from "../core/base/index.ts";
 import { configFromPreferences, type BrainPreferences } from "./config.ts";
 
 /**

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { resolveConfig, type BrainConfig } from "../core/config.ts";
+import { resolveConfig, type BrainConfig } from "../core/base/index.ts";
 import { nativePaths } from "../raycast-native.ts";
 
 /** The extension's preferences, as declared in package.json. Empty text means "the default". */

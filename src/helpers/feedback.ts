@@ -1,6 +1,6 @@
 import { Clipboard, openExtensionPreferences, Toast } from "@raycast/api";
 import { showFailureToast } from "@raycast/utils";
-import { toBrainError, type BrainError } from "../core/errors.ts";
+import { toBrainError, type BrainError } from "../core/base/index.ts";
 
 /** Errors whose fix is in the extension's preferences (a path, a URL, a model, a key). */
 const FIXED_IN_PREFERENCES = new Set<BrainError["code"]>([

@@ -1,5 +1,5 @@
-import type { Entry, Kind } from "../core/entries.ts";
-import type { ResultRanks } from "../core/search.ts";
+import type { Entry, Kind } from "../core/store/index.ts";
+import type { ResultRanks } from "../core/search/index.ts";
 
 const UNITS: [number, string][] = [
   [365 * 24 * 3600, "y"],

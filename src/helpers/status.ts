@@ -1,10 +1,9 @@
-import { checkOllama, type OllamaStatus } from "../core/adapters/ollama.ts";
-import { listBackups } from "../core/backup-list.ts";
+import { checkOllama, type OllamaStatus } from "../core/adapters/index.ts";
+import { listBackups } from "../core/backup/index.ts";
 import { createBrain } from "../core/brain.ts";
-import type { BrainConfig } from "../core/config.ts";
-import type { VectorExtension } from "../core/db/open.ts";
-import { toBrainError } from "../core/errors.ts";
-import { readJob, type JobControl, type JobProgress } from "../core/jobs-control.ts";
+import { toBrainError, type BrainConfig } from "../core/base/index.ts";
+import type { VectorExtension } from "../core/db/index.ts";
+import { readJob, type JobControl, type JobProgress } from "../core/jobs/index.ts";
 
 /** A backup older than this is flagged in the menu bar. */
 export const BACKUP_WARN_MS = 2 * 24 * 3600 * 1000;

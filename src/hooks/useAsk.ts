@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
-import type { AskAnswer } from "../core/ask.ts";
-import type { Citation } from "../core/ask-prompt.ts";
+import type { AskAnswer, Citation } from "../core/ask/index.ts";
 import type { Brain } from "../core/brain.ts";
-import { isBrainError } from "../core/errors.ts";
+import { isBrainError } from "../core/base/index.ts";
 import { describeError, showFailure } from "../helpers/feedback.ts";
 
 export interface AskState {

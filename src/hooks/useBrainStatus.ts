@@ -1,8 +1,7 @@
 import { showToast, Toast } from "@raycast/api";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { BrainConfig } from "../core/config.ts";
-import { readJob, startJob, type JobControl, type JobProgress } from "../core/jobs-control.ts";
-import type { JobName } from "../core/jobs-shared.ts";
+import type { BrainConfig } from "../core/base/index.ts";
+import { readJob, startJob, type JobControl, type JobProgress, type JobName } from "../core/jobs/index.ts";
 import { raycastConfig } from "../helpers/brain.ts";
 import { showFailure } from "../helpers/feedback.ts";
 import { readStatus, type StatusSnapshot } from "../helpers/status.ts";

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Brain } from "../core/brain.ts";
-import type { Digest } from "../core/digest.ts";
+import type { Digest } from "../core/enrich/index.ts";
 import { showFailure } from "../helpers/feedback.ts";
 
 export interface DigestState {

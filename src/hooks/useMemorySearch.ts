@@ -2,8 +2,8 @@ import type { List } from "@raycast/api";
 import { useCachedPromise } from "@raycast/utils";
 import { useCallback, useRef } from "react";
 import type { Brain } from "../core/brain.ts";
-import type { Entry, Kind } from "../core/entries.ts";
-import type { SearchResult } from "../core/search.ts";
+import type { Entry, Kind } from "../core/store/index.ts";
+import type { SearchResult } from "../core/search/index.ts";
 import { showFailure } from "../helpers/feedback.ts";
 
 /** An entry as the list shows it: a search result, or a recent entry when nothing is typed. */

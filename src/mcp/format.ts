@@ -1,5 +1,5 @@
-import type { Entry } from "../core/entries.ts";
-import type { SearchResult } from "../core/search.ts";
+import type { Entry } from "../core/store/index.ts";
+import type { SearchResult } from "../core/search/index.ts";
 
 /**
  * How the MCP server shows memories to a model: compact lines that always carry the id, so the

@@ -1,7 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { Destination, Egress } from "../core/egress.ts";
-import { withheldNotice } from "../core/egress.ts";
-import type { ToolContext } from "./tool.ts";
+import { withheldNotice, type Destination, type Egress } from "../core/privacy/index.ts";
+import type { ToolContext } from "./context.ts";
 
 /**
  * The MCP server's side of the privacy gate. An MCP client is an `assistant` destination: every

@@ -1,12 +1,12 @@
 import { ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { ErrorCode } from "@modelcontextprotocol/sdk/types.js";
-import { bootMarkdown } from "../core/boot.ts";
-import { withheldNotice } from "../core/egress.ts";
-import { BrainError, isBrainError } from "../core/errors.ts";
+import { bootMarkdown } from "../core/graph/index.ts";
+import { withheldNotice } from "../core/privacy/index.ts";
+import { BrainError, isBrainError } from "../core/base/index.ts";
 import { entryBlock, shorten } from "./format.ts";
 import { openEgress, release } from "./gate.ts";
 import { screenBoot } from "./screen.ts";
-import type { ToolContext } from "./tool.ts";
+import type { ToolContext } from "./context.ts";
 
 /** How many entries `resources/list` shows: the newest ones. The template reaches every entry. */
 export const LISTED_ENTRIES = 50;

@@ -1,5 +1,5 @@
 import type { CallToolResult, JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
-import { isBrainError, type BrainError } from "../core/errors.ts";
+import { isBrainError, type BrainError } from "../core/base/index.ts";
 
 /**
  * Tool results and tool errors. An error is always a result with `isError: true` and one sentence

@@ -1,8 +1,6 @@
-import type { BootContext } from "../core/boot.ts";
-import type { Db } from "../core/db/open.ts";
-import type { Egress } from "../core/egress.ts";
-import { nodeKey, publicNodeKeys } from "../core/egress-ledger.ts";
-import type { RelatedResult } from "../core/graph.ts";
+import type { BootContext, RelatedResult } from "../core/graph/index.ts";
+import type { Db } from "../core/db/index.ts";
+import { nodeKey, publicNodeKeys, type Egress } from "../core/privacy/index.ts";
 
 /**
  * What of the graph and the boot context may go to a destination. Entries go through the egress;

@@ -1,4 +1,3 @@
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type {
   CallToolResult,
   ServerNotification,
@@ -7,22 +6,13 @@ import type {
 } from "@modelcontextprotocol/sdk/types.js";
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import { z } from "zod";
-import type { Brain } from "../core/brain.ts";
-import type { Egress } from "../core/egress.ts";
-import { KINDS } from "../core/entries.ts";
-import { MAX_ENTRY_BYTES } from "../core/text.ts";
+import type { Egress } from "../core/privacy/index.ts";
+import { KINDS, MAX_ENTRY_BYTES } from "../core/store/index.ts";
+import type { ToolContext } from "./context.ts";
 import { isReleased, openEgress, release } from "./gate.ts";
-import { failure, toolError, type Log } from "./results.ts";
+import { failure, toolError } from "./results.ts";
 
 /** What every tool gets besides its arguments. */
-export interface ToolContext {
-  brain: Brain;
-  server: McpServer;
-  log: Log;
-  /** `brain mcp --include-private`: the person lets this client see #private memories. */
-  includePrivate?: boolean;
-}
-
 export type ToolExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
 /** One tool: its schema, its annotations, how to call it (shown with every input error) and its body. */

@@ -1,8 +1,9 @@
 import { z } from "zod";
-import type { AskAnswer } from "../core/ask.ts";
+import type { AskAnswer } from "../core/ask/index.ts";
 import { shorten } from "./format.ts";
 import { reply } from "./gate.ts";
-import { defineTool, READ_ONLY, type AnyTool, type ToolContext, type ToolExtra } from "./tool.ts";
+import { defineTool, READ_ONLY, type AnyTool, type ToolExtra } from "./tool.ts";
+import type { ToolContext } from "./context.ts";
 
 /** Progress is sent at most this often while an answer streams, so a client's timeout restarts. */
 const PROGRESS_EVERY_MS = 1000;

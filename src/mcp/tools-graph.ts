@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { bootMarkdown, type BootContext } from "../core/boot.ts";
-import type { RelatedItem, RelatedResult } from "../core/graph.ts";
+import { bootMarkdown, type BootContext, type RelatedItem, type RelatedResult } from "../core/graph/index.ts";
 import { entryHead, entryLine, listed } from "./format.ts";
 import { reply } from "./gate.ts";
 import { screenBoot, screenRelated } from "./screen.ts";
-import { defineTool, limit, READ_ONLY, type AnyTool, type ToolContext } from "./tool.ts";
+import { defineTool, limit, READ_ONLY, type AnyTool } from "./tool.ts";
+import type { ToolContext } from "./context.ts";
 
 /** `related` and `boot`: the graph around a memory, and the context for the start of a session. */
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SEARCH_MODES, type SearchResult } from "../core/search.ts";
+import { SEARCH_MODES, type SearchResult } from "../core/search/index.ts";
 import {
   entryBlock,
   entryData,
@@ -10,8 +10,8 @@ import {
   resultLine,
   shorten,
 } from "./format.ts";
-import type { Entry } from "../core/entries.ts";
-import type { Egress } from "../core/egress.ts";
+import type { Entry } from "../core/store/index.ts";
+import type { Egress } from "../core/privacy/index.ts";
 import { reply } from "./gate.ts";
 import {
   defineTool,
@@ -24,8 +24,8 @@ import {
   tag,
   time,
   type AnyTool,
-  type ToolContext,
 } from "./tool.ts";
+import type { ToolContext } from "./context.ts";
 
 /**
  * The memory tools: remember, search, get, recent, forget. Each returns compact text with ids

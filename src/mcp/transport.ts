@@ -2,7 +2,7 @@ import { PassThrough, Transform, type Readable, type TransformCallback, type Wri
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage, MessageExtraInfo } from "@modelcontextprotocol/sdk/types.js";
-import { MAX_ENTRY_BYTES } from "../core/text.ts";
+import { MAX_ENTRY_BYTES } from "../core/store/index.ts";
 import { rewordParamsError, screenLine } from "./protocol.ts";
 
 /**

@@ -1,9 +1,9 @@
 // A separate process that takes one backup through the core, printing each event's name as it
 // happens: the kill test SIGKILLs it at random points. `node backup-child.ts DB BACKUP_DIR
 // OFFSITE_DIR` with the test key (base64) on stdin, so it never appears in argv or the environment.
-import { runBackup } from "../../src/core/backup.ts";
-import { BACKUP_KEY_ACCOUNT, BACKUP_KEY_SERVICE } from "../../src/core/backup-key.ts";
-import { resolveConfig } from "../../src/core/config.ts";
+import { runBackup } from "../../src/core/backup/backup.ts";
+import { BACKUP_KEY_ACCOUNT, BACKUP_KEY_SERVICE } from "../../src/core/backup/key.ts";
+import { resolveConfig } from "../../src/core/base/config.ts";
 import { MemorySecretStore } from "./memory-secret-store.ts";
 
 const [dbPath, backupDir, offsiteDir] = process.argv.slice(2);

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { createBrain } from "../../src/core/brain.ts";
-import { resolveConfig } from "../../src/core/config.ts";
+import { resolveConfig } from "../../src/core/base/config.ts";
 import { BRAIN_BIN, cleanEnv, runBrain, type CliRun } from "./cli.ts";
 
 const root = process.argv[2]!;

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { createBrain } from "../../src/core/brain.ts";
-import { resolveConfig, type BrainConfig } from "../../src/core/config.ts";
+import { resolveConfig, type BrainConfig } from "../../src/core/base/config.ts";
 import { tempDir } from "./tmp.ts";
 
 /**

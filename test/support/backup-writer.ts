@@ -2,7 +2,7 @@
 // until killed: the steady writer the backup tests run against (the problem report measured
 // 84 commits/s). Prints each committed id. `node backup-writer.ts DB RATE`.
 import { createBrain } from "../../src/core/brain.ts";
-import { resolveConfig } from "../../src/core/config.ts";
+import { resolveConfig } from "../../src/core/base/config.ts";
 
 const [dbPath, rateArg] = process.argv.slice(2);
 const brain = createBrain(resolveConfig({ dbPath }, {}));

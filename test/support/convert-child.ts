@@ -2,7 +2,7 @@
 // count after each committed page and pausing between pages, so a test can kill it mid-way:
 // `node convert-child.ts DB PAGE PAUSE_MS`.
 import { openDatabase } from "../../src/core/db/open.ts";
-import { convertVectors } from "../../src/core/vector-convert.ts";
+import { convertVectors } from "../../src/core/embed/vector-convert.ts";
 
 const [dbPath, pageArg, pauseArg] = process.argv.slice(2);
 const db = openDatabase(dbPath!);

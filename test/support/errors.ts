@@ -1,4 +1,4 @@
-import { BrainError } from "../../src/core/errors.ts";
+import { BrainError } from "../../src/core/base/errors.ts";
 
 /** The BrainError a promise rejects with; fails the test when it resolves or throws anything else. */
 export async function failure(promise: Promise<unknown>): Promise<BrainError> {

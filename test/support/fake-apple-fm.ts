@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { JsonSchema } from "../../src/core/json-schema.ts";
+import type { JsonSchema } from "../../src/core/enrich/json-schema.ts";
 import { sampleFor } from "./schema-sample.ts";
 
 /**

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { LAUNCHD_LABELS, type JobControl } from "../../src/core/jobs-control.ts";
-import type { CommandResult, CommandRunner } from "../../src/core/jobs-runner.ts";
-import type { JobName } from "../../src/core/jobs-shared.ts";
+import { LAUNCHD_LABELS, type JobControl } from "../../src/core/jobs/control.ts";
+import type { CommandResult, CommandRunner } from "../../src/core/jobs/runner.ts";
+import type { JobName } from "../../src/core/jobs/shared.ts";
 
 interface FakeJob {
   loaded: boolean;

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import type { JsonSchema } from "../../src/core/json-schema.ts";
+import type { JsonSchema } from "../../src/core/enrich/json-schema.ts";
 import { sampleFor } from "./schema-sample.ts";
 
 /**

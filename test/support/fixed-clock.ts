@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/core/ports.ts";
+import type { Clock } from "../../src/core/base/ports.ts";
 
 /** A clock that only moves when told to. */
 export class FixedClock implements Clock {

@@ -1,5 +1,5 @@
-import { BrainError } from "../../src/core/errors.ts";
-import type { SecretStore } from "../../src/core/ports.ts";
+import { BrainError } from "../../src/core/base/errors.ts";
+import type { SecretStore } from "../../src/core/base/ports.ts";
 
 /**
  * An in-memory {@link SecretStore} for tests. Set `failure` to make every call throw it, e.g. to

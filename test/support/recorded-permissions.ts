@@ -1,4 +1,4 @@
-import type { PermissionKind, Permissions, PermissionStatus } from "../../src/core/permissions.ts";
+import type { PermissionKind, Permissions, PermissionStatus } from "../../src/core/adapters/permissions.ts";
 
 /**
  * The permission port with recorded answers, as node-mac-permissions gives them on a Mac.

@@ -1,4 +1,4 @@
-import type { JsonSchema } from "../../src/core/json-schema.ts";
+import type { JsonSchema } from "../../src/core/enrich/json-schema.ts";
 
 /**
  * A value that matches `schema`, built the same way every time: the first enum value, "sample"

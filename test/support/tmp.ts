@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach } from "vitest";
 import { createBrain, type Brain, type BrainDeps } from "../../src/core/brain.ts";
-import { resolveConfig, type BrainConfig } from "../../src/core/config.ts";
+import { resolveConfig, type BrainConfig } from "../../src/core/base/config.ts";
 
 const made: string[] = [];
 const opened: Brain[] = [];

@@ -1,7 +1,7 @@
 // A separate process that captures entries one transaction at a time, printing each id once it
 // is committed. Used by the concurrency and crash tests: `node writer.ts DB COUNT TAG [BATCH]`.
 import { createBrain } from "../../src/core/brain.ts";
-import { resolveConfig } from "../../src/core/config.ts";
+import { resolveConfig } from "../../src/core/base/config.ts";
 
 const [dbPath, countArg, tag, batchArg] = process.argv.slice(2);
 const brain = createBrain(resolveConfig({ dbPath }, {}));

@@ -1,7 +1,5 @@
-import type { AskAnswer } from "../../core/ask.ts";
-import type { Citation } from "../../core/ask-prompt.ts";
-import { ASK_ROUTES } from "../../core/ask-routing.ts";
-import { toBrainError } from "../../core/errors.ts";
+import { ASK_ROUTES, type AskAnswer, type Citation } from "../../core/ask/index.ts";
+import { toBrainError } from "../../core/base/index.ts";
 import { choiceFlag, type CliCommand } from "../command.ts";
 
 /** The exit status of a question stopped with Ctrl-C (128 + SIGINT), as shells report it. */

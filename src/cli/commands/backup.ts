@@ -1,18 +1,24 @@
-import { detectSecretStore } from "../../core/adapters/keychain.ts";
-import { runBackup, type BackupEvent, type BackupReport } from "../../core/backup.ts";
-import { listBackups } from "../../core/backup-list.ts";
+import { detectSecretStore } from "../../core/adapters/index.ts";
 import {
+  runBackup,
+  type BackupEvent,
+  type BackupReport,
+  listBackups,
   abandonWorkDir,
   acquireBackupLock,
   cleanStaleFiles,
   ensurePrivateDir,
   listBackupFiles,
   workDirFor,
-} from "../../core/backup-files.ts";
-import { importBackupKey, loadBackupKey, type ImportedKey } from "../../core/backup-key.ts";
-import { byManifestTime } from "../../core/backup-manifest.ts";
-import { restoreBackup, verifyBackup, type VerifyReport } from "../../core/backup-restore.ts";
-import { BrainError } from "../../core/errors.ts";
+  importBackupKey,
+  loadBackupKey,
+  type ImportedKey,
+  byManifestTime,
+  restoreBackup,
+  verifyBackup,
+  type VerifyReport,
+} from "../../core/backup/index.ts";
+import { BrainError } from "../../core/base/index.ts";
 import { stringFlag, type CliCommand, type CliContext } from "../command.ts";
 import { readSecret } from "../io.ts";
 import { jsonLine } from "../progress.ts";

@@ -1,4 +1,4 @@
-import { bootMarkdown } from "../../core/boot.ts";
+import { bootMarkdown } from "../../core/graph/index.ts";
 import type { CliCommand } from "../command.ts";
 
 export const boot: CliCommand = {

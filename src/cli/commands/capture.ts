@@ -1,6 +1,5 @@
-import { assertKind } from "../../core/entries.ts";
-import { BrainError } from "../../core/errors.ts";
-import { MAX_ENTRY_BYTES } from "../../core/text.ts";
+import { assertKind, MAX_ENTRY_BYTES } from "../../core/store/index.ts";
+import { BrainError } from "../../core/base/index.ts";
 import { listFlag, stringFlag, type CliCommand, type CliContext } from "../command.ts";
 import { entryLine } from "../format.ts";
 import { readStdin } from "../io.ts";

@@ -1,4 +1,4 @@
-import { detectSecretStore } from "../../core/adapters/keychain.ts";
+import { detectSecretStore } from "../../core/adapters/index.ts";
 import {
   CLOUD_KEY_SERVICE,
   CLOUD_PROVIDERS,
@@ -9,10 +9,11 @@ import {
   readCloudConsent,
   storeCloudKey,
   type CloudProvider,
-} from "../../core/cloud-consent.ts";
-import { allowHost, listAllowedHosts, revokeHost } from "../../core/egress-hosts.ts";
-import { BrainError, toBrainError } from "../../core/errors.ts";
-import type { SecretStore } from "../../core/ports.ts";
+  allowHost,
+  listAllowedHosts,
+  revokeHost,
+} from "../../core/privacy/index.ts";
+import { BrainError, toBrainError, type SecretStore } from "../../core/base/index.ts";
 import { stringFlag, type CliCommand, type CliContext } from "../command.ts";
 import { readSecret } from "../io.ts";
 

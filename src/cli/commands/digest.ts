@@ -1,4 +1,4 @@
-import { digestMarkdown } from "../../core/digest-format.ts";
+import { digestMarkdown } from "../../core/enrich/index.ts";
 import { stringFlag, type CliCommand } from "../command.ts";
 
 export const digest: CliCommand = {

@@ -1,4 +1,4 @@
-import { detectSecretStore } from "../../core/adapters/keychain.ts";
+import { detectSecretStore } from "../../core/adapters/index.ts";
 import { runDoctor } from "../../core/doctor.ts";
 import type { CliCommand } from "../command.ts";
 

@@ -1,5 +1,5 @@
-import { listDuplicates, listKeyProposals, mergeDuplicate } from "../../core/duplicates.ts";
-import { BrainError } from "../../core/errors.ts";
+import { listDuplicates, listKeyProposals, mergeDuplicate } from "../../core/graph/index.ts";
+import { BrainError } from "../../core/base/index.ts";
 import { intFlag, parseId, type CliCommand } from "../command.ts";
 import { entryLine } from "../format.ts";
 

@@ -1,5 +1,5 @@
-import type { EnrichOutcome } from "../../core/enrich-job.ts";
-import { isBrainError } from "../../core/errors.ts";
+import type { EnrichOutcome } from "../../core/enrich/index.ts";
+import { isBrainError } from "../../core/base/index.ts";
 import type { CliCommand } from "../command.ts";
 import { jsonLine, progressBar } from "../progress.ts";
 

@@ -1,4 +1,4 @@
-import { assertKind } from "../../core/entries.ts";
+import { assertKind } from "../../core/store/index.ts";
 import { intFlag, listFlag, parseId, stringFlag, type CliCommand } from "../command.ts";
 import { entryBlock, entryLine } from "../format.ts";
 import { textArg } from "./capture.ts";

@@ -1,4 +1,4 @@
-import type { ImportReport } from "../../core/import.ts";
+import type { ImportReport } from "../../core/import/index.ts";
 import { intFlag, type CliCommand } from "../command.ts";
 import { progressBar } from "../progress.ts";
 

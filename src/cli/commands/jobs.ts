@@ -1,6 +1,5 @@
 import path from "node:path";
-import { defaultDbPath, defaultLogDir } from "../../core/config.ts";
-import { BrainError } from "../../core/errors.ts";
+import { defaultDbPath, defaultLogDir, BrainError } from "../../core/base/index.ts";
 import {
   defaultScheduler,
   installJobs,
@@ -11,7 +10,7 @@ import {
   type JobsOptions,
   type JobsReport,
   type Scheduler,
-} from "../../core/jobs.ts";
+} from "../../core/jobs/index.ts";
 import { choiceFlag, stringFlag, type CliCommand, type CliContext } from "../command.ts";
 
 const ACTIONS = ["install", "uninstall", "status"] as const;

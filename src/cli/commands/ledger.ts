@@ -1,6 +1,5 @@
-import { ledgerTotals, listLedger, type LedgerRecord, type RoadTotal } from "../../core/egress-ledger.ts";
-import { BrainError } from "../../core/errors.ts";
-import { parseTime } from "../../core/time.ts";
+import { ledgerTotals, listLedger, type LedgerRecord, type RoadTotal } from "../../core/privacy/index.ts";
+import { BrainError, parseTime } from "../../core/base/index.ts";
 import { intFlag, stringFlag, type CliCommand } from "../command.ts";
 
 export const ledger: CliCommand = {

@@ -1,4 +1,4 @@
-import { BrainError } from "../../core/errors.ts";
+import { BrainError } from "../../core/base/index.ts";
 import { parseId, stringFlag, type CliCommand } from "../command.ts";
 
 export const link: CliCommand = {

@@ -1,4 +1,4 @@
-import type { RelatedItem, RelatedResult } from "../../core/graph.ts";
+import type { RelatedItem, RelatedResult } from "../../core/graph/index.ts";
 import { intFlag, type CliCommand } from "../command.ts";
 import { entryLine } from "../format.ts";
 

@@ -1,5 +1,5 @@
-import { assertKind } from "../../core/entries.ts";
-import { SEARCH_MODES } from "../../core/search.ts";
+import { assertKind } from "../../core/store/index.ts";
+import { SEARCH_MODES } from "../../core/search/index.ts";
 import { choiceFlag, intFlag, stringFlag, type CliCommand } from "../command.ts";
 import { resultLines } from "../format.ts";
 

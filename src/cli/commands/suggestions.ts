@@ -4,12 +4,15 @@ import {
   parseAutoAccept,
   readEnrichSettings,
   writeEnrichSettings,
-} from "../../core/enrich-settings.ts";
-import { countPendingEnrichment, listSuggestions, type Suggestion } from "../../core/enrich-store.ts";
-import { entriesById, type Entry } from "../../core/entries.ts";
-import { BrainError } from "../../core/errors.ts";
-import { describeModel } from "../../core/structured.ts";
-import { acceptSuggestion, rejectSuggestion } from "../../core/suggestions.ts";
+  countPendingEnrichment,
+  listSuggestions,
+  type Suggestion,
+  describeModel,
+  acceptSuggestion,
+  rejectSuggestion,
+} from "../../core/enrich/index.ts";
+import { entriesById, type Entry } from "../../core/store/index.ts";
+import { BrainError } from "../../core/base/index.ts";
 import { intFlag, parseId, stringFlag, type CliCommand } from "../command.ts";
 
 export const suggestions: CliCommand = {

@@ -4,8 +4,7 @@ import Anthropic, {
   APIError,
   APIUserAbortError,
 } from "@anthropic-ai/sdk";
-import { BrainError } from "../errors.ts";
-import type { ChatMessage, ChatModel } from "../ports.ts";
+import { BrainError, type ChatMessage, type ChatModel } from "../base/index.ts";
 
 /**
  * A cloud ChatModel backed by Anthropic's Messages API through the official SDK, streamed. Only

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
-import { BrainError } from "../errors.ts";
-import { validatedModel, type StructuredModel, type StructuredRequest } from "../structured.ts";
+import { BrainError } from "../base/index.ts";
+import { validatedModel, type StructuredModel, type StructuredRequest } from "../enrich/index.ts";
 
 /**
  * Apple Foundation Models (macOS 26+) through the `local-brain-fm` helper in `apple-fm/`: one

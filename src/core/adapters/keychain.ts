@@ -5,10 +5,15 @@
  */
 import { accessSync, constants } from "node:fs";
 import path from "node:path";
-import { BrainError } from "../errors.ts";
-import type { SecretStore } from "../ports.ts";
-import { checkSecretArgs, describeFailure, runCommand, storeUnavailable } from "./secret-cli.ts";
-import type { CommandResult, CommandRunner } from "./secret-cli.ts";
+import { BrainError, type SecretStore } from "../base/index.ts";
+import {
+  checkSecretArgs,
+  describeFailure,
+  runCommand,
+  storeUnavailable,
+  type CommandResult,
+  type CommandRunner,
+} from "./secret-cli.ts";
 import { SECRET_SERVICE_INSTALL_HINT, createSecretServiceStore } from "./secret-service.ts";
 
 /** One call of the `security` tool: its arguments and what goes to its stdin. */

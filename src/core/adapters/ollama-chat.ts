@@ -1,5 +1,5 @@
 import type { AbortableAsyncIterator, ChatRequest, ChatResponse } from "ollama";
-import type { ChatMessage, ChatModel } from "../ports.ts";
+import type { ChatMessage, ChatModel } from "../base/index.ts";
 import {
   cancelled,
   openOllamaCall,

@@ -1,5 +1,4 @@
-import { BrainError } from "../errors.ts";
-import type { Embedder } from "../ports.ts";
+import { BrainError, type Embedder } from "../base/index.ts";
 import { cancelled, openOllamaCall, toOllamaError, type OllamaConnectionOptions } from "./ollama.ts";
 
 export interface OllamaEmbedderOptions extends OllamaConnectionOptions {

@@ -1,6 +1,6 @@
 import type { ChatRequest } from "ollama";
-import { isLoopbackUrl } from "../structured-local.ts";
-import { validatedModel, type StructuredModel, type StructuredRequest } from "../structured.ts";
+import { isLoopbackUrl } from "../privacy/index.ts";
+import { validatedModel, type StructuredModel, type StructuredRequest } from "../enrich/index.ts";
 import { cancelled, openOllamaCall, toOllamaError, type OllamaConnectionOptions } from "./ollama.ts";
 
 export interface OllamaStructuredOptions extends OllamaConnectionOptions {

@@ -1,6 +1,6 @@
 import { Ollama } from "ollama";
-import { isLoopbackUrl, remoteHostRefused } from "../egress-hosts.ts";
-import { BrainError } from "../errors.ts";
+import { isLoopbackUrl, remoteHostRefused } from "../privacy/index.ts";
+import { BrainError } from "../base/index.ts";
 
 /**
  * The Ollama adapter's shared plumbing: one client per operation with a watchdog timeout and the
@@ -8,9 +8,6 @@ import { BrainError } from "../errors.ts";
  * BrainError a person can act on, and `checkOllama` for status screens. The embedder and the chat
  * model live in `ollama-embedder.ts` and `ollama-chat.ts`; they are re-exported here.
  */
-
-export { createOllamaEmbedder, type OllamaEmbedderOptions } from "./ollama-embedder.ts";
-export { createOllamaChat, type OllamaChatOptions } from "./ollama-chat.ts";
 
 export interface OllamaConnectionOptions {
   /** Ollama's base URL, e.g. `http://127.0.0.1:11434`. */

@@ -4,7 +4,7 @@
  * secrets, and turning a failed call into `secret_store_unavailable` without leaking the secret.
  */
 import { spawn } from "node:child_process";
-import { BrainError } from "../errors.ts";
+import { BrainError } from "../base/index.ts";
 
 export interface CommandResult {
   /** Exit status; null when the command did not run or was killed (see `failure`). */

@@ -3,9 +3,15 @@
  * through `secret-tool` from libsecret-tools. Items carry two attributes, `service` and `account`.
  * The secret goes to `secret-tool store` on stdin, never in its arguments.
  */
-import type { SecretStore } from "../ports.ts";
-import { checkSecretArgs, describeFailure, runCommand, storeUnavailable } from "./secret-cli.ts";
-import type { CommandResult, CommandRunner } from "./secret-cli.ts";
+import type { SecretStore } from "../base/index.ts";
+import {
+  checkSecretArgs,
+  describeFailure,
+  runCommand,
+  storeUnavailable,
+  type CommandResult,
+  type CommandRunner,
+} from "./secret-cli.ts";
 
 export interface SecretServiceOptions {
   /** Runs `secret-tool`; defaults to {@link runCommand}. */

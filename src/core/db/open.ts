@@ -2,9 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import * as sqliteVec from "sqlite-vec";
-import { BrainError } from "../errors.ts";
+import { BrainError, makeDirs } from "../base/index.ts";
 import { migrate } from "./migrations.ts";
-import { makeDirs } from "../fs-dirs.ts";
 
 export type Db = Database.Database;
 

@@ -1,0 +1,303 @@
+/**
+ * The daily backup: a consistent snapshot of the live database (backup-snapshot.ts), proven whole
+ * on a worker thread (backup-check.ts) while it is encrypted with the key from the OS secret store
+ * (backup-key.ts, backup-archive.ts), read back, and only then given its final name in the backup
+ * folder; the offsite copy (backup-offsite.ts) is staged while the read-back runs and renamed
+ * after; then both folders are pruned (backup-retention.ts). Plaintext exists only in the private
+ * work folder beside the database, and is removed before the run ends (or by the next run, after a
+ * kill).
+ */
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import {
+  MANIFEST_FORMAT,
+  MANIFEST_VERSION,
+  readBackArchive,
+  writeArchive,
+  type BackupManifest,
+} from "./archive.ts";
+import {
+  acquireBackupLock,
+  cleanLeftovers,
+  commitFile,
+  ensurePrivateDir,
+  freeBackupPath,
+  partialPathFor,
+  workDirFor,
+} from "./files.ts";
+import { loadBackupKey } from "./key.ts";
+import {
+  discardOffsite,
+  finishOffsite,
+  stageOffsite,
+  type CopyFile,
+  type OffsiteResult,
+  type StagedCopy,
+} from "./offsite.ts";
+import { pruneFolder, type PruneResult } from "./prune.ts";
+import { checkOnWorker, type CheckSnapshot } from "./check.ts";
+import { makeStandalone, takeSnapshot, type RowCounts, type Snapshot } from "./snapshot.ts";
+import {
+  BrainError,
+  toBrainError,
+  systemClock,
+  type Clock,
+  type SecretStore,
+  type BrainConfig,
+} from "../base/index.ts";
+import { removeDatabaseFiles } from "./large-files.ts";
+
+export { listBackups, type ListedBackup } from "./list.ts";
+export type { OffsiteResult } from "./offsite.ts";
+export type { PruneResult } from "./prune.ts";
+
+export interface BackupDeps {
+  secrets: SecretStore;
+  clock?: Clock;
+  /** One call per step, for the job's log (one JSON line each) or a terminal. */
+  onEvent?: (event: BackupEvent) => void;
+  /** How the offsite copy is written; tests inject a full disk here. */
+  copyFile?: CopyFile;
+  /** Where the snapshot's checks run: a worker thread unless the host cannot start one. */
+  check?: CheckSnapshot;
+}
+
+export interface BackupReport {
+  file: string;
+  bytes: number;
+  /** SHA-256 of the encrypted file, as read back from disk (every chunk authenticated). */
+  sha256: string;
+  created_at: string;
+  key_id: string;
+  key_created: boolean;
+  schema_version: string;
+  counts: RowCounts;
+  timings: { snapshot_ms: number; check_ms: number; seal_ms: number; total_ms: number };
+  offsite: OffsiteResult;
+  pruned: { local: PruneResult; offsite?: PruneResult };
+}
+
+export type BackupEvent =
+  | { event: "start"; db_path: string; backup_dir: string; offsite_dir: string | null }
+  | { event: "key_created"; key_id: string }
+  | { event: "cleaned"; files: string[] }
+  | { event: "snapshot"; ms: number; bytes: number; counts: RowCounts }
+  | { event: "checked"; ms: number }
+  | { event: "sealed"; file: string; bytes: number; ms: number }
+  | { event: "offsite"; file: string }
+  | { event: "offsite_failed"; message: string; hint?: string }
+  | ({ event: "pruned"; where: "local" | "offsite" } & PruneResult)
+  | { event: "done"; file: string; total_ms: number };
+
+/**
+ * Takes one backup. Refuses before touching anything when the secret store is unavailable
+ * (BrainError `secret_store_unavailable`) or the database is missing (`not_found`). A failed
+ * offsite copy does not throw: the local backup is kept and the report's `offsite.status` is
+ * "failed" (the CLI exits non-zero).
+ *
+ * @example
+ * const report = await runBackup(config, { secrets: detectSecretStore() });
+ */
+export async function runBackup(config: BrainConfig, deps: BackupDeps): Promise<BackupReport> {
+  const started = performance.now();
+  const emit = deps.onEvent ?? (() => undefined);
+  const workDir = workDirFor(config.dbPath);
+  ensurePrivateDir(workDir);
+  const release = acquireBackupLock(workDir);
+  try {
+    emit({
+      event: "start",
+      db_path: config.dbPath,
+      backup_dir: config.backupDir,
+      offsite_dir: config.offsiteDir,
+    });
+    const { key, keyId, created } = await loadBackupKey(deps.secrets, { create: true });
+    if (created) emit({ event: "key_created", key_id: keyId });
+    const cleaned = cleanLeftovers(config, workDir, keyId);
+    if (cleaned.length > 0) emit({ event: "cleaned", files: cleaned });
+    const clock = deps.clock ?? systemClock;
+    const { offsiteCopy, ...local } = await backupLocally(
+      config,
+      workDir,
+      key,
+      clock.now(),
+      { check: deps.check ?? checkOnWorker, copy: deps.copyFile, tag: keyId },
+      emit,
+    );
+    const offsite = await finishOffsite(offsiteCopy);
+    if (offsite.status === "copied") emit({ event: "offsite", file: offsite.file });
+    if (offsite.status === "failed") {
+      emit({ event: "offsite_failed", message: offsite.error.message, hint: offsite.error.hint });
+    }
+    const now = clock.now();
+    const prune = async (dir: string, protect: string, where: "local" | "offsite") => {
+      const result = await pruneFolder(dir, { id: keyId, bytes: key }, path.basename(protect), now);
+      emit({ event: "pruned", where, ...result });
+      return result;
+    };
+    const pruned = {
+      local: await prune(config.backupDir, local.file, "local"),
+      ...(offsite.status === "copied" && config.offsiteDir
+        ? { offsite: await prune(config.offsiteDir, offsite.file, "offsite") }
+        : {}),
+    };
+    const total_ms = performance.now() - started;
+    emit({ event: "done", file: local.file, total_ms });
+    const timings = { ...local.timings, total_ms };
+    return { ...local, key_id: keyId, key_created: created, timings, offsite, pruned };
+  } finally {
+    release();
+  }
+}
+
+type LocalBackup = Omit<BackupReport, "key_id" | "key_created" | "offsite" | "pruned" | "timings"> & {
+  timings: Omit<BackupReport["timings"], "total_ms">;
+  /** The offsite copy, staged beside the read-back: null when there is no offsite folder. */
+  offsiteCopy: Promise<StagedCopy | BrainError> | null;
+};
+
+/** How a run checks its snapshot and copies offsite. */
+interface LocalOptions {
+  check: CheckSnapshot;
+  copy?: CopyFile;
+  /** The key id, marking this machine's partial files in a shared offsite folder. */
+  tag: string;
+}
+
+/**
+ * Snapshot, check, seal, read back, name: the part that must never leave a wrong file behind. The
+ * checks run beside the sealing (see backup-check.ts); the sealed file keeps its partial name
+ * until both have finished and the checks passed.
+ */
+async function backupLocally(
+  config: BrainConfig,
+  workDir: string,
+  key: Buffer,
+  now: Date,
+  options: LocalOptions,
+  emit: (event: BackupEvent) => void,
+): Promise<LocalBackup> {
+  ensurePrivateDir(config.backupDir);
+  const snapFile = path.join(workDir, `snapshot-${randomBytes(6).toString("hex")}.db`);
+  try {
+    const started = performance.now();
+    const snap = await step(() => takeSnapshot(config.dbPath, snapFile, config.native));
+    const snapshot_ms = performance.now() - started;
+    emit({ event: "snapshot", ms: snapshot_ms, bytes: snap.bytes, counts: snap.counts });
+    // Switching the journal mode changes the header: before anything reads the file for sealing.
+    makeStandalone(snapFile, config.native);
+    const manifest = manifestOf(snap, config.dbPath, snapFile, now);
+    const file = freeBackupPath(config.backupDir, now);
+    const sealing = performance.now();
+    let check_ms = 0;
+    const checked = step(() => options.check(snapFile, snap.counts, config.native)).then(() => {
+      check_ms = performance.now() - sealing;
+      emit({ event: "checked", ms: check_ms });
+    });
+    const { offsiteDir } = config;
+    const stage = offsiteDir
+      ? (partial: string) =>
+          stageOffsite(partial, path.basename(file), offsiteDir, { copy: options.copy, tag: options.tag })
+      : null;
+    const { bytes, sha256, offsiteCopy } = await sealInPlace(snapFile, {
+      manifest,
+      file,
+      key,
+      checked,
+      stage,
+    });
+    const seal_ms = performance.now() - sealing;
+    emit({ event: "sealed", file, bytes, ms: seal_ms });
+    return {
+      file,
+      bytes,
+      sha256,
+      created_at: manifest.created_at,
+      schema_version: snap.schemaVersion,
+      counts: snap.counts,
+      timings: { snapshot_ms, check_ms, seal_ms },
+      offsiteCopy,
+    };
+  } finally {
+    await removeDatabaseFiles(snapFile);
+  }
+}
+
+function manifestOf(snap: Snapshot, dbPath: string, snapFile: string, now: Date): BackupManifest {
+  return {
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
+    created_at: now.toISOString(),
+    source_path: path.resolve(dbPath),
+    schema_version: snap.schemaVersion,
+    sqlite_version: snap.sqliteVersion,
+    counts: snap.counts,
+    db_bytes: fs.statSync(snapFile).size,
+  };
+}
+
+/**
+ * Encrypts under the partial name while `checked` runs, reads the result back, then renames: the
+ * final name means checked and verified. A failed check stops the encryption. The read-back and
+ * the offsite copy (`stage`, staged from the partial file and the caller's to commit once this
+ * returns) read only the sealed file, so they start as soon as it is written, while the checks may
+ * still be reading the snapshot. When sealing fails, a staged copy is discarded.
+ */
+async function sealInPlace(
+  snapFile: string,
+  seal: {
+    manifest: BackupManifest;
+    file: string;
+    key: Buffer;
+    checked: Promise<void>;
+    stage: ((partial: string) => Promise<StagedCopy>) | null;
+  },
+) {
+  const { manifest, file, key, checked } = seal;
+  const tmp = partialPathFor(file);
+  const stop = new AbortController();
+  checked.catch(() => stop.abort());
+  let offsiteCopy: Promise<StagedCopy | BrainError> | null = null;
+  try {
+    const plainBytes = await step(() => writeArchive(snapFile, manifest, tmp, key, stop.signal)).catch(
+      async (err: unknown) => {
+        // A failed check stopped the write: the check's failure says why.
+        await checked;
+        throw err;
+      },
+    );
+    offsiteCopy = seal.stage?.(tmp).catch((err: unknown) => toBrainError(err, "offsite_failed")) ?? null;
+    const [sealed, check] = await Promise.allSettled([
+      step(() => readBackArchive(tmp, key, plainBytes)),
+      checked,
+    ]);
+    if (check.status === "rejected") throw check.reason;
+    if (sealed.status === "rejected") throw sealed.reason;
+    // The plaintext is no longer needed; the copy reads the partial file by name, so it must be
+    // done before the rename. (It never throws: a failed copy is reported after the local backup
+    // has its name.)
+    const removed = removeDatabaseFiles(snapFile);
+    await offsiteCopy;
+    await step(() => commitFile(tmp, file)).finally(() => removed.catch(() => undefined));
+    return { ...sealed.value, offsiteCopy };
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    const staged = await offsiteCopy;
+    if (staged && !(staged instanceof BrainError)) discardOffsite(staged);
+    throw err;
+  }
+}
+
+async function step<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof BrainError) throw err;
+    const message = err instanceof Error ? err.message : String(err);
+    throw new BrainError("backup_failed", `The backup failed: ${message}`, {
+      hint: "Check that the backup folder is writable and the disk has space, then run `brain backup` again.",
+      cause: err,
+    });
+  }
+}

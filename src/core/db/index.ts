@@ -1,0 +1,4 @@
+/** Opening the database file (pragmas, sqlite-vec, refusal of non-databases) and its migrations. */
+export * from "./migrations.ts";
+export * from "./open.ts";
+export * from "./statements.ts";

@@ -1,0 +1,127 @@
+import { sealBitBlocks } from "./bit-blocks.ts";
+import { prepareCached, type Db } from "../db/index.ts";
+import { blobToVector, encodeInt8 } from "./vector-math.ts";
+import { getModel, listModels, type EmbeddingModel } from "./vectors.ts";
+
+/*
+ * Upkeep of the stored vectors, run by the embedder (which holds the embed lock): float32
+ * rescoring vectors from before migration 010 become int8 in place, the sign-bit blocks are
+ * sealed, and the pages this frees go back to the file system. Every step is a short
+ * transaction: searches keep working (rescoring reads either format), captures wait a few ms at
+ * most, and a killed process leaves only whole steps behind, so the next pass resumes.
+ */
+/** Rows converted per transaction: about 2 ms of work, so a capture never waits long behind it. */
+export const CONVERT_PAGE = 256;
+
+/** Set in `meta` once every vector is int8: every vector written since is int8 too. */
+const CONVERTED_KEY = "vectors_int8";
+
+/**
+ * Converts every float32 vector of every model to int8. Returns how many it converted. Once done
+ * it says so in `meta` (a backup restored from before carries no such row, and converts).
+ */
+export function convertVectors(
+  db: Db,
+  options: { page?: number; onPage?: (converted: number) => void } = {},
+): number {
+  const done = prepareCached<[string], { value: string }>(db, "SELECT value FROM meta WHERE name = ?");
+  if (done.get(CONVERTED_KEY)) return 0;
+  let converted = 0;
+  for (const model of listModels(db)) {
+    let after = 0;
+    for (;;) {
+      const page = db
+        .transaction(() => convertPage(db, model, after, options.page ?? CONVERT_PAGE))
+        .immediate();
+      if (page.rows === 0) break;
+      converted += page.rows;
+      after = page.lastId;
+      options.onPage?.(converted);
+    }
+  }
+  db.prepare("INSERT OR REPLACE INTO meta(name, value) VALUES (?, '1')").run(CONVERTED_KEY);
+  return converted;
+}
+
+function convertPage(
+  db: Db,
+  model: EmbeddingModel,
+  after: number,
+  page: number,
+): { rows: number; lastId: number } {
+  // length() of a BLOB is read from the record header: the 4 KB vectors are not loaded to find them.
+  const rows = prepareCached<[number, number, number, number], { id: number; vector: Buffer }>(
+    db,
+    "SELECT id, vector FROM chunks WHERE model_id = ? AND id > ? AND length(vector) = ? ORDER BY id LIMIT ?",
+  ).all(model.id, after, model.dimensions * 4, page);
+  const update = prepareCached(db, "UPDATE chunks SET vector = ? WHERE id = ?");
+  for (const row of rows) update.run(encodeInt8(blobToVector(row.vector)), row.id);
+  return { rows: rows.length, lastId: rows.length ? rows[rows.length - 1]!.id : after };
+}
+
+/** How many vectors of the model are still float32 (none once the conversion has finished). */
+export function floatVectorCount(db: Db, model: EmbeddingModel): number {
+  if (
+    prepareCached<[string], { value: string }>(db, "SELECT value FROM meta WHERE name = ?").get(CONVERTED_KEY)
+  )
+    return 0;
+  return prepareCached<[number, number], { n: number }>(
+    db,
+    "SELECT count(*) AS n FROM chunks WHERE model_id = ? AND length(vector) = ?",
+  ).get(model.id, model.dimensions * 4)!.n;
+}
+
+/** Pages freed per step of incremental vacuum: 8 MB, a few ms of work each. */
+const VACUUM_STEP_PAGES = 2048;
+
+/**
+ * Gives free pages back to the file system in short steps (`PRAGMA incremental_vacuum`), when the
+ * database was made with `auto_vacuum = INCREMENTAL` (every database made since migration 010).
+ * An older database is switched over once by {@link vacuumWhenQuiet}.
+ */
+export function reclaimSpace(db: Db): number {
+  if (db.pragma("auto_vacuum", { simple: true }) !== 2) return 0;
+  let freed = 0;
+  for (;;) {
+    const free = db.pragma("freelist_count", { simple: true }) as number;
+    if (free === 0) break;
+    db.pragma(`incremental_vacuum(${Math.min(free, VACUUM_STEP_PAGES)})`);
+    freed += Math.min(free, VACUUM_STEP_PAGES);
+  }
+  // The file shrinks when the WAL is checkpointed; a passive checkpoint never waits for readers.
+  if (freed > 0) db.pragma("wal_checkpoint(PASSIVE)");
+  return freed;
+}
+
+/**
+ * A database made before migration 010 cannot give pages back in steps: switching it to
+ * incremental vacuum takes one `VACUUM`, which rewrites the file and holds the write lock while it
+ * does (captures in other processes wait, within their 10 s busy timeout, rather than fail). So it
+ * runs once, when a quarter or more of the file is free (after the int8 conversion, three
+ * quarters are), and only at a quiet moment: no other connection committed for `quietMs`.
+ * Returns whether it ran.
+ */
+export async function vacuumWhenQuiet(db: Db, quietMs = 2000): Promise<boolean> {
+  if (db.pragma("auto_vacuum", { simple: true }) === 2) return false;
+  const free = db.pragma("freelist_count", { simple: true }) as number;
+  const pages = db.pragma("page_count", { simple: true }) as number;
+  if (free < pages / 4 || free < 256) return false;
+  const version = () => db.pragma("data_version", { simple: true }) as number;
+  const before = version();
+  await new Promise((resolve) => setTimeout(resolve, quietMs));
+  if (version() !== before) return false;
+  db.pragma("auto_vacuum = INCREMENTAL");
+  db.exec("VACUUM");
+  db.pragma("wal_checkpoint(TRUNCATE)");
+  return true;
+}
+
+/**
+ * The upkeep at the end of an embedder pass (conversion runs at its start): seals the active
+ * model's bit blocks and gives freed pages back. Returns the pages freed.
+ */
+export function upkeepVectors(db: Db, activeModel: string | null): number {
+  const model = activeModel ? getModel(db, activeModel) : null;
+  if (model) sealBitBlocks(db, model);
+  return reclaimSpace(db);
+}

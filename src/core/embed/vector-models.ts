@@ -1,0 +1,117 @@
+import { prepareCached, type Db } from "../db/index.ts";
+import { vectorToBlob, signBits } from "./vector-math.ts";
+import {
+  allVectors,
+  chunkCount,
+  computeMean,
+  countPending,
+  getModel,
+  listModels,
+  type EmbeddingModel,
+} from "./vectors.ts";
+import { floatVectorCount } from "./vector-convert.ts";
+
+const ACTIVE_KEY = "embed_model_active";
+
+/** Re-centre while the corpus is young: when it has grown 4x since the mean was taken, up to 50k. */
+const RECENTRE_GROWTH = 4;
+const RECENTRE_CAP = 50_000;
+
+/**
+ * The model search should use: the active one (its vectors are complete), else the configured
+ * one if it has any vectors yet, else none. A model change therefore never makes search go dark:
+ * the old model stays active until the new one has every entry.
+ */
+export function searchModel(db: Db, configured: string): EmbeddingModel | null {
+  const active = prepareCached<[string], { value: string }>(db, "SELECT value FROM meta WHERE name = ?").get(
+    ACTIVE_KEY,
+  );
+  const activeModel = active ? getModel(db, active.value) : null;
+  if (activeModel) return activeModel;
+  const model = getModel(db, configured);
+  return model && chunkCount(db, model) > 0 ? model : null;
+}
+
+/**
+ * Makes `name` the active model once nothing is pending for it, then removes other models'
+ * vectors. Returns the active model's name.
+ */
+export function activateIfComplete(db: Db, name: string, pending: number): string | null {
+  const model = getModel(db, name);
+  if (model && pending === 0) {
+    db.prepare(
+      "INSERT INTO meta(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+    ).run(ACTIVE_KEY, name);
+    for (const other of listModels(db)) if (other.id !== model.id) dropModel(db, other);
+  }
+  const active = prepareCached<[string], { value: string }>(db, "SELECT value FROM meta WHERE name = ?").get(
+    ACTIVE_KEY,
+  );
+  return active?.value ?? null;
+}
+
+/** Deletes a model's vectors in short transactions, so captures never wait long behind it. */
+export function dropModel(db: Db, model: EmbeddingModel): void {
+  const page = db.prepare(
+    "DELETE FROM chunks WHERE id IN (SELECT id FROM chunks WHERE model_id = ? LIMIT 2000)",
+  );
+  while (db.transaction(() => page.run(model.id).changes).immediate() > 0);
+  db.prepare("DELETE FROM embedding_models WHERE id = ?").run(model.id);
+}
+
+/**
+ * Re-computes the sign bits around a fresh mean when the model's vectors have outgrown the mean
+ * they were taken with, in pages of short transactions, then records the new mean and bumps the
+ * generation (which makes every process reload its bit index). Only the embedder, holding the
+ * embed lock, writes vectors, so no chunk is written with the old mean meanwhile; searches during
+ * the rewrite see a mix and lose a little recall, never results.
+ */
+export function recentreIfStale(db: Db, model: EmbeddingModel): EmbeddingModel {
+  const count = chunkCount(db, model);
+  const stale =
+    model.mean === null || (count >= model.meanCount * RECENTRE_GROWTH && model.meanCount < RECENTRE_CAP);
+  if (!stale || count === 0) return model;
+  const { mean, count: meanCount } = computeMean(db, model);
+  const update = db.prepare("UPDATE chunks SET bits = ? WHERE id = ?");
+  let page: { id: number; bits: Uint8Array }[] = [];
+  const flush = () => {
+    const rows = page;
+    page = [];
+    db.transaction(() => {
+      for (const row of rows) update.run(Buffer.from(row.bits), row.id);
+    }).immediate();
+  };
+  for (const { id, vector } of allVectors(db, model)) {
+    page.push({ id, bits: signBits(vector, mean) });
+    if (page.length >= 2000) flush();
+  }
+  flush();
+  db.prepare(
+    "UPDATE embedding_models SET generation = generation + 1, mean = ?, mean_count = ? WHERE id = ?",
+  ).run(vectorToBlob(mean), meanCount, model.id);
+  return getModel(db, model.name)!;
+}
+
+export interface ModelStatus {
+  name: string;
+  dimensions: number;
+  chunks: number;
+  pending: number;
+  active: boolean;
+  /** Vectors still stored as float32, to be converted to int8 by the next `brain embed`. */
+  float32_vectors: number;
+}
+
+/** Per-model counts for `brain status`. */
+export function modelStatus(db: Db, configured: string): { models: ModelStatus[]; pending: number } {
+  const active = searchModel(db, configured);
+  const models = listModels(db).map((m) => ({
+    name: m.name,
+    dimensions: m.dimensions,
+    chunks: chunkCount(db, m),
+    pending: countPending(db, m),
+    active: active?.id === m.id,
+    float32_vectors: floatVectorCount(db, m),
+  }));
+  return { models, pending: countPending(db, getModel(db, configured)) };
+}

@@ -1,0 +1,2 @@
+/** Importing folders of notes, Obsidian vaults and JSON lines. */
+export * from "./import.ts";

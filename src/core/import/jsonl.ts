@@ -1,0 +1,58 @@
+import { type CaptureInput, KINDS, type Kind } from "../store/index.ts";
+import { parseTime } from "../base/index.ts";
+
+/**
+ * One `.jsonl` line as an entry: `{"text", "kind"?, "key"?, "tags"?, "source"?, "created_at"?}`.
+ * `tags` is an array of strings (or one string); `created_at` an ISO time or Unix milliseconds.
+ * Returns the capture input, or the reason the line cannot be imported.
+ *
+ * @example
+ * parseJsonlLine('{"text":"my editor is helix","kind":"preference","key":"editor"}')
+ * // { input: { text: "my editor is helix", kind: "preference", key: "editor", tags: [] } }
+ */
+export function parseJsonlLine(line: string): { input: CaptureInput } | { reason: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { reason: "is not valid JSON" };
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return { reason: "is not a JSON object" };
+  }
+  const o = value as Record<string, unknown>;
+  if (typeof o.text !== "string" || o.text.trim() === "") return { reason: 'has no "text"' };
+  if (
+    o.kind !== undefined &&
+    !(typeof o.kind === "string" && (KINDS as readonly string[]).includes(o.kind))
+  ) {
+    return { reason: `has an unknown "kind" (use one of ${KINDS.join(", ")})` };
+  }
+  for (const field of ["key", "source"] as const) {
+    if (o[field] !== undefined && o[field] !== null && typeof o[field] !== "string") {
+      return { reason: `has a "${field}" that is not a string` };
+    }
+  }
+  const tags = typeof o.tags === "string" ? [o.tags] : o.tags === undefined || o.tags === null ? [] : o.tags;
+  if (!Array.isArray(tags) || !tags.every((t) => typeof t === "string")) {
+    return { reason: 'has "tags" that are not a list of strings' };
+  }
+  const at = timeOf(o.created_at);
+  if (at === null) return { reason: 'has a "created_at" that is not a time' };
+  const input: CaptureInput = { text: o.text, kind: (o.kind as Kind | undefined) ?? "note", tags };
+  if (typeof o.key === "string" && o.key.trim()) input.key = o.key;
+  if (typeof o.source === "string" && o.source.trim()) input.source = o.source.trim();
+  if (at !== undefined) input.at = at;
+  return { input };
+}
+
+function timeOf(value: unknown): string | undefined | null {
+  if (value === undefined || value === null) return undefined;
+  try {
+    if (typeof value === "string") return new Date(parseTime(value, "created_at")).toISOString();
+    if (typeof value === "number") return new Date(parseTime(new Date(value), "created_at")).toISOString();
+  } catch {
+    // Not a time, not a real date, or outside 1970-9999: the line is reported.
+  }
+  return null;
+}

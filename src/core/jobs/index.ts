@@ -1,0 +1,5 @@
+/** Installing and inspecting the background jobs (launchd, systemd). */
+export * from "./control.ts";
+export * from "./jobs.ts";
+export * from "./runner.ts";
+export * from "./shared.ts";

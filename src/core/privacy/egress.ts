@@ -1,0 +1,282 @@
+import type { Db } from "../db/index.ts";
+import { insertEgress, settleEgress, type EgressOutcome, type EgressRow } from "./egress-ledger.ts";
+import type { Clock } from "../base/index.ts";
+
+/**
+ * The privacy gate: every byte of memory text that leaves the process towards something that may
+ * not be on this machine passes here. A caller opens one {@link Egress} per outgoing message (a
+ * tool result, a model request, an embedding batch), lets the memories it wants to send through
+ * `pass` (which withholds #private ones from every destination but `local`), and calls `send`
+ * with the bytes just before they go: that writes the ledger row. See ARCHITECTURE.md, "Privacy
+ * gate", for the roads wired through it.
+ */
+
+/**
+ * Where bytes go. `local`: this machine (a loopback Ollama, the person's own screen); `assistant`:
+ * an MCP client or Raycast AI; `cloud`: a cloud model; `remote`: a model host on another machine.
+ */
+export type EgressClass = "local" | "assistant" | "cloud" | "remote";
+
+export interface Destination {
+  class: EgressClass;
+  /** The road in the ledger: `mcp`, `cloud`, `remote-ollama`, `raycast-ai`, `agent`… */
+  road: string;
+  /** Who receives it: "anthropic claude-sonnet-5-5", "claude-ai 0.1.0", "gpu-box:11434". */
+  name: string;
+  /** The person opted this destination in to #private memories (`brain mcp --include-private`). */
+  includePrivate?: boolean;
+}
+
+/** The tag that keeps an entry on this machine. */
+export const PRIVATE_TAG = "private";
+
+/** True when the entry is tagged #private or #private/anything. */
+export function isPrivate(entry: { tags: readonly string[] }): boolean {
+  return entry.tags.some((tag) => tag === PRIVATE_TAG || tag.startsWith(`${PRIVATE_TAG}/`));
+}
+
+/** True when the entry's text may go to the destination. */
+export function mayPass(destination: Destination, entry: { tags: readonly string[] }): boolean {
+  return destination.class === "local" || destination.includePrivate === true || !isPrivate(entry);
+}
+
+/**
+ * What a destination is told about what was held back: a count, never text.
+ *
+ * @example
+ * withheldNotice(2) // "2 private memories withheld."
+ */
+export function withheldNotice(count: number): string {
+  return `${count} private ${count === 1 ? "memory" : "memories"} withheld.`;
+}
+
+/** One outgoing message through the gate. */
+export interface Egress {
+  readonly destination: Destination;
+  /**
+   * The items whose text may go, in order; the others are counted in `withheld`. Entries that pass
+   * are the ones the ledger row names, so pass only what is about to be sent.
+   */
+  pass<T extends { id: number; tags: readonly string[] }>(items: readonly T[]): T[];
+  /**
+   * Like `pass`, but records nothing as sent: for a pool the caller will choose from (then `pass`
+   * what it chose). Withheld items are counted.
+   */
+  screen<T extends { tags: readonly string[] }>(items: readonly T[]): T[];
+  /** Whether an entry may go, without counting it (for labels drawn from several entries). */
+  allows(entry: { tags: readonly string[] }): boolean;
+  /** How many entries `pass` held back. */
+  readonly withheld: number;
+  /** The ids of the entries that passed, in order, without repeats. */
+  readonly entryIds: readonly number[];
+  /**
+   * Records the message (its size in bytes) before it leaves. For `local` nothing is recorded.
+   * A strict egress throws when the row cannot be written (then nothing may be sent); a queued
+   * one never throws: a row that meets another process's write lock is written after the reply.
+   */
+  send(bytes: number): void;
+  /** The outcome once known (a model's answer came back, failed or was cancelled). */
+  settle(outcome: EgressOutcome): void;
+}
+
+export interface OpenOptions {
+  /** Never fail or stall the caller on the ledger write (read-only MCP calls). */
+  queue?: boolean;
+  /** Kept with the row, e.g. "private included (--include-private)". */
+  note?: string;
+}
+
+export interface EgressGate {
+  /**
+   * Opens one egress towards `destination` for `subject` (the question, the tool call).
+   *
+   * @example
+   * const out = brain.egress.open({ class: "assistant", road: "raycast-ai", name: "Raycast AI" }, "search billing");
+   * const shown = out.pass(results);
+   * const text = render(shown, out.withheld);
+   * out.send(Buffer.byteLength(text));
+   */
+  open(destination: Destination, subject: string, options?: OpenOptions): Egress;
+  /** Writes the rows still queued, waiting for the lock as long as the busy timeout allows. */
+  flush(): void;
+  /** Rows waiting to be written. */
+  readonly queued: number;
+}
+
+/** How long a queued egress waits for another process's write lock before queueing its row. */
+export const QUICK_WAIT_MS = 200;
+
+/**
+ * The gate of one Brain. `ledger: false` is for the benchmark's comparison only.
+ *
+ * @example
+ * const gate = createEgressGate(db, systemClock);
+ */
+export function createEgressGate(
+  db: Db,
+  clock: Clock,
+  options: { ledger?: boolean; log?: (line: string) => void } = {},
+): EgressGate {
+  const writer = new LedgerWriter(db, options.ledger !== false, options.log);
+  return {
+    open: (destination, subject, open = {}) => new GateEgress(writer, clock, destination, subject, open),
+    flush: () => writer.flush(),
+    get queued() {
+      return writer.queued;
+    },
+  };
+}
+
+class GateEgress implements Egress {
+  readonly destination: Destination;
+  withheld = 0;
+  private readonly ids: number[] = [];
+  private readonly seen = new Set<number>();
+  private row: QueuedRow | null = null;
+  private readonly writer: LedgerWriter;
+  private readonly clock: Clock;
+  private readonly subject: string;
+  private readonly options: OpenOptions;
+
+  constructor(
+    writer: LedgerWriter,
+    clock: Clock,
+    destination: Destination,
+    subject: string,
+    options: OpenOptions,
+  ) {
+    this.writer = writer;
+    this.clock = clock;
+    this.destination = destination;
+    this.subject = subject;
+    this.options = options;
+  }
+
+  get entryIds(): readonly number[] {
+    return this.ids;
+  }
+
+  pass<T extends { id: number; tags: readonly string[] }>(items: readonly T[]): T[] {
+    const out = this.screen(items);
+    for (const item of out) {
+      if (this.seen.has(item.id)) continue;
+      this.seen.add(item.id);
+      this.ids.push(item.id);
+    }
+    return out;
+  }
+
+  screen<T extends { tags: readonly string[] }>(items: readonly T[]): T[] {
+    const out = items.filter((item) => mayPass(this.destination, item));
+    this.withheld += items.length - out.length;
+    return out;
+  }
+
+  allows(entry: { tags: readonly string[] }): boolean {
+    return mayPass(this.destination, entry);
+  }
+
+  send(bytes: number): void {
+    const { destination: d } = this;
+    if (d.class === "local" || this.row) return;
+    const note =
+      this.options.note ?? (d.includePrivate ? "private included by the person's choice" : undefined);
+    const row: EgressRow = {
+      at: this.clock.now(),
+      road: d.road,
+      class: d.class,
+      destination: d.name,
+      subject: this.subject,
+      entryIds: [...this.ids],
+      withheld: this.withheld,
+      bytes: Math.max(0, Math.round(bytes)),
+      outcome: "sent",
+      note,
+    };
+    this.row = this.writer.write(row, this.options.queue === true);
+  }
+
+  settle(outcome: EgressOutcome): void {
+    if (this.row) this.writer.settle(this.row, outcome);
+  }
+}
+
+interface QueuedRow {
+  row: EgressRow;
+  id?: number;
+}
+
+/** Writes ledger rows; in queue mode a busy database never stalls or fails the caller. */
+class LedgerWriter {
+  private readonly pending: QueuedRow[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly db: Db;
+  private readonly enabled: boolean;
+  private readonly log: (line: string) => void;
+
+  constructor(db: Db, enabled: boolean, log?: (line: string) => void) {
+    this.db = db;
+    this.enabled = enabled;
+    this.log = log ?? ((line) => process.stderr.write(`${line}\n`));
+  }
+
+  get queued(): number {
+    return this.pending.length;
+  }
+
+  write(row: EgressRow, queue: boolean): QueuedRow {
+    const entry: QueuedRow = { row };
+    if (!this.enabled) return entry;
+    if (!queue) {
+      entry.id = insertEgress(this.db, row);
+      return entry;
+    }
+    if (this.pending.length === 0) {
+      try {
+        entry.id = withBusyTimeout(this.db, QUICK_WAIT_MS, () => insertEgress(this.db, row));
+        return entry;
+      } catch {
+        // Another process holds the write lock (or the write failed): written after the reply.
+      }
+    }
+    this.pending.push(entry);
+    this.schedule();
+    return entry;
+  }
+
+  settle(entry: QueuedRow, outcome: EgressOutcome): void {
+    entry.row = { ...entry.row, outcome };
+    if (this.enabled && entry.id !== undefined) settleEgress(this.db, entry.id, outcome);
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.pending.length > 0 && this.db.open) {
+      const entry = this.pending[0]!;
+      try {
+        entry.id = insertEgress(this.db, entry.row);
+      } catch (err) {
+        this.log(`ledger: a row could not be written yet (${(err as Error).message}); retrying`);
+        this.schedule();
+        return;
+      }
+      this.pending.shift();
+    }
+  }
+
+  private schedule(): void {
+    this.timer ??= setTimeout(() => this.flush(), 20);
+  }
+}
+
+/** Runs `fn` with a shorter busy timeout, restoring the connection's own after. */
+function withBusyTimeout<T>(db: Db, ms: number, fn: () => T): T {
+  const saved = db.pragma("busy_timeout", { simple: true }) as number;
+  db.pragma(`busy_timeout = ${ms}`);
+  try {
+    return fn();
+  } finally {
+    db.pragma(`busy_timeout = ${saved}`);
+  }
+}

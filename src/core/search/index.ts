@@ -1,0 +1,6 @@
+/** Keyword, meaning and hybrid search over the store. */
+export * from "./fts-query.ts";
+export * from "./graph-expand.ts";
+export * from "./intent.ts";
+export * from "./query-cache.ts";
+export * from "./search.ts";

@@ -1,0 +1,121 @@
+import { prepareCached, type Db } from "../db/index.ts";
+import {
+  ENTRY_COLUMNS,
+  rowToEntry,
+  type Entry,
+  type EntryRow,
+  filterSql,
+  type SearchFilters,
+} from "../store/index.ts";
+import { buildFtsQuery } from "./fts-query.ts";
+
+/** A keyword match before its entry is read: enough to rank and fuse. */
+export interface KeywordRank {
+  id: number;
+  /** BM25, sign flipped so that higher is better. */
+  score: number;
+  /** The MATCH expression that found it, for its snippet. */
+  match: string;
+}
+
+export interface KeywordHit {
+  entry: Entry;
+  score: number;
+  /** The best fragment of the text with the matching words in **bold**. */
+  snippet: string;
+}
+
+/** Column weights for BM25: the text counts fully, tags a little more (a tag is a deliberate label). */
+export const BM25_WEIGHTS = { text: 1.0, tags: 1.5 };
+
+/**
+ * Keyword search over FTS5 with BM25. Every word must match; when that finds fewer than
+ * `limit`, entries matching any content word follow, ranked below. Never throws on user text.
+ *
+ * @example
+ * keywordSearch(db, "pnpm", { limit: 10 })[0]?.snippet // "switched the team to **pnpm** #tooling"
+ */
+export function keywordSearch(
+  db: Db,
+  text: string,
+  options: SearchFilters & { limit: number; prefix?: boolean },
+): KeywordHit[] {
+  const ranks = rankKeyword(db, text, options);
+  const details = keywordDetails(db, ranks);
+  return ranks.flatMap((r) => details.get(r.id) ?? []);
+}
+
+/**
+ * The ranking alone: ids and scores, no entry read and no snippet. SQLite computes every selected
+ * column before it sorts, so snippets are built afterwards, for the winners only.
+ */
+export function rankKeyword(
+  db: Db,
+  text: string,
+  options: SearchFilters & { limit: number; prefix?: boolean },
+): KeywordRank[] {
+  const query = buildFtsQuery(text, { prefix: options.prefix });
+  if (!query) return [];
+  // A lone prefix of 1-3 letters ("pn" while typing) matches a large share of all entries, and
+  // BM25 would score every one of them. Newest first is what a person expects at that point and
+  // lets FTS5 stop after `limit` rows; from the fourth letter on, BM25 takes over.
+  const shortPrefix = options.prefix === true && query.terms.length === 1 && query.terms[0]!.length <= 3;
+  const ranks = runMatch(db, query.all, options, [], shortPrefix ? "recent" : "bm25");
+  // As you type, every word typed so far must match; the any-word fallback is for typed-out queries.
+  if (ranks.length < options.limit && query.any && !options.prefix) {
+    const seen = ranks.map((r) => r.id);
+    ranks.push(...runMatch(db, query.any, { ...options, limit: options.limit - ranks.length }, seen));
+  }
+  return ranks;
+}
+
+function runMatch(
+  db: Db,
+  match: string,
+  options: SearchFilters & { limit: number },
+  exclude: number[],
+  order: "bm25" | "recent" = "bm25",
+): KeywordRank[] {
+  const filter = filterSql(options);
+  const join = filter.sql === "1" ? "" : "JOIN entries e ON e.id = entries_fts.rowid";
+  const excludeSql = exclude.length
+    ? "AND entries_fts.rowid NOT IN (SELECT value FROM json_each(@exclude))"
+    : "";
+  const rows = prepareCached<Record<string, unknown>, { id: number; bm25: number }>(
+    db,
+    `SELECT entries_fts.rowid AS id, bm25(entries_fts, ${BM25_WEIGHTS.text}, ${BM25_WEIGHTS.tags}) AS bm25
+     FROM entries_fts ${join}
+     WHERE entries_fts MATCH @match AND ${filter.sql} ${excludeSql}
+     ORDER BY ${order === "bm25" ? "bm25" : "entries_fts.rowid DESC"} LIMIT @limit`,
+  ).all({
+    ...filter.params,
+    match,
+    limit: options.limit,
+    ...(exclude.length ? { exclude: JSON.stringify(exclude) } : {}),
+  });
+  return rows.map((row) => ({ id: row.id, score: -row.bm25, match }));
+}
+
+interface HitRow extends EntryRow {
+  snippet: string;
+}
+
+/**
+ * Entries and highlighted snippets for ranked matches: one rowid seek each, no doclist walk.
+ * The id is CAST: FTS5 ignores a REAL rowid constraint (what better-sqlite3 binds a number as) and
+ * would return every matching row, so the first one's snippet would stand for all.
+ */
+export function keywordDetails(db: Db, ranks: KeywordRank[]): Map<number, KeywordHit> {
+  const one = prepareCached<{ match: string; id: number }, HitRow>(
+    db,
+    `SELECT ${ENTRY_COLUMNS}, snippet(entries_fts, 0, '**', '**', '…', 24) AS snippet
+     FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
+     WHERE entries_fts MATCH @match AND entries_fts.rowid = CAST(@id AS INTEGER)`,
+  );
+  const hits = new Map<number, KeywordHit>();
+  for (const { id, score, match } of ranks) {
+    const row = one.get({ match, id });
+    if (row) hits.set(id, { entry: rowToEntry(row), score, snippet: row.snippet });
+  }
+  return hits;
+}

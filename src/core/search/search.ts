@@ -1,0 +1,229 @@
+import type { Db } from "../db/index.ts";
+import { clampLimit, entriesById, type Kind, type SearchFilters } from "../store/index.ts";
+import { expandWithNeighbours } from "./graph-expand.ts";
+import type { ResultRanks, SearchResult } from "./result.ts";
+export type { GraphHop, ResultRanks, SearchResult } from "./result.ts";
+import { keywordDetails, rankKeyword, type KeywordRank } from "./keyword.ts";
+import { systemClock, type Clock } from "../base/index.ts";
+import { understandQuery, type QueryUnderstanding } from "./query-intent.ts";
+import {
+  describeUnderstanding,
+  hasTopic,
+  idsInWindow,
+  recentInWindow,
+  windowFilters,
+  type Understood,
+} from "./intent.ts";
+import { semanticSearch, type SemanticDeps } from "./semantic.ts";
+import { boostKinds, reciprocalRankFusion, relevanceFor } from "./fusion.ts";
+import { withFeedback } from "./feedback.ts";
+import type { VectorHit } from "../embed/index.ts";
+
+export const SEARCH_MODES = ["hybrid", "keyword", "semantic"] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+/** How deep each list is read before fusing. */
+export const LIST_DEPTH = 50;
+export { reciprocalRankFusion, RRF_K } from "./fusion.ts";
+
+export interface SearchOptions extends SearchFilters {
+  mode?: SearchMode;
+  limit?: number;
+  /** Treat the last word as a prefix: search as you type. */
+  prefix?: boolean;
+  /** Follow one hop of the graph: linked memories of the results, ranked below direct hits. */
+  graph?: boolean;
+  /** Cancels the query's embedding request (a superseded keystroke in search-as-you-type). */
+  signal?: AbortSignal;
+  /**
+   * Read time ("last week") and intent ("what did we decide") from the query as soft preferences
+   * (default true; never while typing with `prefix`).
+   */
+  understand?: boolean;
+}
+
+/** What search needs: the vector side, and the clock that "last week" is read against. */
+export interface SearchDeps extends SemanticDeps {
+  clock?: Clock;
+}
+
+export interface SearchResponse {
+  results: SearchResult[];
+  mode: SearchMode;
+  /** The embedding model the semantic list came from, when it ran. */
+  model?: string;
+  /** Things a person should know about this answer, e.g. that meaning search was unavailable. */
+  notices: string[];
+  /** The time and intent read from the query, when there were any. */
+  understood?: Understood;
+}
+
+/**
+ * Searches the memory: keyword (FTS5, BM25), semantic (vectors), or hybrid (both, fused by
+ * reciprocal rank, each result keeping its rank in each list); with `graph`, plus one hop of
+ * linked memories ranked below the direct hits. When meaning search is
+ * unavailable, hybrid falls back to keywords and says so in `notices`.
+ *
+ * @example
+ * const { results } = await search(deps, "how does AI remember things", { mode: "hybrid" });
+ */
+export async function search(
+  deps: SearchDeps,
+  query: string,
+  options: SearchOptions = {},
+): Promise<SearchResponse> {
+  const response = await searchLists(deps, query, options);
+  if (!options.graph || response.results.length === 0) return response;
+  const { kind, tag, since, until } = options;
+  const results = expandWithNeighbours(deps.db, response.results, {
+    filters: { kind, tag, since, until },
+    query: response.understood?.keywords ?? query,
+  });
+  return { ...response, results };
+}
+
+async function searchLists(deps: SearchDeps, query: string, options: SearchOptions): Promise<SearchResponse> {
+  const limit = clampLimit(options.limit, 10, 1000);
+  const mode = options.mode ?? "hybrid";
+  // Search-as-you-type stays literal: a half-typed word is not yet a time or an intent.
+  const understood =
+    options.prefix || options.understand === false
+      ? null
+      : understandQuery(query, (deps.clock ?? systemClock).now());
+  const lists = await rankLists(deps, query, understood, { ...options, mode, limit });
+  const shown = understood ? { understood: describeUnderstanding(understood) } : {};
+  const fused = fuse(deps.db, lists.keyword, lists.semantic, limit, {
+    extra: lists.extra,
+    kinds: understood?.kinds,
+  });
+  return {
+    mode,
+    ...(lists.model ? { model: lists.model } : {}),
+    notices: lists.notices,
+    ...shown,
+    results: fused,
+  };
+}
+
+interface RankedLists {
+  keyword: KeywordRank[];
+  semantic: VectorHit[];
+  /** Lists restricted to the understood time window: found again there, ranked higher. */
+  extra: number[][];
+  model?: string;
+  notices: string[];
+}
+
+/**
+ * The ranked lists a search fuses. With a time understood, each list's entries inside the window
+ * form one more list (a soft boost: entries outside keep their place, those inside are counted
+ * twice); a question with a time and no topic lists the window's entries, preferred kinds first.
+ */
+async function rankLists(
+  deps: SearchDeps,
+  query: string,
+  understood: QueryUnderstanding | null,
+  options: SearchOptions & { mode: SearchMode; limit: number },
+): Promise<RankedLists> {
+  const { mode, limit } = options;
+  const window = understood?.time ? windowFilters(options, understood.time) : null;
+  // Read deep enough that the window's entries are among the candidates, in every mode.
+  const depth = mode === "hybrid" || window ? Math.max(limit, LIST_DEPTH) : limit;
+  const keywordText = understood?.keywordText ?? query;
+  const semanticText = understood?.semanticText ?? query;
+  if (understood && !hasTopic(keywordText)) {
+    // Nothing to match: the time and the kind are all there is to rank by.
+    const within = understood.time ? window : options;
+    const extra = within ? [recentInWindow(deps.db, within, understood.kinds ?? [], depth)] : [];
+    return { keyword: [], semantic: [], extra, notices: [] };
+  }
+  const keyword =
+    mode === "semantic"
+      ? []
+      : withFeedback(
+          deps.db,
+          keywordText,
+          rankKeyword(deps.db, keywordText, { ...options, limit: depth }),
+          options.prefix === true,
+          (text) => rankKeyword(deps.db, text, { ...options, limit: depth }),
+        );
+  const lists = { keyword, semantic: [] as VectorHit[], extra: [] as number[][], notices: [] as string[] };
+  if (mode !== "keyword" && semanticText.trim() !== "") {
+    const semantic = await semanticSearch(deps, semanticText, { ...options, limit: depth });
+    if (semantic.hits === null) {
+      lists.notices.push(mode === "hybrid" ? `${semantic.notice} Showing keyword results.` : semantic.notice);
+    } else {
+      Object.assign(lists, { semantic: semantic.hits, model: semantic.model });
+    }
+  }
+  if (window) {
+    const ids = [keyword.map((k) => k.id), lists.semantic.map((h) => h.entryId)];
+    const inside = idsInWindow(deps.db, ids.flat(), window);
+    lists.extra = ids.map((list) => list.filter((id) => inside.has(id))).filter((list) => list.length > 0);
+  }
+  return lists;
+}
+
+/**
+ * Reciprocal rank fusion of the two lists, plus any `extra` lists (the same searches inside an
+ * understood time window), entries of the preferred `kinds` scoring `KIND_BOOST` times more.
+ * A list alone keeps its own order and scores. Entries and snippets are read for the `limit`
+ * winners only. `relevance` is the score a person sees, in [0, 1]: see `relevanceFor`.
+ */
+export function fuse(
+  db: Db,
+  keyword: KeywordRank[],
+  semantic: VectorHit[],
+  limit: number,
+  boost: { extra?: number[][]; kinds?: readonly Kind[] } = {},
+): SearchResult[] {
+  const keywordById = new Map(keyword.map((hit) => [hit.id, hit]));
+  const vectorById = new Map(semantic.map((hit) => [hit.entryId, hit]));
+  const extra = boost.extra ?? [];
+  const ranked = boostKinds(
+    db,
+    reciprocalRankFusion([keyword.map((hit) => hit.id), semantic.map((hit) => hit.entryId), ...extra]),
+    boost.kinds,
+  ).slice(0, limit);
+  const single = (keyword.length === 0 || semantic.length === 0) && extra.length === 0 && !boost.kinds;
+  const details = keywordDetails(
+    db,
+    ranked.flatMap(({ id }) => keywordById.get(id) ?? []),
+  );
+  const entries = entriesById(
+    db,
+    ranked.filter(({ id }) => !details.has(id)).map(({ id }) => id),
+  );
+  const relevance = relevanceFor(keyword, semantic, extra.length > 0 || boost.kinds !== undefined);
+  return ranked.flatMap(({ id, score: fused, ranks: [keywordRank, semanticRank] }) => {
+    const hit = details.get(id);
+    const entry = hit?.entry ?? entries.get(id);
+    if (!entry) return [];
+    const vector = vectorById.get(id);
+    const score = single ? (keywordById.get(id)?.score ?? vector?.similarity ?? fused) : fused;
+    const snippet = hit?.snippet ?? excerpt(entry.text, vector?.start ?? 0);
+    const ranks: ResultRanks = {
+      ...(keywordRank ? { keyword: keywordRank } : {}),
+      ...(semanticRank ? { semantic: semanticRank } : {}),
+    };
+    const shown = relevance(score);
+    return [
+      {
+        ...entry,
+        score,
+        relevance: shown,
+        snippet,
+        ranks,
+        ...(vector ? { similarity: vector.similarity } : {}),
+      },
+    ];
+  });
+}
+
+/** About 200 characters of the text from `start`, cut at word boundaries. */
+export function excerpt(text: string, start: number, length = 200): string {
+  const from = start > 0 ? text.indexOf(" ", start) + 1 || start : 0;
+  const slice = text.slice(from, from + length);
+  const cut = slice.length === length ? slice.replace(/\s+\S*$/, "") : slice;
+  return `${from > 0 ? "…" : ""}${cut}${from + cut.length < text.length ? "…" : ""}`;
+}

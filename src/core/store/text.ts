@@ -1,0 +1,85 @@
+import { createHash } from "node:crypto";
+import { BrainError } from "../base/index.ts";
+
+/** The largest entry accepted, in UTF-8 bytes. */
+export const MAX_ENTRY_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Makes text safe to store: lone surrogates become U+FFFD (a JS string can hold them, UTF-8
+ * cannot), NUL characters are dropped (SQLite's text functions stop at them), line endings
+ * become \n, and surrounding whitespace goes. Refuses empty and oversized text.
+ *
+ * @example
+ * cleanText("  hi\r\n") // "hi"
+ */
+export function cleanText(raw: string): string {
+  const text = raw.toWellFormed().replace(/\0/g, "").replace(/\r\n?/g, "\n").trim();
+  if (text.length === 0) {
+    throw new BrainError("bad_input", "The text is empty, so nothing was saved.", {
+      hint: "Give the text as an argument, or pipe it in with `brain capture -`.",
+    });
+  }
+  const bytes = Buffer.byteLength(text, "utf8");
+  if (bytes > MAX_ENTRY_BYTES) {
+    throw new BrainError(
+      "too_large",
+      `The text is ${(bytes / 1048576).toFixed(1)} MB; an entry holds at most 10 MB, so nothing was saved.`,
+      { hint: "Split it into smaller entries, or use `brain import` for long files (it splits them)." },
+    );
+  }
+  return text;
+}
+
+/** Decodes bytes read from stdin or a file as UTF-8, replacing invalid sequences with U+FFFD. */
+export function decodeUtf8(bytes: Uint8Array): string {
+  return new TextDecoder("utf-8", { fatal: false, ignoreBOM: false }).decode(bytes);
+}
+
+/** SHA-256 of the text, hex: the content hash stored with every entry. */
+export function contentHash(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}
+
+const TAG_IN_TEXT = /(?<![\p{L}\p{N}_&/#])#([\p{L}\p{N}_][\p{L}\p{N}_\-/]*)/gu;
+
+/**
+ * Normalises a tag: lower case, no leading '#', letters, digits, '_', '-' and '/' only.
+ * Returns null when nothing usable is left.
+ *
+ * @example
+ * normalizeTag("#Tooling") // "tooling"
+ */
+export function normalizeTag(raw: string): string | null {
+  const tag = raw
+    .trim()
+    .replace(/^#+/, "")
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}_\-/]+/gu, "-")
+    .replace(/^[-/]+|[-/]+$/g, "");
+  return tag.length > 0 && tag.length <= 64 ? tag : null;
+}
+
+/** The #tags written in a text, normalised, in order of first appearance. A pure number (#42) is not a tag. */
+export function tagsInText(text: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(TAG_IN_TEXT)) {
+    const raw = match[1] ?? "";
+    if (/^\d+$/.test(raw)) continue;
+    const tag = normalizeTag(raw);
+    if (tag) found.push(tag);
+  }
+  return found;
+}
+
+/** Given tags plus the text's #tags, normalised and without repeats. */
+export function mergeTags(given: readonly string[], text: string): string[] {
+  const all = [...given.map(normalizeTag), ...tagsInText(text)].filter((t): t is string => t !== null);
+  return [...new Set(all)];
+}
+
+/** Escapes memory text (for a model's prompt) for the inside of a `<memory>` element or an attribute value. */
+export function escapeMemoryText(text: string): string {
+  return text.replace(/[&<>"]/g, (ch) => ESCAPES[ch]!);
+}
+
+const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
