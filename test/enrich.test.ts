@@ -1,11 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createBrain, type Brain } from "../src/core/brain.ts";
 import type { BrainConfig } from "../src/core/base/config.ts";
+import { digestMarkdown } from "../src/core/enrich/digest-format.ts";
 import { enrichAfterEmbed } from "../src/core/enrich/job.ts";
 import { writeEnrichSettings } from "../src/core/enrich/settings.ts";
 import { listSuggestions } from "../src/core/enrich/store.ts";
-import type { StructuredModel, StructuredRequest } from "../src/core/enrich/structured.ts";
 import { acceptSuggestion, rejectSuggestion } from "../src/core/enrich/suggestions.ts";
+import { allowHost } from "../src/core/privacy/egress-hosts.ts";
+import { listLedger } from "../src/core/privacy/egress-ledger.ts";
 import { installFakeAppleFm } from "./support/fake-apple-fm.ts";
 import { FakeOllamaServer, type FakeChatRequest } from "./support/fake-ollama.ts";
 import { failure } from "./support/errors.ts";
@@ -250,35 +252,97 @@ describe("enrichment after embedding", () => {
   });
 });
 
-describe("a structured model that is not on this machine", () => {
-  it("gets no memory text: enrichment is skipped and the digest refused", async () => {
-    const sent: StructuredRequest[] = [];
-    const remote: StructuredModel = {
-      provider: "ollama",
-      model: "qwen3:4b",
-      local: false,
-      generate: async (request) => {
-        sent.push(request);
-        return { kind: "note", tags: [] };
-      },
-    };
-    const brain = open();
-    brain.entries.capture({ text: "blood pressure is fine again #private" });
+describe("a structured model on another machine: through the privacy gate", () => {
+  const REMOTE = "http://gpu-box.test:11434";
+  /** The Ollama client's requests to the remote host, served by the fake server. */
+  const viaFake: typeof fetch = (input, init) =>
+    fetch(String(input instanceof Request ? input.url : input).replace(REMOTE, ollama.url), init);
+
+  function openRemote(): Brain {
+    const brain = createBrain({ ...config, ollamaHost: REMOTE }, { ollamaFetch: viaFake });
+    opened.push(brain);
+    return brain;
+  }
+
+  it("sends nothing to a host that was not allowed: enrichment says why, the digest refuses", async () => {
+    const brain = openRemote();
     brain.entries.capture({ text: "We moved billing to Stripe" });
     enrichOn(brain);
     const outcome = await enrichAfterEmbed({
       db: brain.db,
       entries: brain.entries,
       now: () => Date.now(),
-      route: async () => ({ model: remote, reason: "test" }),
+      route: () => brain.structured(),
+      egress: brain.egress,
     });
     expect(outcome).toEqual({
-      skipped: "Ollama qwen3:4b is not on this machine, and memory text goes only to a model on this machine",
+      skipped:
+        "Ollama at http://gpu-box.test:11434 is not on this machine, so nothing was sent there. " +
+        "If you trust that host with your memories, allow it with `brain cloud allow-host gpu-box.test:11434` " +
+        "(#private memories are never sent; `brain cloud hosts` lists allowed hosts, `brain cloud revoke-host HOST` withdraws); " +
+        "or point OLLAMA_HOST at a local Ollama.",
     });
-    const remoteBrain = createBrain(config, { structured: remote });
-    opened.push(remoteBrain);
-    const error = await failure(remoteBrain.digest({ since: "7d" }));
-    expect(error.code).toBe("structured_not_local");
-    expect(sent).toEqual([]);
+    const error = await failure(brain.digest({ since: "7d" }));
+    expect(error.code).toBe("remote_host_not_allowed");
+    expect(error.hint).toContain("brain cloud allow-host gpu-box.test:11434");
+    expect(ollama.requests).toEqual([]);
+    expect(listLedger(brain.db)).toEqual([]);
+  });
+
+  it("once allowed, enriches without #private entries or #private context and records each request", async () => {
+    const brain = openRemote();
+    allowHost(brain.db, "gpu-box.test", new Date());
+    brain.entries.capture({ text: "my editor is vim #private", kind: "preference", key: "editor" });
+    const secret = brain.entries.capture({ text: "blood pressure is fine again #private" }).entry;
+    const helix = brain.entries.capture({ text: "I switched my editor to helix" }).entry;
+    enrichOn(brain);
+    answerBy([["helix", { kind: "preference", tags: [] }]]);
+    const report = await brain.embed();
+
+    // The private note waits for a model on this machine; the private keyed preference is held back
+    // from the context of the entry that was sent.
+    expect(report.enrichment).toMatchObject({ enriched: 1, withheld: 1, pending: 1 });
+    const sent = JSON.stringify(ollama.requestsTo("/api/chat").map((r) => r.body));
+    expect(sent).toContain("I switched my editor to helix");
+    expect(sent).not.toContain("vim");
+    expect(sent).not.toContain("blood pressure");
+    const rows = listLedger(brain.db).filter((r) => r.subject.startsWith("enrich"));
+    expect(rows.map((r) => [r.road, r.destination, r.subject, r.entry_ids, r.withheld, r.outcome])).toEqual([
+      ["remote-ollama", "gpu-box.test:11434", `enrich entry ${helix.id}`, [helix.id], 1, "answered"],
+    ]);
+    expect(rows[0]!.bytes).toBeGreaterThan(Buffer.byteLength(helix.text));
+    expect(suggestionsOf(brain).map((x) => x.entry)).not.toContain(secret.id);
+  });
+
+  it("once allowed, writes the digest from the entries that may go, and says how many were withheld", async () => {
+    const brain = openRemote();
+    allowHost(brain.db, "gpu-box.test", new Date());
+    brain.entries.capture({ text: "Salary: I earn 250k #private" });
+    const open = brain.entries.capture({
+      text: "We decided to move billing to Stripe",
+      kind: "decision",
+    }).entry;
+    ollama.replyStructured(() => ({
+      decisions: [{ text: "Billing moves to Stripe", entry_ids: [open.id] }],
+      open_questions: [],
+      people: [],
+      topics: [],
+    }));
+    const digest = await brain.digest({ since: "7d" });
+
+    expect(digest).toMatchObject({ entries: 2, summarised: 1, withheld: 1 });
+    expect(digestMarkdown(digest).split("\n")[2]).toBe(
+      "2 entries captured. Written by Ollama qwen3:4b. 1 private memory withheld.",
+    );
+    expect(digest.decisions).toEqual([{ text: "Billing moves to Stripe", entry_ids: [open.id] }]);
+    expect(JSON.stringify(ollama.requestsTo("/api/chat").map((r) => r.body))).not.toContain("250k");
+    const [row] = listLedger(brain.db);
+    expect(row).toMatchObject({
+      road: "remote-ollama",
+      entry_ids: [open.id],
+      withheld: 1,
+      outcome: "answered",
+    });
+    expect(row!.subject).toMatch(/^digest since \d{4}-\d{2}-\d{2}T/);
   });
 });

@@ -65,6 +65,7 @@ describe("every road out passes the gate", () => {
   it("calls chat models and embedders only where the gate decides what they get", () => {
     expect(filesMatching(/\.chat\(/)).toEqual([
       "src/core/adapters/ollama-chat.ts",
+      "src/core/adapters/ollama-structured.ts",
       "src/core/ask/rerank.ts",
       "src/core/ask/send.ts",
     ]);
@@ -72,8 +73,8 @@ describe("every road out passes the gate", () => {
     expect(filesMatching(/(?<!brain\(\)|brain)\.embed\(/)).toEqual([
       "src/core/adapters/ollama-embedder.ts",
       "src/core/brain.ts",
-      "src/core/privacy/egress-embed.ts",
       "src/core/embed/embedder.ts",
+      "src/core/privacy/egress-embed.ts",
       "src/core/search/semantic.ts",
     ]);
     expect(read("src/core/ask/send.ts")).toMatch(/egress\.pass[\s\S]*egress\.send[\s\S]*model\.chat\(/);
@@ -82,6 +83,17 @@ describe("every road out passes the gate", () => {
       /egress\?\.withheld[\s\S]*egress\?\.record[\s\S]*embedBatch/,
     );
     expect(read("src/core/brain.ts")).toMatch(/queryEmbedder\(/);
+  });
+
+  it("gives structured models (enrichment, the digest) only what passed the gate", () => {
+    // ollama-structured.ts is the adapter; its one caller is a StructuredModel's generate().
+    expect(filesMatching(/\.generate\(/)).toEqual(["src/core/enrich/digest.ts", "src/core/enrich/enrich.ts"]);
+    expect(read("src/core/enrich/enrich.ts")).toMatch(
+      /mayPass\(deps\.destination[\s\S]*egress\.open\(deps\.destination[\s\S]*out\.pass\(\[entry\]\)[\s\S]*out\.pass\(candidates\)[\s\S]*out\.send\([\s\S]*settleWith\(\s*out,\s*deps\.model\.generate\(/,
+    );
+    expect(read("src/core/enrich/digest.ts")).toMatch(
+      /egress\.open\(deps\.route\.destination\(\)[\s\S]*out\.pass\(fitBudget\(out\.screen\(found\)\)\)[\s\S]*out\.send\([\s\S]*settleWith\(\s*out,\s*deps\.route\.model\.generate\(/,
+    );
   });
 
   it("gives the Anthropic SDK its endpoint explicitly, never from the environment", () => {

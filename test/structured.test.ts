@@ -84,7 +84,6 @@ describe("createOllamaStructured", () => {
         { role: "user", content: "<memory>we chose Stripe</memory>" },
       ],
     });
-    expect(model().local).toBe(true);
   });
 
   it("asks once more after an answer that is not JSON, and uses the second", async () => {
@@ -124,12 +123,6 @@ describe("createOllamaStructured", () => {
     const error = await failure(down.generate(REQUEST));
     expect(error.code).toBe("ollama_unreachable");
   });
-
-  it("is not local on a host that is not this machine", () => {
-    expect(createOllamaStructured({ host: "http://192.168.1.20:11434", model: "qwen3:4b" }).local).toBe(
-      false,
-    );
-  });
 });
 
 describe("Apple Foundation Models helper", () => {
@@ -146,7 +139,7 @@ describe("Apple Foundation Models helper", () => {
         schema: SCHEMA,
       },
     ]);
-    expect([model.provider, model.local]).toEqual(["apple-fm", true]);
+    expect(model.provider).toBe("apple-fm");
   });
 
   it("asks twice, then reports structured_invalid, when the helper writes text that is not JSON", async () => {
@@ -210,7 +203,8 @@ describe("chooseStructuredModel", () => {
     const config = testConfig({ appleFmHelper: "/nonexistent/local-brain-fm" });
     const route = await chooseStructuredModel(config);
     expect([route.model.provider, route.model.model]).toEqual(["ollama", "qwen3:4b"]);
-    expect(await structuredCheck(config)).toEqual({
+    expect(route.destination()).toEqual({ class: "local", road: "ollama", name: "127.0.0.1:9" });
+    expect(structuredCheck(route)).toEqual({
       name: "structured tasks",
       status: "ok",
       detail:
@@ -218,13 +212,38 @@ describe("chooseStructuredModel", () => {
     });
   });
 
-  it("warns in doctor when the Ollama host is not this machine", async () => {
-    const check = await structuredCheck(
+  it("warns in doctor when the Ollama host is not this machine and was not allowed", async () => {
+    const route = await chooseStructuredModel(
       testConfig({ appleFmHelper: null, ollamaHost: "http://10.1.2.3:11434" }),
     );
-    expect(check.status).toBe("warn");
+    expect(() => route.destination()).toThrow(/not on this machine/);
+    const check = structuredCheck(route);
+    expect(check).toMatchObject({ status: "warn" });
     expect(check.detail).toBe(
-      "Ollama qwen3:4b (no Apple Foundation Models helper is configured); not on this machine, so enrichment and the digest are off",
+      "Ollama qwen3:4b (no Apple Foundation Models helper is configured); Ollama at http://10.1.2.3:11434 is not on this machine, so nothing was sent there.",
     );
+    expect(check.fix).toContain("brain cloud allow-host 10.1.2.3:11434");
+  });
+
+  it("says in doctor where memory text goes when the host was allowed", async () => {
+    const route = await chooseStructuredModel(testConfig({ appleFmHelper: null }), {
+      ollamaDestination: () => ({ class: "remote", road: "remote-ollama", name: "gpu-box:11434" }),
+    });
+    expect(structuredCheck(route)).toEqual({
+      name: "structured tasks",
+      status: "ok",
+      detail:
+        "Ollama qwen3:4b (no Apple Foundation Models helper is configured); on another machine you allowed (gpu-box:11434): #private memories are withheld and every request is in brain ledger.",
+    });
+  });
+
+  it("sends Apple FM's memory text nowhere but this machine", async () => {
+    const helper = installFakeAppleFm(tempDir(), "ok");
+    const route = await chooseStructuredModel(testConfig({ appleFmHelper: helper.path }));
+    expect(route.destination()).toEqual({
+      class: "local",
+      road: "apple-fm",
+      name: "Apple Foundation Models",
+    });
   });
 });

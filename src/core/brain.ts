@@ -141,6 +141,9 @@ const QUERY_TIMEOUT_MS = 5_000;
  * brain.entries.capture({ text: "hello" });
  * brain.close();
  */
+/** A structured model the caller lends (tests, an embedding app) runs in this process. */
+const GIVEN_MODEL: Destination = { class: "local", road: "structured", name: "given by the caller" };
+
 export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
   const db = openDatabase(config.dbPath, {
     nativeBinding: config.native?.betterSqlite3,
@@ -175,8 +178,11 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
   };
   const structured = async (): Promise<StructuredRoute> =>
     deps.structured
-      ? { model: deps.structured, reason: "given by the caller" }
-      : (await import("./structured-route.ts")).chooseStructuredModel(config);
+      ? { model: deps.structured, reason: "given by the caller", destination: () => GIVEN_MODEL }
+      : (await import("./structured-route.ts")).chooseStructuredModel(config, {
+          ollamaDestination: whereIsOllama,
+          ollamaFetch: deps.ollamaFetch,
+        });
   return {
     config,
     db,
@@ -215,7 +221,7 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
     structured,
     digest: async (options) =>
       (await import("./enrich/digest.ts")).makeDigest(
-        { entries, model: (await structured()).model, now: () => clock.now().getTime() },
+        { entries, route: await structured(), egress, now: () => clock.now().getTime() },
         options,
       ),
     embed: async (options = {}) => {
@@ -235,7 +241,10 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
         writeNeighbours,
         egress: embedEgress(db, egress, where),
         afterPass: async (report) => {
-          const enrichment = await enrichAfterEmbed({ db, entries, now, route: structured }, options.signal);
+          const enrichment = await enrichAfterEmbed(
+            { db, entries, now, route: structured, egress },
+            options.signal,
+          );
           if (enrichment) report.enrichment = enrichment;
         },
         ...options,

@@ -37,7 +37,7 @@ export async function runDoctor(brain: Brain, deps: DoctorDeps = {}): Promise<Ch
         : { name, status: "ok", detail: `${model} on Ollama ${status.version ?? ""} at ${ollamaHost}` },
     );
   }
-  checks.push(await (await import("./structured-route.ts")).structuredCheck(brain.config));
+  checks.push((await import("./structured-route.ts")).structuredCheck(await brain.structured()));
   const pending = brain.status().embedding.pending;
   checks.push(
     pending === 0

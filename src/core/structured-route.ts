@@ -6,7 +6,8 @@ import {
   type AppleFmAvailability,
 } from "./adapters/index.ts";
 import type { BrainConfig } from "./base/index.ts";
-import { describeModel, type StructuredRoute } from "./enrich/index.ts";
+import { describeModel, routeReach, type StructuredRoute } from "./enrich/index.ts";
+import { isLoopbackUrl, remoteHostRefused, type Destination } from "./privacy/index.ts";
 
 /**
  * Routing for structured tasks: the fastest on-device model. Apple Foundation Models when its
@@ -17,59 +18,81 @@ import { describeModel, type StructuredRoute } from "./enrich/index.ts";
 export interface RouteDeps {
   /** Asks the helper whether the model is ready; the real helper by default. */
   probe?: (helperPath: string) => Promise<AppleFmAvailability>;
+  /**
+   * Where Ollama is, for the privacy gate (the Brain's allowed hosts); by default a loopback
+   * Ollama is `local` and any other host is refused.
+   */
+  ollamaDestination?: () => Destination;
+  /** The fetch the Ollama adapter uses (tests reach a fake server under a remote host's name). */
+  ollamaFetch?: typeof fetch;
 }
+
+const APPLE_FM: Destination = { class: "local", road: "apple-fm", name: "Apple Foundation Models" };
 
 /**
  * Picks the structured model for this configuration.
  *
  * @example
- * const { model, reason } = await chooseStructuredModel(brain.config);
+ * const { model, reason, destination } = await chooseStructuredModel(brain.config);
  */
 export async function chooseStructuredModel(
   config: BrainConfig,
   deps: RouteDeps = {},
 ): Promise<StructuredRoute> {
   const helper = config.appleFmHelper ?? null;
-  const ollama = createOllamaStructured({
-    host: config.ollamaHost,
-    model: config.structuredModel ?? config.chatModel,
-  });
-  if (!helper) return { model: ollama, reason: "no Apple Foundation Models helper is configured" };
-  if (!isExecutable(helper)) {
-    return { model: ollama, reason: `the Apple Foundation Models helper is not installed (${helper})` };
-  }
+  const ollama = (reason: string): StructuredRoute => ollamaRoute(config, deps, reason);
+  if (!helper) return ollama("no Apple Foundation Models helper is configured");
+  if (!isExecutable(helper)) return ollama(`the Apple Foundation Models helper is not installed (${helper})`);
   const availability = await (deps.probe ?? probeAppleFm)(helper);
   if (!availability.available) {
-    return {
-      model: ollama,
-      reason: `Apple Foundation Models is unavailable: ${availability.reason ?? "unknown"}`,
-    };
+    return ollama(`Apple Foundation Models is unavailable: ${availability.reason ?? "unknown"}`);
   }
   return {
     model: createAppleFmStructured({ helperPath: helper }),
     reason: `its helper at ${helper} reports it ready`,
+    destination: () => APPLE_FM,
   };
 }
 
+/** Ollama's structured model; it may reach another machine only when the person allowed that host. */
+function ollamaRoute(config: BrainConfig, deps: RouteDeps, reason: string): StructuredRoute {
+  const destination = deps.ollamaDestination ?? (() => loopbackOnly(config.ollamaHost));
+  let remoteAllowed = false;
+  try {
+    remoteAllowed = destination().class === "remote";
+  } catch {
+    // Refused: the adapter refuses too, and the gate stops every task before it sends anything.
+  }
+  const model = createOllamaStructured({
+    host: config.ollamaHost,
+    model: config.structuredModel ?? config.chatModel,
+    remoteAllowed,
+    fetch: deps.ollamaFetch,
+  });
+  return { model, reason, destination };
+}
+
+function loopbackOnly(url: string): Destination {
+  if (!isLoopbackUrl(url)) throw remoteHostRefused(url);
+  return { class: "local", road: "ollama", name: new URL(url).host };
+}
+
 /**
- * One line for `brain doctor`: which model structured tasks use, and why.
+ * One line for `brain doctor`: which model structured tasks use, why, and where memory text goes.
  *
  * @example
- * const check = await structuredCheck(brain.config); // { name: "structured tasks", status: "ok", … }
+ * const check = structuredCheck(await brain.structured()); // { name: "structured tasks", status: "ok", … }
  */
-export async function structuredCheck(
-  config: BrainConfig,
-  deps: RouteDeps = {},
-): Promise<{ name: string; status: "ok" | "warn"; detail: string; fix?: string }> {
-  const { model, reason } = await chooseStructuredModel(config, deps);
-  const detail = `${describeModel(model)} (${reason})`;
-  if (model.local) return { name: "structured tasks", status: "ok", detail };
-  return {
-    name: "structured tasks",
-    status: "warn",
-    detail: `${detail}; not on this machine, so enrichment and the digest are off`,
-    fix: "Point OLLAMA_HOST at this machine, or install the Apple Foundation Models helper (`scripts/build-apple-fm.sh`).",
-  };
+export function structuredCheck(route: StructuredRoute): {
+  name: string;
+  status: "ok" | "warn";
+  detail: string;
+  fix?: string;
+} {
+  const reach = routeReach(route);
+  const detail = `${describeModel(route.model)} (${route.reason})${reach.note ? `; ${reach.note}` : ""}`;
+  if (reach.class !== "refused") return { name: "structured tasks", status: "ok", detail };
+  return { name: "structured tasks", status: "warn", detail, ...(reach.fix ? { fix: reach.fix } : {}) };
 }
 
 function isExecutable(file: string): boolean {

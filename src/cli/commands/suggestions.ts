@@ -8,6 +8,7 @@ import {
   listSuggestions,
   type Suggestion,
   describeModel,
+  routeReach,
   acceptSuggestion,
   rejectSuggestion,
 } from "../../core/enrich/index.ts";
@@ -108,11 +109,12 @@ async function printState(
   settings: { enabled: boolean; auto_accept: string[] },
 ): Promise<void> {
   const route = await brain.structured();
+  const reach = routeReach(route);
   const pending = countPendingEnrichment(brain.db);
   const state = {
     ...settings,
     model: describeModel(route.model),
-    local: route.model.local,
+    destination: reach.class,
     route: route.reason,
     waiting: pending,
   };
@@ -124,7 +126,7 @@ async function printState(
     [
       `Enrichment is ${settings.enabled ? "on: `brain embed` and its background job suggest kinds, tags, titles and keys" : "off (`brain enrich on` turns it on)"}.`,
       `Accepted without asking: ${accepted}. Choices: ${AUTO_ACCEPT_FIELDS.join(", ")}.`,
-      `Model: ${state.model} (${route.reason})${route.model.local ? "" : "; not on this machine, so nothing is enriched"}.`,
+      `Model: ${state.model} (${route.reason})${reach.note ? `; ${reach.note}` : "."}`,
       `${pending} ${pending === 1 ? "entry waits" : "entries wait"} to be looked at.`,
     ].join("\n"),
   );

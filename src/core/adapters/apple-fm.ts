@@ -34,7 +34,6 @@ export function createAppleFmStructured(options: AppleFmOptions): StructuredMode
     {
       provider: "apple-fm",
       model: "apple-fm",
-      local: true,
       invalidHint: "Try again; if it keeps happening, rebuild the helper with `scripts/build-apple-fm.sh`.",
     },
     (request, signal) => generateOnce(options, request, signal),

@@ -1,5 +1,4 @@
 import type { ChatRequest } from "ollama";
-import { isLoopbackUrl } from "../privacy/index.ts";
 import { validatedModel, type StructuredModel, type StructuredRequest } from "../enrich/index.ts";
 import { cancelled, openOllamaCall, toOllamaError, type OllamaConnectionOptions } from "./ollama.ts";
 
@@ -24,7 +23,6 @@ export function createOllamaStructured(options: OllamaStructuredOptions): Struct
     {
       provider: "ollama",
       model: options.model,
-      local: isLoopbackUrl(options.host),
       invalidHint: `Try again; if it keeps happening, update Ollama (structured output needs 0.5 or newer) or set BRAIN_STRUCTURED_MODEL to another model.`,
     },
     (request, signal) => chatOnce(options, request, signal),

@@ -1,4 +1,5 @@
 import type { Digest, DigestPoint } from "./digest.ts";
+import { withheldNotice } from "../privacy/index.ts";
 
 /**
  * A digest as Markdown: one section per non-empty list, each point followed by its entry ids.
@@ -11,8 +12,10 @@ export function digestMarkdown(digest: Digest, link?: (id: number) => string): s
   const head = `## Digest: ${digest.since.slice(0, 10)} to ${digest.until.slice(0, 10)}`;
   if (digest.entries === 0) return `${head}\n\nNothing was captured in this period.`;
   const count = `${digest.entries} ${digest.entries === 1 ? "entry" : "entries"} captured`;
-  const partial = digest.summarised < digest.entries ? `; the newest ${digest.summarised} summarised` : "";
-  const lines = [head, "", `${count}${partial}. Written by ${digest.model ?? "no model"}.`];
+  const given = digest.entries - digest.withheld;
+  const partial = digest.summarised < given ? `; the newest ${digest.summarised} summarised` : "";
+  const held = digest.withheld > 0 ? ` ${withheldNotice(digest.withheld)}` : "";
+  const lines = [head, "", `${count}${partial}. Written by ${digest.model ?? "no model"}.${held}`];
   const sections: [string, DigestPoint[]][] = [
     ["Decisions", digest.decisions],
     ["Open questions", digest.open_questions],

@@ -1,8 +1,8 @@
 import { escapeMemoryText, type Entry, type EntryStore } from "../store/index.ts";
 import { BrainError } from "../base/index.ts";
 import type { JsonSchema } from "./json-schema.ts";
-import { assertLocal } from "./structured-local.ts";
-import { describeModel, type StructuredModel, type StructuredRequest } from "./structured.ts";
+import { describeModel, type StructuredRequest, type StructuredRoute } from "./structured.ts";
+import { settleWith, type EgressGate } from "../privacy/index.ts";
 
 /**
  * `brain digest`: a short structured summary of what was captured in a period (decisions, open
@@ -22,6 +22,8 @@ export interface Digest {
   entries: number;
   /** Entries the model was given (the newest, when they did not all fit). */
   summarised: number;
+  /** #private entries of the period held back because the model is not on this machine. */
+  withheld: number;
   /** The model that wrote it, or null when nothing was captured. */
   model: string | null;
   decisions: DigestPoint[];
@@ -32,7 +34,9 @@ export interface Digest {
 
 export interface DigestDeps {
   entries: EntryStore;
-  model: StructuredModel;
+  /** The structured model, and where it is: the entries go to it through the privacy gate. */
+  route: StructuredRoute;
+  egress: EgressGate;
   now: () => number;
 }
 
@@ -53,7 +57,7 @@ export const DIGEST_INSTRUCTIONS = [
  * The digest of the entries captured since `since` (a duration like `7d`, `24h`, `2w`, or an ISO time).
  *
  * @example
- * const digest = await makeDigest({ entries, model, now: Date.now }, { since: "7d" });
+ * const digest = await makeDigest({ entries, route, egress, now: Date.now }, { since: "7d" });
  */
 export async function makeDigest(
   deps: DigestDeps,
@@ -62,17 +66,31 @@ export async function makeDigest(
   const until = deps.now();
   const since = parseSince(options.since ?? "7d", until);
   const found = deps.entries.list({ since: new Date(since), until: new Date(until), limit: 10_000 });
-  const given = fitBudget(found);
-  const empty = { decisions: [], open_questions: [], people: [], topics: [] };
+  // The destination first: a host that was not allowed refuses before anything is read out.
+  const out = deps.egress.open(deps.route.destination(), `digest since ${new Date(since).toISOString()}`);
+  const given = out.pass(fitBudget(out.screen(found)));
   const base = {
     since: new Date(since).toISOString(),
     until: new Date(until).toISOString(),
     entries: found.length,
     summarised: given.length,
+    withheld: out.withheld,
   };
-  if (given.length === 0) return { ...base, model: null, ...empty };
-  assertLocal(deps.model, "The digest");
-  const value = (await deps.model.generate(digestRequest(given), { signal: options.signal })) as typeof empty;
+  if (given.length === 0) return { ...base, model: null, ...EMPTY };
+  const request = digestRequest(given);
+  out.send(Buffer.byteLength(request.input, "utf8"));
+  const value = (await settleWith(
+    out,
+    deps.route.model.generate(request, { signal: options.signal }),
+  )) as Points;
+  return { ...base, model: describeModel(deps.route.model), ...keepKnown(value, given) };
+}
+
+type Points = Pick<Digest, "decisions" | "open_questions" | "people" | "topics">;
+const EMPTY: Points = { decisions: [], open_questions: [], people: [], topics: [] };
+
+/** The model's points, each naming only entries it was given, without empty ones. */
+function keepKnown(value: Points, given: Entry[]): Points {
   const known = new Set(given.map((e) => e.id));
   const keep = (points: DigestPoint[]) =>
     points
@@ -82,8 +100,6 @@ export async function makeDigest(
       }))
       .filter((p) => p.text !== "" && p.entry_ids.length > 0);
   return {
-    ...base,
-    model: describeModel(deps.model),
     decisions: keep(value.decisions),
     open_questions: keep(value.open_questions),
     people: keep(value.people),

@@ -16,6 +16,7 @@ import type { EntryStore } from "../store/index.ts";
 import { isBrainError, toBrainError } from "../base/index.ts";
 import { acceptSuggestion } from "./suggestions.ts";
 import { describeModel, type StructuredModel } from "./structured.ts";
+import { mayPass, settleWith, type Destination, type EgressGate } from "../privacy/index.ts";
 
 /**
  * One enrichment pass, run by the background job after embedding: each entry captured without a
@@ -33,7 +34,9 @@ export interface EnrichReport {
   auto_accepted: number;
   /** Entries whose answers stayed invalid: recorded, not retried. */
   failed: number;
-  /** Still waiting after this pass. */
+  /** #private entries not sent, because the model is not on this machine (they wait for one that is). */
+  withheld: number;
+  /** Still waiting after this pass (withheld entries included). */
   pending: number;
   errors: { entry_id?: number; code: string; message: string }[];
 }
@@ -43,6 +46,9 @@ export interface EnrichDeps {
   entries: EntryStore;
   model: StructuredModel;
   now: () => number;
+  /** The privacy gate, and where the model is: every request passes the one, towards the other. */
+  egress: EgressGate;
+  destination: Destination;
 }
 
 export interface EnrichOptions {
@@ -52,51 +58,76 @@ export interface EnrichOptions {
   signal?: AbortSignal;
 }
 
+type Asked = { suggestions: NewSuggestion[]; invalid?: string } | "stop";
+
 /**
- * Enriches up to `limit` waiting entries.
+ * Enriches up to `limit` waiting entries. For a model on another machine, #private entries (and
+ * #private keyed memories offered as context) are held back by the gate and counted in `withheld`.
  *
  * @example
- * const report = await enrichPass({ db, entries, model, now: Date.now }, { autoAccept: ["kind"] });
+ * const report = await enrichPass({ db, entries, model, now: Date.now, egress, destination }, { autoAccept: ["kind"] });
  */
 export async function enrichPass(deps: EnrichDeps, options: EnrichOptions = {}): Promise<EnrichReport> {
   const label = describeModel(deps.model);
   const report: EnrichReport = {
     model: label,
-    enriched: 0,
-    suggestions: 0,
-    auto_accepted: 0,
-    failed: 0,
-    pending: 0,
+    ...{ enriched: 0, suggestions: 0, auto_accepted: 0, failed: 0, withheld: 0, pending: 0 },
     errors: [],
   };
   const tags = tagsInUse(deps.db);
-  for (const entry of pendingEnrichment(deps.db, 0, options.limit ?? 25)) {
-    const context: EnrichContext = {
-      tagsInUse: tags,
-      keyed: keyCandidates(entry, keyedNeighbours(deps.db, entry.id, 4), recentKeyed(deps.db)),
-    };
-    let suggestions: NewSuggestion[];
-    let invalid: string | undefined;
-    try {
-      const value = await deps.model.generate(enrichRequest(entry, context), { signal: options.signal });
-      suggestions = readSuggestions(entry, value, context);
-    } catch (err) {
-      const error = toBrainError(err, "structured_unavailable");
-      report.errors.push({ entry_id: entry.id, code: error.code, message: error.sentence });
-      // Only an answer that stayed invalid is the entry's fault; anything else stops the pass.
-      if (!isBrainError(error, "structured_invalid")) break;
-      report.failed++;
-      suggestions = [];
-      invalid = error.message;
-    }
-    const ids = write(deps, entry, { model: label, suggestions, error: invalid });
+  for (const entry of sendable(deps, options.limit ?? 25, report)) {
+    const asked = await ask(deps, entry, tags, report, options.signal);
+    if (asked === "stop") break;
+    const ids = write(deps, entry, { model: label, suggestions: asked.suggestions, error: asked.invalid });
     if (ids === null) continue; // Edited or deleted meanwhile: looked at again next pass.
-    if (!invalid) report.enriched++;
+    if (!asked.invalid) report.enriched++;
     report.suggestions += ids.length;
-    report.auto_accepted += autoAccept(deps, ids, suggestions, options.autoAccept ?? [], report);
+    report.auto_accepted += autoAccept(deps, ids, asked.suggestions, options.autoAccept ?? [], report);
   }
   report.pending = countPendingEnrichment(deps.db);
   return report;
+}
+
+/** The oldest waiting entries the destination may receive, up to `limit`; the others are counted. */
+function sendable(deps: EnrichDeps, limit: number, report: EnrichReport): EnrichCandidate[] {
+  const out: EnrichCandidate[] = [];
+  for (let afterId = 0; out.length < limit; ) {
+    const page = pendingEnrichment(deps.db, afterId, limit);
+    if (page.length === 0) break;
+    afterId = page[page.length - 1]!.id;
+    for (const entry of page) {
+      if (!mayPass(deps.destination, entry)) report.withheld++;
+      else if (out.length < limit) out.push(entry);
+    }
+  }
+  return out;
+}
+
+/** One request through the gate; "stop" when the model cannot answer at all (nothing is recorded). */
+async function ask(
+  deps: EnrichDeps,
+  entry: EnrichCandidate,
+  tags: string[],
+  report: EnrichReport,
+  signal?: AbortSignal,
+): Promise<Asked> {
+  const out = deps.egress.open(deps.destination, `enrich entry ${entry.id}`);
+  const candidates = keyCandidates(entry, keyedNeighbours(deps.db, entry.id, 4), recentKeyed(deps.db));
+  out.pass([entry]);
+  const context: EnrichContext = { tagsInUse: tags, keyed: out.pass(candidates) };
+  const request = enrichRequest(entry, context);
+  out.send(Buffer.byteLength(request.input, "utf8"));
+  try {
+    const value = await settleWith(out, deps.model.generate(request, { signal }));
+    return { suggestions: readSuggestions(entry, value, context) };
+  } catch (err) {
+    const error = toBrainError(err, "structured_unavailable");
+    report.errors.push({ entry_id: entry.id, code: error.code, message: error.sentence });
+    // Only an answer that stayed invalid is the entry's fault; anything else stops the pass.
+    if (!isBrainError(error, "structured_invalid")) return "stop";
+    report.failed++;
+    return { suggestions: [], invalid: error.message };
+  }
 }
 
 /** Stores the outcome unless the entry changed while the model was answering. */

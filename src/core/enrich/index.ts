@@ -4,6 +4,5 @@ export * from "./digest.ts";
 export * from "./job.ts";
 export * from "./settings.ts";
 export * from "./store.ts";
-export * from "./structured-local.ts";
 export * from "./structured.ts";
 export * from "./suggestions.ts";

@@ -3,7 +3,8 @@ import { enrichPass, type EnrichReport } from "./enrich.ts";
 import { readEnrichSettings } from "./settings.ts";
 import type { EntryStore } from "../store/index.ts";
 import { toBrainError } from "../base/index.ts";
-import { describeModel, type StructuredRoute } from "./structured.ts";
+import type { StructuredRoute } from "./structured.ts";
+import type { EgressGate } from "../privacy/index.ts";
 
 /** What enrichment did after an embedding pass: a report, or why it did not run. */
 export type EnrichOutcome = (EnrichReport & { route: string }) | { skipped: string };
@@ -14,15 +15,18 @@ export interface EnrichJobDeps {
   now: () => number;
   /** The structured model and why it was chosen (chooseStructuredModel, or a test double). */
   route: () => Promise<StructuredRoute>;
+  /** The privacy gate every request to the model passes. */
+  egress: EgressGate;
 }
 
 /**
  * The background job's enrichment, run after each embedding pass when the setting is on
- * (`brain enrich on`). Only a model on this machine enriches: memory text goes nowhere else.
- * Never throws: the embedding pass's report carries what happened.
+ * (`brain enrich on`). Memory text goes to the model through the privacy gate: to a model on
+ * another machine (an Ollama host the person allowed) without #private entries, recorded in the
+ * ledger; to a host that was not allowed, nothing (the outcome says why). Never throws: the embedding pass's report carries what happened.
  *
  * @example
- * const outcome = await enrichAfterEmbed({ db, entries, now, route }, signal);
+ * const outcome = await enrichAfterEmbed({ db, entries, now, route, egress }, signal);
  */
 export async function enrichAfterEmbed(
   deps: EnrichJobDeps,
@@ -31,14 +35,16 @@ export async function enrichAfterEmbed(
   const settings = readEnrichSettings(deps.db);
   if (!settings.enabled || signal?.aborted) return undefined;
   try {
-    const { model, reason } = await deps.route();
-    if (!model.local) {
-      return {
-        skipped: `${describeModel(model)} is not on this machine, and memory text goes only to a model on this machine`,
-      };
-    }
+    const { model, reason, destination } = await deps.route();
     const report = await enrichPass(
-      { db: deps.db, entries: deps.entries, model, now: deps.now },
+      {
+        db: deps.db,
+        entries: deps.entries,
+        model,
+        now: deps.now,
+        egress: deps.egress,
+        destination: destination(),
+      },
       { autoAccept: settings.auto_accept, signal },
     );
     return { ...report, route: reason };

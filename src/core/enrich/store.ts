@@ -77,25 +77,34 @@ export interface KeyedEntry {
   id: number;
   key: string;
   text: string;
+  /** Its tags, so the privacy gate can hold back a #private one. */
+  tags: string[];
 }
+
+type KeyedRow = Omit<KeyedEntry, "tags"> & { tags: string };
+const keyedEntry = (row: KeyedRow): KeyedEntry => ({ ...row, tags: JSON.parse(row.tags) as string[] });
 
 /** Keyed entries the embedder found close in meaning to this one (its semantic edges), closest first. */
 export function keyedNeighbours(db: Db, entryId: number, limit: number): KeyedEntry[] {
-  return prepareCached<[bigint, number], KeyedEntry>(
+  return prepareCached<[bigint, number], KeyedRow>(
     db,
-    `SELECT e.id, e.key, e.text FROM edges g JOIN entries e ON e.id = g.to_entry
+    `SELECT e.id, e.key, e.text, e.tags FROM edges g JOIN entries e ON e.id = g.to_entry
      WHERE g.from_entry = ? AND g.type = 'semantic' AND e.key IS NOT NULL
      ORDER BY g.weight DESC LIMIT ?`,
-  ).all(BigInt(entryId), limit);
+  )
+    .all(BigInt(entryId), limit)
+    .map(keyedEntry);
 }
 
 /** The most recently updated keyed facts and preferences, for word-overlap matching. */
 export function recentKeyed(db: Db, limit = 500): KeyedEntry[] {
-  return prepareCached<[number], KeyedEntry>(
+  return prepareCached<[number], KeyedRow>(
     db,
-    `SELECT id, key, text FROM entries WHERE key IS NOT NULL AND kind IN ('fact', 'preference')
+    `SELECT id, key, text, tags FROM entries WHERE key IS NOT NULL AND kind IN ('fact', 'preference')
      ORDER BY updated_at DESC LIMIT ?`,
-  ).all(limit);
+  )
+    .all(limit)
+    .map(keyedEntry);
 }
 
 /** The entry's current hash, or null when it was deleted. */

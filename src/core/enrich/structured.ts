@@ -1,4 +1,5 @@
-import { BrainError, isBrainError } from "../base/index.ts";
+import { BrainError, isBrainError, toBrainError } from "../base/index.ts";
+import type { Destination, EgressClass } from "../privacy/index.ts";
 import { validateJson, type JsonSchema } from "./json-schema.ts";
 
 /**
@@ -24,8 +25,6 @@ export interface StructuredModel {
   readonly provider: "apple-fm" | "ollama";
   /** The model's name, e.g. `qwen3:4b`, or `apple-fm` for the system model. */
   readonly model: string;
-  /** True only when the model runs on this machine (Apple FM, or Ollama on a loopback address). */
-  readonly local: boolean;
   /** A JSON value that matches `request.schema`. */
   generate(request: StructuredRequest, options?: { signal?: AbortSignal }): Promise<unknown>;
 }
@@ -36,7 +35,6 @@ export type StructuredAttempt = (request: StructuredRequest, signal?: AbortSigna
 export interface StructuredModelInfo {
   provider: StructuredModel["provider"];
   model: string;
-  local: boolean;
   /** The next step when the model keeps answering badly. */
   invalidHint: string;
 }
@@ -46,14 +44,13 @@ export interface StructuredModelInfo {
  * reply that is not JSON or breaks the schema is asked for once more before `structured_invalid`.
  *
  * @example
- * const model = validatedModel({ provider: "ollama", model: "qwen3:4b", local: true, invalidHint }, attempt);
+ * const model = validatedModel({ provider: "ollama", model: "qwen3:4b", invalidHint }, attempt);
  * const value = await model.generate({ task: "enrich", instructions, input, schema });
  */
 export function validatedModel(info: StructuredModelInfo, attempt: StructuredAttempt): StructuredModel {
   return {
     provider: info.provider,
     model: info.model,
-    local: info.local,
     async generate(request, options = {}) {
       let problem = "";
       for (let round = 1; round <= 2; round++) {
@@ -110,4 +107,38 @@ export interface StructuredRoute {
   model: StructuredModel;
   /** Why this model answers, for `brain doctor` and `brain enrich`. */
   reason: string;
+  /**
+   * Where memory text given to the model goes, for the privacy gate: `local` for Apple FM and a
+   * loopback Ollama, `remote` for an Ollama host the person allowed. Throws `remote_host_not_allowed`
+   * for a host that was not allowed: then nothing may be sent.
+   */
+  destination(): Destination;
+}
+
+/** Where a route's memory text goes, and the words that say so (empty on this machine). */
+export interface RouteReach {
+  class: EgressClass | "refused";
+  note: string;
+  /** The next step, when refused. */
+  fix?: string;
+}
+
+/**
+ * Where a route sends memory text, for `brain enrich` and `brain doctor`.
+ *
+ * @example
+ * routeReach(route) // { class: "remote", note: "on another machine you allowed: …" }
+ */
+export function routeReach(route: StructuredRoute): RouteReach {
+  try {
+    const where = route.destination();
+    if (where.class === "local") return { class: "local", note: "" };
+    return {
+      class: where.class,
+      note: `on another machine you allowed (${where.name}): #private memories are withheld and every request is in brain ledger.`,
+    };
+  } catch (err) {
+    const error = toBrainError(err);
+    return { class: "refused", note: error.message, fix: error.hint };
+  }
 }

@@ -1,5 +1,5 @@
 import type { Db } from "../db/index.ts";
-import type { Destination, EgressGate } from "./egress.ts";
+import { settleWith, type Destination, type EgressGate } from "./egress.ts";
 import { privateEntryIds } from "./egress-ledger.ts";
 import type { Embedder } from "../base/index.ts";
 
@@ -60,14 +60,7 @@ export function queryEmbedder(
       if (where.class === "local") return inner.embed(texts, options);
       const egress = gate.open(where, "search query");
       egress.send(texts.reduce((sum, t) => sum + Buffer.byteLength(t, "utf8"), 0));
-      try {
-        const vectors = await inner.embed(texts, options);
-        egress.settle("answered");
-        return vectors;
-      } catch (err) {
-        egress.settle("failed");
-        throw err;
-      }
+      return settleWith(egress, inner.embed(texts, options));
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Db } from "../db/index.ts";
 import { insertEgress, settleEgress, type EgressOutcome, type EgressRow } from "./egress-ledger.ts";
-import type { Clock } from "../base/index.ts";
+import { isBrainError, type Clock } from "../base/index.ts";
 
 /**
  * The privacy gate: every byte of memory text that leaves the process towards something that may
@@ -77,6 +77,24 @@ export interface Egress {
   send(bytes: number): void;
   /** The outcome once known (a model's answer came back, failed or was cancelled). */
   settle(outcome: EgressOutcome): void;
+}
+
+/**
+ * Waits for the reply to what `out` sent and settles its ledger row by the outcome: `answered`,
+ * `cancelled` (a BrainError "cancelled") or `failed`; the reply or the error is passed on.
+ *
+ * @example
+ * const value = await settleWith(out, model.generate(request));
+ */
+export async function settleWith<T>(out: Egress, reply: Promise<T>): Promise<T> {
+  try {
+    const value = await reply;
+    out.settle("answered");
+    return value;
+  } catch (err) {
+    out.settle(isBrainError(err, "cancelled") ? "cancelled" : "failed");
+    throw err;
+  }
 }
 
 export interface OpenOptions {
