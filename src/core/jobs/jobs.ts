@@ -126,18 +126,12 @@ function prepare(
 ): { ctx: JobContext; report: JobsReport } {
   const scheduler = options.scheduler ?? defaultScheduler();
   const dryRun = options.dryRun ?? false;
-  const hostPlatform = scheduler === "launchd" ? "darwin" : "linux";
-  const changes = action !== "status" && !dryRun;
-  if (changes && scheduler === "launchd" && process.platform !== "darwin" && !options.runner) {
-    throw new BrainError("jobs_failed", `launchd jobs can only be ${action}ed on macOS.`, {
-      hint: "See what would be written with --dry-run, or use --scheduler systemd on Linux.",
-    });
-  }
+  refuseLaunchdOffMac(action, scheduler, dryRun, options);
   const backupAt = options.backupAt ?? { hour: 3, minute: 30 };
   checkTime(backupAt);
   const paths = resolveJobPaths({
     config: options.config,
-    platform: hostPlatform,
+    platform: scheduler === "launchd" ? "darwin" : "linux",
     projectRoot: options.projectRoot,
     nodePath: options.nodePath,
   });
@@ -150,20 +144,33 @@ function prepare(
     env: options.env ?? process.env,
     backupAt,
   };
-  return {
-    ctx,
-    report: {
-      action,
-      scheduler,
-      dryRun,
-      paths,
-      files: [],
-      commands: [],
-      jobs: [],
-      notes: [],
-      diskAccess: null,
-    },
+  const report: JobsReport = {
+    action,
+    scheduler,
+    dryRun,
+    paths,
+    files: [],
+    commands: [],
+    jobs: [],
+    notes: [],
+    diskAccess: null,
   };
+  return { ctx, report };
+}
+
+/** Installing or removing launchd jobs needs macOS (or a runner standing in for launchctl). */
+function refuseLaunchdOffMac(
+  action: JobsReport["action"],
+  scheduler: Scheduler,
+  dryRun: boolean,
+  options: JobsOptions,
+): void {
+  const changes = action !== "status" && !dryRun;
+  if (changes && scheduler === "launchd" && process.platform !== "darwin" && !options.runner) {
+    throw new BrainError("jobs_failed", `launchd jobs can only be ${action}ed on macOS.`, {
+      hint: "See what would be written with --dry-run, or use --scheduler systemd on Linux.",
+    });
+  }
 }
 
 function checkTime({ hour, minute }: { hour: number; minute: number }): void {
