@@ -1,7 +1,9 @@
-import { checkOllama } from "./adapters/index.ts";
+import os from "node:os";
+import { checkOllama, macPermissions, type Permissions } from "./adapters/index.ts";
 import type { Brain } from "./brain.ts";
 import { countDuplicates } from "./graph/index.ts";
 import { toBrainError, type SecretStore } from "./base/index.ts";
+import { describeDiskAccess, jobsDiskAccess } from "./jobs/index.ts";
 
 export interface Check {
   name: string;
@@ -14,11 +16,18 @@ export interface Check {
 export interface DoctorDeps {
   /** The OS secret store, or a function that throws why there is none. */
   secretStore?: () => SecretStore;
+  /** The OS; Full Disk Access is checked on macOS only. `process.platform` by default. */
+  platform?: NodeJS.Platform;
+  /** macOS permissions; node-mac-permissions by default ("unknown" without it). */
+  permissions?: Permissions;
+  /** Where ~/Library/LaunchAgents is; the user's home by default. */
+  home?: string;
 }
 
 /**
  * Checks everything Local Brain depends on and says what to do about each problem: the
- * database and its keyword index, Ollama and both models, pending embeddings, the secret store.
+ * database and its keyword index, Ollama and both models, pending embeddings, the secret store,
+ * and on macOS Full Disk Access for the Node binary the background jobs run.
  *
  * @example
  * for (const check of await runDoctor(brain)) console.log(check.status, check.name, check.detail);
@@ -51,6 +60,7 @@ export async function runDoctor(brain: Brain, deps: DoctorDeps = {}): Promise<Ch
   );
   checks.push(duplicatesCheck(brain));
   if (deps.secretStore) checks.push(await secretStoreCheck(deps.secretStore));
+  if ((deps.platform ?? process.platform) === "darwin") checks.push(fullDiskAccessCheck(brain, deps));
   return checks;
 }
 
@@ -100,5 +110,30 @@ async function secretStoreCheck(open: () => SecretStore): Promise<Check> {
   } catch (err) {
     const error = toBrainError(err, "secret_store_unavailable");
     return { name: "secret store", status: "fail", detail: error.message, fix: error.hint };
+  }
+}
+
+/**
+ * macOS: Full Disk Access for the Node the launchd jobs run. ok when granted, warn when not granted
+ * or unknown, fail when a job's last run was refused (EPERM), whatever the answer.
+ */
+function fullDiskAccessCheck(brain: Brain, deps: DoctorDeps): Check {
+  const name = "full disk access";
+  try {
+    const access = jobsDiskAccess({
+      config: brain.config,
+      home: deps.home ?? os.homedir(),
+      permissions: deps.permissions ?? macPermissions("darwin"),
+    });
+    if (access.denied) {
+      const detail = `the ${access.denied.job} job's last run was refused (EPERM); ${describeDiskAccess(access)}`;
+      return { name, status: "fail", detail, fix: access.fix };
+    }
+    return access.status === "authorized"
+      ? { name, status: "ok", detail: describeDiskAccess(access) }
+      : { name, status: "warn", detail: describeDiskAccess(access), fix: access.fix };
+  } catch (err) {
+    const error = toBrainError(err);
+    return { name, status: "warn", detail: error.message, fix: error.hint };
   }
 }

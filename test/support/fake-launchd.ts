@@ -17,7 +17,7 @@ interface FakeJob {
  * `launchctl` for the tests, answering through the CommandRunner port as launchd would: `print`
  * says whether a job is loaded and running, `kickstart` starts a run that stays "running" for a
  * few prints, then appends its lines to the job's log and ends with its exit code. `install`
- * writes the plist where `brain jobs install` would.
+ * writes a plist where `brain jobs install` would, unless one is there.
  *
  * @example
  * const launchd = new FakeLaunchd(home, logDir);
@@ -47,7 +47,7 @@ export class FakeLaunchd implements CommandRunner {
     const label = LAUNCHD_LABELS[name];
     const plist = path.join(this.home, "Library", "LaunchAgents", `${label}.plist`);
     fs.mkdirSync(path.dirname(plist), { recursive: true });
-    fs.writeFileSync(plist, "<plist/>");
+    if (!fs.existsSync(plist)) fs.writeFileSync(plist, "<plist/>");
     const job: FakeJob = {
       loaded: true,
       running: false,

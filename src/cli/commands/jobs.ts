@@ -2,6 +2,7 @@ import path from "node:path";
 import { defaultDbPath, defaultLogDir, BrainError } from "../../core/base/index.ts";
 import {
   defaultScheduler,
+  diskAccessLines,
   installJobs,
   jobsStatus,
   uninstallJobs,
@@ -102,6 +103,7 @@ export function formatJobsReport(report: JobsReport): string {
     );
   }
   lines.push(...report.notes);
+  if (report.diskAccess) lines.push(...diskAccessLines(report.diskAccess));
   return lines.join("\n");
 }
 

@@ -99,10 +99,7 @@ export async function askQuestion(
     notices.push(notice);
     options.onNotice?.(notice);
   };
-  const found = await retrieveForAsk(deps, q);
-  found.notices.forEach(note);
-  const visible = options.audience ? options.audience.screen(found.candidates) : found.candidates;
-  const relevance = options.audience ? relevanceOf(visible) : found.relevance;
+  const { candidates: visible, relevance } = await retrieveVisible(deps, q, options.audience, note);
   if (relevance < ASK_RELEVANCE_FLOOR) return abstain(relevance, notices);
   const today = deps.clock.now().toISOString().slice(0, 10);
   const turn: Turn = { question: q, requested, consent, today, note, signal: options.signal };
@@ -126,6 +123,23 @@ export async function askQuestion(
     relevance,
     notices,
   };
+}
+
+/**
+ * The memories the answer may come from and how relevant they are: retrieval, screened for the
+ * audience when there is one (its relevance is then measured on what it may see).
+ */
+async function retrieveVisible(
+  deps: AskDeps,
+  question: string,
+  audience: Egress | undefined,
+  note: (notice: string) => void,
+): Promise<{ candidates: AskCandidate[]; relevance: number }> {
+  const found = await retrieveForAsk(deps, question);
+  found.notices.forEach(note);
+  if (!audience) return { candidates: found.candidates, relevance: found.relevance };
+  const candidates = audience.screen(found.candidates);
+  return { candidates, relevance: relevanceOf(candidates) };
 }
 
 /** One question on its way: what the person asked for and what is known so far. */

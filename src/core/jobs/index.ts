@@ -1,4 +1,5 @@
 /** Installing and inspecting the background jobs (launchd, systemd). */
+export * from "./access.ts";
 export * from "./control.ts";
 export * from "./jobs.ts";
 export * from "./runner.ts";

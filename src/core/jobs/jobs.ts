@@ -1,13 +1,24 @@
 import fs from "node:fs";
 import os from "node:os";
+import { macPermissions, type Permissions } from "../adapters/index.ts";
 import { BrainError, makeDirs } from "../base/index.ts";
+import { diskAccess, installedJobNode } from "./access.ts";
 import { launchdStatus, planLaunchdInstall, planLaunchdUninstall } from "./launchd.ts";
 import { resolveJobPaths, type JobConfig } from "./paths.ts";
 import { createProcessRunner, createRecordingRunner, type CommandRunner } from "./runner.ts";
 import { applyFiles, runCommands, type JobContext, type JobsReport, type Scheduler } from "./shared.ts";
 import { afterSystemdUninstall, planSystemdInstall, planSystemdUninstall, systemdStatus } from "./systemd.ts";
 
-export type { JobsReport, JobState, JobFile, JobCommand, JobPaths, Scheduler, JobName } from "./shared.ts";
+export type {
+  DiskAccess,
+  JobsReport,
+  JobState,
+  JobFile,
+  JobCommand,
+  JobPaths,
+  Scheduler,
+  JobName,
+} from "./shared.ts";
 
 export interface JobsOptions {
   /** The database, log folder and Ollama URL the jobs get; the CLI passes its resolved config. */
@@ -27,6 +38,8 @@ export interface JobsOptions {
   nodePath?: string;
   /** When the daily backup runs, local time; 03:30 by default. */
   backupAt?: { hour: number; minute: number };
+  /** macOS permissions (launchd only: Full Disk Access for the jobs' Node); the real ones by default. */
+  permissions?: Permissions;
 }
 
 /** The scheduler for a platform: launchd on macOS, systemd user timers on Linux. */
@@ -55,6 +68,11 @@ export async function installJobs(options: JobsOptions): Promise<JobsReport> {
   await runCommands(ctx, plan.commands);
   if (!fs.existsSync(ctx.paths.db))
     report.notes.push(`${ctx.paths.db} does not exist yet; the first run creates it.`);
+  if (report.scheduler === "launchd") {
+    // The jobs' Node needs Full Disk Access for iCloud Drive and ~/Documents: say so unless granted.
+    const access = diskAccess(options.permissions ?? macPermissions(), ctx.paths.node);
+    if (access.status !== "authorized") report.diskAccess = access;
+  }
   return report;
 }
 
@@ -92,6 +110,13 @@ export async function jobsStatus(options: JobsOptions): Promise<JobsReport> {
   const failed = found.commands.find((c) => c.code === 127);
   if (failed)
     report.notes.push(`\`${failed.argv[0]}\` is not available here, so no job could be asked about.`);
+  const denied = found.jobs.find((job) => job.log.denied !== null);
+  if (report.scheduler === "launchd" && denied?.log.denied) {
+    // A refused run (EPERM) under launchd: the binary the installed plists run lacks Full Disk Access.
+    const node = installedJobNode(ctx.home) ?? ctx.paths.node;
+    const run = { job: denied.name, line: denied.log.denied };
+    report.diskAccess = diskAccess(options.permissions ?? macPermissions(), node, run);
+  }
   return report;
 }
 
@@ -101,18 +126,12 @@ function prepare(
 ): { ctx: JobContext; report: JobsReport } {
   const scheduler = options.scheduler ?? defaultScheduler();
   const dryRun = options.dryRun ?? false;
-  const hostPlatform = scheduler === "launchd" ? "darwin" : "linux";
-  const changes = action !== "status" && !dryRun;
-  if (changes && scheduler === "launchd" && process.platform !== "darwin" && !options.runner) {
-    throw new BrainError("jobs_failed", `launchd jobs can only be ${action}ed on macOS.`, {
-      hint: "See what would be written with --dry-run, or use --scheduler systemd on Linux.",
-    });
-  }
+  refuseLaunchdOffMac(action, scheduler, dryRun, options);
   const backupAt = options.backupAt ?? { hour: 3, minute: 30 };
   checkTime(backupAt);
   const paths = resolveJobPaths({
     config: options.config,
-    platform: hostPlatform,
+    platform: scheduler === "launchd" ? "darwin" : "linux",
     projectRoot: options.projectRoot,
     nodePath: options.nodePath,
   });
@@ -125,7 +144,33 @@ function prepare(
     env: options.env ?? process.env,
     backupAt,
   };
-  return { ctx, report: { action, scheduler, dryRun, paths, files: [], commands: [], jobs: [], notes: [] } };
+  const report: JobsReport = {
+    action,
+    scheduler,
+    dryRun,
+    paths,
+    files: [],
+    commands: [],
+    jobs: [],
+    notes: [],
+    diskAccess: null,
+  };
+  return { ctx, report };
+}
+
+/** Installing or removing launchd jobs needs macOS (or a runner standing in for launchctl). */
+function refuseLaunchdOffMac(
+  action: JobsReport["action"],
+  scheduler: Scheduler,
+  dryRun: boolean,
+  options: JobsOptions,
+): void {
+  const changes = action !== "status" && !dryRun;
+  if (changes && scheduler === "launchd" && process.platform !== "darwin" && !options.runner) {
+    throw new BrainError("jobs_failed", `launchd jobs can only be ${action}ed on macOS.`, {
+      hint: "See what would be written with --dry-run, or use --scheduler systemd on Linux.",
+    });
+  }
 }
 
 function checkTime({ hour, minute }: { hour: number; minute: number }): void {

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import type { PermissionStatus } from "../adapters/index.ts";
 import { BrainError, makeDirs } from "../base/index.ts";
 import type { CommandRunner } from "./runner.ts";
 
@@ -69,6 +70,26 @@ export interface LogInfo {
   path: string;
   modifiedAt: string | null;
   lastLine: string | null;
+  /** The last run's line where the OS refused access (EPERM), else null. */
+  denied: string | null;
+}
+
+/**
+ * Full Disk Access for the launchd jobs' Node binary (macOS): what macOS answers, the job whose
+ * last run was refused (EPERM), and the fix.
+ */
+export interface DiskAccess {
+  /** The Node binary the jobs run: the one to add in the pane. */
+  node: string;
+  /** What the permission port answers ("unknown" when macOS cannot be asked). */
+  status: PermissionStatus;
+  /** The job whose last run hit EPERM, with that log line. */
+  denied: { job: JobName; line: string } | null;
+  /** The System Settings pane, as a URL `open` understands, and in words. */
+  pane: string;
+  paneName: string;
+  /** The next step, in one sentence. */
+  fix: string;
 }
 
 /** What `brain jobs install|uninstall|status` did (or, with --dry-run, would do). */
@@ -81,6 +102,8 @@ export interface JobsReport {
   commands: JobCommand[];
   jobs: JobState[];
   notes: string[];
+  /** launchd only: Full Disk Access for the jobs' Node, when it is missing or a run hit EPERM. */
+  diskAccess: DiskAccess | null;
 }
 
 /** Everything a scheduler backend needs; built once by `jobs.ts`. */
@@ -149,7 +172,7 @@ export function readLogInfo(file: string): LogInfo {
   try {
     stat = fs.statSync(file);
   } catch {
-    return { path: file, modifiedAt: null, lastLine: null };
+    return { path: file, modifiedAt: null, lastLine: null, denied: null };
   }
   const length = Math.min(stat.size, 65_536);
   const buffer = Buffer.alloc(length);
@@ -162,7 +185,24 @@ export function readLogInfo(file: string): LogInfo {
   const lines = buffer
     .toString("utf8")
     .split("\n")
-    .map((line) => line.trimEnd());
-  const lastLine = lines.filter((line) => line.length > 0).at(-1) ?? null;
-  return { path: file, modifiedAt: stat.mtime.toISOString(), lastLine };
+    .map((line) => line.trimEnd())
+    .filter((line) => line.length > 0);
+  const lastLine = lines.at(-1) ?? null;
+  return { path: file, modifiedAt: stat.mtime.toISOString(), lastLine, denied: deniedLine(lines) };
+}
+
+const DENIED = /\bEPERM\b|operation not permitted/i;
+const RUN_START = /^\{"event":"start"[,}]/;
+
+/**
+ * The last run's line where the OS refused access: the lines after the last `{"event":"start"`
+ * (the backup logs one per run), or only the last line for a log without start lines.
+ *
+ * @example
+ * deniedLine(['{"event":"start"}', "brain: … (EPERM: operation not permitted, open …)"]); // that line
+ */
+export function deniedLine(lines: readonly string[]): string | null {
+  const start = lines.findLastIndex((line) => RUN_START.test(line));
+  const lastRun = start === -1 ? lines.slice(-1) : lines.slice(start + 1);
+  return lastRun.findLast((line) => DENIED.test(line)) ?? null;
 }
