@@ -114,6 +114,9 @@ export function withoutSecrets(error: BrainError, key: string): BrainError {
   return new BrainError(error.code, clean(error.message), { hint });
 }
 
+/** The way out of a request that failed in the cloud. */
+const LOCAL = "or ask locally with `--route local`";
+
 function cancelled(cause?: unknown): BrainError {
   return new BrainError("cancelled", "Cancelled: the request to Anthropic was stopped.", { cause });
 }
@@ -133,49 +136,56 @@ export function toCloudError(
 ): BrainError {
   if (err instanceof BrainError) return err;
   if (signal?.aborted || err instanceof APIUserAbortError) return cancelled(err);
-  const fail = (message: string, hint: string) =>
+  const fail = ({ message, hint }: { message: string; hint: string }) =>
     new BrainError("cloud_failed", message, { hint, cause: err });
-  const local = "or ask locally with `--route local`";
   if (err instanceof APIConnectionTimeoutError) {
-    return fail("Anthropic's API did not answer in time.", `Try again later, ${local}.`);
+    return fail({ message: "Anthropic's API did not answer in time.", hint: `Try again later, ${LOCAL}.` });
   }
   if (err instanceof APIConnectionError) {
-    return fail("Anthropic's API is not reachable.", `Check the internet connection, ${local}.`);
+    return fail({
+      message: "Anthropic's API is not reachable.",
+      hint: `Check the internet connection, ${LOCAL}.`,
+    });
   }
   if (err instanceof APIError && err.status !== undefined) {
     const detail = err.apiMessage ? `: ${err.apiMessage.slice(0, 200)}` : "";
-    const status = err.status;
-    if (status === 401)
-      return fail(
-        `Anthropic refused the API key (HTTP 401${detail}).`,
-        "Store a valid key with `brain cloud set-key`.",
-      );
-    if (status === 403)
-      return fail(
-        `Anthropic denied the request (HTTP 403${detail}).`,
-        "Check the key's workspace and permissions in the Anthropic console.",
-      );
-    if (status === 404)
-      return fail(
-        `Anthropic does not know the model "${model}" (HTTP 404${detail}).`,
-        "Pick one with `brain cloud enable anthropic --model MODEL`.",
-      );
-    if (status === 429)
-      return fail(
-        `Anthropic's rate limit was reached (HTTP 429${detail}).`,
-        `Wait a minute and try again, ${local}.`,
-      );
-    if (status >= 500)
-      return fail(
-        `Anthropic's API failed or is overloaded (HTTP ${status}${detail}).`,
-        `Try again later, ${local}.`,
-      );
-    return fail(
-      `Anthropic refused the request (HTTP ${status}${detail}).`,
-      `Check the model name and try again, ${local}.`,
-    );
+    return fail(statusFailure(err.status, detail, model));
   }
   const message = err instanceof Error ? err.message : String(err);
-  if (midStream) return fail(`The answer from ${model} broke off: ${message}.`, `Try again, ${local}.`);
-  return fail(`The request to Anthropic failed: ${message}.`, `Try again, ${local}.`);
+  if (midStream)
+    return fail({ message: `The answer from ${model} broke off: ${message}.`, hint: `Try again, ${LOCAL}.` });
+  return fail({ message: `The request to Anthropic failed: ${message}.`, hint: `Try again, ${LOCAL}.` });
+}
+
+/** What an HTTP status from Anthropic's API means, and the next step. */
+function statusFailure(status: number, detail: string, model: string): { message: string; hint: string } {
+  if (status === 401)
+    return {
+      message: `Anthropic refused the API key (HTTP 401${detail}).`,
+      hint: "Store a valid key with `brain cloud set-key`.",
+    };
+  if (status === 403)
+    return {
+      message: `Anthropic denied the request (HTTP 403${detail}).`,
+      hint: "Check the key's workspace and permissions in the Anthropic console.",
+    };
+  if (status === 404)
+    return {
+      message: `Anthropic does not know the model "${model}" (HTTP 404${detail}).`,
+      hint: "Pick one with `brain cloud enable anthropic --model MODEL`.",
+    };
+  if (status === 429)
+    return {
+      message: `Anthropic's rate limit was reached (HTTP 429${detail}).`,
+      hint: `Wait a minute and try again, ${LOCAL}.`,
+    };
+  if (status >= 500)
+    return {
+      message: `Anthropic's API failed or is overloaded (HTTP ${status}${detail}).`,
+      hint: `Try again later, ${LOCAL}.`,
+    };
+  return {
+    message: `Anthropic refused the request (HTTP ${status}${detail}).`,
+    hint: `Check the model name and try again, ${LOCAL}.`,
+  };
 }

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { BrainError } from "../base/index.ts";
 import { validatedModel, type StructuredModel, type StructuredRequest } from "../enrich/index.ts";
 
@@ -113,9 +113,6 @@ function runHelper(
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(cancelledError(signal.reason));
     const child = spawn(helperPath, [], { stdio: ["pipe", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    let size = 0;
-    let stderr = "";
     let failure: BrainError | null = null;
     const stop = (error: BrainError) => {
       failure ??= error;
@@ -124,17 +121,15 @@ function runHelper(
     const timer = setTimeout(() => stop(timeoutError(timeoutMs)), timeoutMs);
     const onAbort = () => stop(cancelledError(signal?.reason));
     signal?.addEventListener("abort", onAbort, { once: true });
-    child.stdout.on("data", (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_REPLY_BYTES) stop(unavailable(`its answer was over ${MAX_REPLY_BYTES} bytes`));
-      else out.push(chunk);
-    });
-    child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr = (stderr + text).slice(-500)));
+    const output = collectOutput(child, () =>
+      stop(unavailable(`its answer was over ${MAX_REPLY_BYTES} bytes`)),
+    );
     child.on("error", (err) => stop(unavailable(`it could not be started (${err.message})`, err)));
     child.on("close", (code) => {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
-      const stdout = Buffer.concat(out).toString("utf8");
+      const stdout = output.stdout();
+      const stderr = output.stderr();
       if (failure) return reject(failure);
       if (stdout.trim() === "")
         return reject(
@@ -145,6 +140,26 @@ function runHelper(
     child.stdin.on("error", () => {}); // A helper that exits without reading: its answer says why.
     child.stdin.end(JSON.stringify(request));
   });
+}
+
+/**
+ * Gathers what the helper writes: its stdout, up to MAX_REPLY_BYTES (past that `onTooLarge` is
+ * called and the rest is dropped), and the last 500 characters of its stderr.
+ */
+function collectOutput(
+  child: ChildProcessWithoutNullStreams,
+  onTooLarge: () => void,
+): { stdout: () => string; stderr: () => string } {
+  const out: Buffer[] = [];
+  let size = 0;
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_REPLY_BYTES) onTooLarge();
+    else out.push(chunk);
+  });
+  child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr = (stderr + text).slice(-500)));
+  return { stdout: () => Buffer.concat(out).toString("utf8"), stderr: () => stderr };
 }
 
 function unavailable(why: string, cause?: unknown): BrainError {

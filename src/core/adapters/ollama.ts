@@ -99,7 +99,7 @@ const UNREACHABLE = new Set([
  */
 export function toOllamaError(err: unknown, context: OllamaErrorContext): BrainError {
   if (err instanceof BrainError) return err;
-  const { host, model, endpoint } = context;
+  const { host, endpoint } = context;
   const message = err instanceof Error ? err.message : String(err);
   if (context.signal?.aborted) return cancelled(err);
   if (context.timedOut) {
@@ -113,6 +113,13 @@ export function toOllamaError(err: unknown, context: OllamaErrorContext): BrainE
     );
   }
   const status = statusOf(err);
+  if (status !== undefined) return httpError(status, message, context, err);
+  return connectionError(err, message, context);
+}
+
+/** Ollama answered with an HTTP error: a model it does not have, or another refusal. */
+function httpError(status: number, message: string, context: OllamaErrorContext, err: unknown): BrainError {
+  const { host, model } = context;
   if (status === 404 && /not found/i.test(message) && !/page not found/i.test(message)) {
     return new BrainError(
       "ollama_model_missing",
@@ -123,7 +130,12 @@ export function toOllamaError(err: unknown, context: OllamaErrorContext): BrainE
       },
     );
   }
-  if (status !== undefined) return badResponse(context, `answered with HTTP ${status}: ${message}`, err);
+  return badResponse(context, `answered with HTTP ${status}: ${message}`, err);
+}
+
+/** No HTTP status came back: a refused port, no route to Ollama, invalid JSON, or a cut-off reply. */
+function connectionError(err: unknown, message: string, context: OllamaErrorContext): BrainError {
+  const { host, model } = context;
   if (refusedPort(err)) return badPort(host, err);
   const code = networkCode(err);
   if (code && UNREACHABLE.has(code) && !context.midStream) {

@@ -1,6 +1,6 @@
 /**
  * The encrypted backup format, as two push-style state machines (Encryptor, Decryptor) that
- * crypto.ts wraps into streams, buffer helpers and file functions. The header and the keys are in
+ * crypto.ts wraps into streams and manifest.ts feeds directly. The header and the keys are in
  * crypto-header.ts.
  *
  * A file is a 56-byte header followed by sealed chunks. Each chunk's nonce is its index plus a
@@ -65,8 +65,6 @@ function openChunk(
 
 /** Turns plaintext into the backup format, one sealed chunk at a time. */
 export class Encryptor {
-  /** Plaintext bytes taken in so far. */
-  plainBytes = 0;
   private readonly key: Buffer;
   private readonly header: Buffer;
   private readonly pending: Buffer;
@@ -87,7 +85,6 @@ export class Encryptor {
 
   update(data: Buffer): Buffer[] {
     const out = this.takeHeader();
-    this.plainBytes += data.length;
     const size = this.pending.length;
     let offset = 0;
     while (offset < data.length) {
@@ -133,8 +130,6 @@ interface OpenHeader {
 
 /** Checks and opens the backup format, releasing each chunk's plaintext once it authenticates. */
 export class Decryptor {
-  /** Authenticated plaintext bytes released so far. */
-  plainBytes = 0;
   private readonly master: Buffer;
   private readonly label: string;
   /** Input not yet consumed, as it arrived (joined only a record at a time). */
@@ -221,7 +216,6 @@ export class Decryptor {
     const plain = openChunk(header.key, header.bytes, this.index, final, record);
     if (plain) {
       this.index++;
-      this.plainBytes += plain.length;
       return plain;
     }
     if (header.keyIdMismatch && !this.onlyKeyIdAltered(header, record, final))
