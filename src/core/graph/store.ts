@@ -1,5 +1,5 @@
 import { prepareCached, type Db } from "../db/index.ts";
-import { normalizeTag, type Entry, type EntryHook } from "../store/index.ts";
+import { entryExists, entryNotFound, normalizeTag, type Entry, type EntryHook } from "../store/index.ts";
 import { BrainError, type Clock } from "../base/index.ts";
 import { entryTitles, extractLinks, normalizePerson, normalizeTitle } from "./extract.ts";
 
@@ -233,8 +233,5 @@ function mustName(type: NodeType, raw: string): string {
 }
 
 function mustExist(db: Db, id: number): void {
-  if (prepareCached<[number], { id: number }>(db, "SELECT id FROM entries WHERE id = ?").get(id)) return;
-  throw new BrainError("not_found", `There is no entry with id ${id}.`, {
-    hint: "Find the id with `brain search QUERY` or `brain list`.",
-  });
+  if (!entryExists(db, id)) throw entryNotFound(id);
 }

@@ -1,7 +1,9 @@
-import { prepareCached, type Db } from "../db/index.ts";
+import type { Db } from "../db/index.ts";
 import {
   cleanText,
   contentHash,
+  hasSourceText,
+  hasText,
   mergeTags,
   type CaptureInput,
   type EntryStore,
@@ -275,14 +277,8 @@ function writeLine(deps: Deps, unit: Extract<Unit, { type: "line" }>, counts: Co
   if (!input.key) {
     const hash = contentHash(cleanText(input.text));
     const seen = input.source
-      ? prepareCached(deps.db, "SELECT 1 FROM entries WHERE source = ? AND hash = ? LIMIT 1").get(
-          input.source,
-          hash,
-        )
-      : prepareCached(deps.db, "SELECT 1 FROM entries WHERE hash = ? AND kind = ? LIMIT 1").get(
-          hash,
-          input.kind ?? "note",
-        );
+      ? hasSourceText(deps.db, input.source, hash)
+      : hasText(deps.db, hash, input.kind ?? "note");
     if (seen) {
       counts.unchanged++;
       return;

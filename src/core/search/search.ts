@@ -1,19 +1,19 @@
 import type { Db } from "../db/index.ts";
-import { clampLimit, entriesById, type Kind, type SearchFilters } from "../store/index.ts";
+import {
+  clampLimit,
+  entriesById,
+  idsInWindow,
+  recentInWindow,
+  type Kind,
+  type SearchFilters,
+} from "../store/index.ts";
 import { expandWithNeighbours } from "./graph-expand.ts";
 import type { ResultRanks, SearchResult } from "./result.ts";
 export type { GraphHop, ResultRanks, SearchResult } from "./result.ts";
 import { keywordDetails, rankKeyword, type KeywordRank } from "./keyword.ts";
 import { systemClock, type Clock } from "../base/index.ts";
 import { understandQuery, type QueryUnderstanding } from "./query-intent.ts";
-import {
-  describeUnderstanding,
-  hasTopic,
-  idsInWindow,
-  recentInWindow,
-  windowFilters,
-  type Understood,
-} from "./intent.ts";
+import { describeUnderstanding, hasTopic, windowFilters, type Understood } from "./intent.ts";
 import { semanticSearch, type SemanticDeps } from "./semantic.ts";
 import { boostKinds, reciprocalRankFusion, relevanceFor } from "./fusion.ts";
 import { withFeedback } from "./feedback.ts";
