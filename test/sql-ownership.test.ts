@@ -61,24 +61,9 @@ const EXCEPTIONS: { file: string; table: string; why: string }[] = [
     why: "key proposals join semantic/duplicate edges with both entries' kind, key and times in one ranked, limited query",
   },
   {
-    file: "src/core/privacy/egress-ledger.ts",
+    file: "src/core/graph/store.ts",
     table: "entry_tags",
-    why: "the privacy gate's #private checks (by ids, and of graph nodes through their edges) are one query each",
-  },
-  {
-    file: "src/core/privacy/egress-ledger.ts",
-    table: "nodes",
-    why: "which graph nodes a non-private entry links to: the gate's query, joined with entry_tags",
-  },
-  {
-    file: "src/core/privacy/egress-ledger.ts",
-    table: "edges",
-    why: "which graph nodes a non-private entry links to: the gate's query, joined with entry_tags",
-  },
-  {
-    file: "src/core/privacy/egress-ledger.ts",
-    table: "entry_titles",
-    why: "which graph nodes a non-private entry links to: the gate's query, joined with entry_tags",
+    why: "which nodes an entry not tagged #private links to (what the privacy gate may show): one query from nodes through edges and entry_titles",
   },
   ...["entries", "entry_tags", "edges"].map((table) => ({
     file: "src/core/enrich/store.ts",

@@ -67,6 +67,29 @@ export function findNode(db: Db, type: NodeType, name: string): GraphNode | null
   return row ?? null;
 }
 
+/**
+ * Which of the nodes `(type, name)` some entry not tagged #private links to or answers to as a
+ * title: what the privacy gate lets be shown outside the machine. One query from `nodes`, with the
+ * store's `entry_tags` for the #private check.
+ */
+export function nodesOfPublicEntries(
+  db: Db,
+  nodes: readonly { type: string; name: string }[],
+): { type: string; name: string }[] {
+  if (nodes.length === 0) return [];
+  return prepareCached<[string], { type: string; name: string }>(
+    db,
+    `SELECT n.type, n.name FROM nodes n
+     JOIN json_each(?) j ON n.type = json_extract(j.value, '$[0]') AND n.name = json_extract(j.value, '$[1]')
+     WHERE EXISTS (SELECT 1 FROM edges e WHERE e.to_node = n.id AND NOT EXISTS (
+             SELECT 1 FROM entry_tags t WHERE t.entry_id = e.from_entry
+               AND (t.tag = 'private' OR t.tag LIKE 'private/%')))
+        OR EXISTS (SELECT 1 FROM entry_titles et WHERE et.node_id = n.id AND NOT EXISTS (
+             SELECT 1 FROM entry_tags t WHERE t.entry_id = et.entry_id
+               AND (t.tag = 'private' OR t.tag LIKE 'private/%')))`,
+  ).all(JSON.stringify(nodes.map((n) => [n.type, n.name])));
+}
+
 function ensureNode(db: Db, type: NodeType, name: string): number {
   const found = findNode(db, type, name);
   if (found) return found.id;

@@ -75,3 +75,18 @@ export function countTags(db: Db): number {
     prepareCached<[], { n: number }>(db, "SELECT count(DISTINCT tag) AS n FROM entry_tags").get()?.n ?? 0
   );
 }
+
+/**
+ * The ids among `ids` of entries tagged #private (or #private/…): what the privacy gate holds
+ * back when it has ids but not tags (the embedder's batches).
+ */
+export function privateTaggedIds(db: Db, ids: readonly number[]): Set<number> {
+  if (ids.length === 0) return new Set();
+  const rows = prepareCached<[string], { id: number }>(
+    db,
+    `SELECT DISTINCT t.entry_id AS id FROM entry_tags t
+     WHERE t.entry_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))
+       AND (t.tag = 'private' OR t.tag LIKE 'private/%')`,
+  ).all(JSON.stringify(ids));
+  return new Set(rows.map((r) => r.id));
+}
