@@ -19,6 +19,7 @@ import {
 } from "./base/index.ts";
 import { openDatabase, vectorExtension, type Db, type VectorExtension } from "./db/index.ts";
 import {
+  countAllChunks,
   modelStatus,
   type ModelStatus,
   type EmbedEvent,
@@ -251,7 +252,7 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}): Brain {
       });
     },
     status: () => ({
-      ...storeStatus(db, config.dbPath),
+      ...storeStatus(db, config.dbPath, countAllChunks(db)),
       embedding: embeddingStatus(db, config.embedModel),
       sqlite_vec: vectorExtension(db),
     }),

@@ -2,6 +2,7 @@ import os from "node:os";
 import { checkOllama, macPermissions, type Permissions } from "./adapters/index.ts";
 import type { Brain } from "./brain.ts";
 import { countDuplicates } from "./graph/index.ts";
+import { checkFtsIntegrity, FTS_REBUILD_SQL } from "./store/index.ts";
 import { toBrainError, type SecretStore } from "./base/index.ts";
 import { describeDiskAccess, jobsDiskAccess } from "./jobs/index.ts";
 
@@ -78,14 +79,14 @@ function databaseCheck(brain: Brain): Check {
 
 function keywordIndexCheck(brain: Brain): Check {
   try {
-    brain.db.exec("INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)");
+    checkFtsIntegrity(brain.db);
     return { name: "keyword index", status: "ok", detail: "FTS5 index matches the entries" };
   } catch (err) {
     return {
       name: "keyword index",
       status: "fail",
       detail: toBrainError(err).message,
-      fix: "Rebuild it: `sqlite3 brain.db \"INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')\"`.",
+      fix: `Rebuild it: \`sqlite3 brain.db "${FTS_REBUILD_SQL}"\`.`,
     };
   }
 }

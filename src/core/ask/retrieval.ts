@@ -1,5 +1,5 @@
-import { prepareCached, type Db } from "../db/index.ts";
-import type { SearchFilters } from "../store/index.ts";
+import type { Db } from "../db/index.ts";
+import { ftsMatches, type SearchFilters } from "../store/index.ts";
 import {
   buildFtsQuery,
   hasTopic,
@@ -152,14 +152,9 @@ export function relevanceOf(results: readonly Pick<AskCandidate, "similarity" | 
 export function withCoverage(db: Db, question: string, results: SearchResult[]): AskCandidate[] {
   const terms = coverageTerms(question);
   if (terms.length === 0) return results.map((r) => ({ ...r, coverage: 0 }));
-  const has = prepareCached<{ match: string; id: number }, { one: number }>(
-    db,
-    // CAST: a REAL rowid (how a JavaScript number is bound) is ignored by FTS5 next to MATCH.
-    "SELECT 1 AS one FROM entries_fts WHERE entries_fts MATCH @match AND rowid = CAST(@id AS INTEGER)",
-  );
   const unique = [...new Set(terms)];
   return results.map((r) => {
-    const found = unique.filter((term) => has.get({ match: `"${term}"`, id: r.id }) !== undefined).length;
+    const found = unique.filter((term) => ftsMatches(db, `"${term}"`, r.id)).length;
     return { ...r, coverage: found / unique.length };
   });
 }

@@ -2,3 +2,4 @@
 export * from "./migrations.ts";
 export * from "./open.ts";
 export * from "./statements.ts";
+export * from "./meta.ts";

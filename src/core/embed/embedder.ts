@@ -1,18 +1,15 @@
-import { chunkText } from "./chunking.ts";
 import type { Db } from "../db/index.ts";
 import { acquireEmbedLock } from "./lock.ts";
 import type { EmbedEgress } from "../privacy/index.ts";
 import type { EnrichOutcome } from "../enrich/index.ts";
-import { BrainError, toBrainError, type Embedder } from "../base/index.ts";
-import { isUsableVector, normalize } from "./vector-math.ts";
+import { toBrainError, type Embedder } from "../base/index.ts";
+import { embedBatch, findNeighbours, type Prepared } from "./embed-batch.ts";
 import {
   countPending,
   ensureModel,
   getModel,
-  nearest,
   pendingEntries,
   writeEntryVectors,
-  type ChunkVector,
   type EmbeddingModel,
 } from "./vectors.ts";
 import { activateIfComplete, recentreIfStale } from "./vector-models.ts";
@@ -64,12 +61,6 @@ export interface EmbedOptions {
   afterPass?: (report: EmbedReport) => Promise<void>;
 }
 
-interface Prepared {
-  id: number;
-  hash: string;
-  chunks: ChunkVector[];
-}
-
 /**
  * One pass of the background embedder: every entry without vectors for the model (or whose text
  * changed) is chunked, embedded in batches outside any transaction, then written in a short
@@ -89,183 +80,142 @@ export async function embedPass(db: Db, dbPath: string, options: EmbedOptions): 
   }
 }
 
+/** The state of one pass: its report, where the scan of waiting entries stands, the model. */
+interface Pass {
+  db: Db;
+  options: EmbedOptions;
+  report: EmbedReport;
+  total: number;
+  /** The one entry to embed, when `entryId` was given. */
+  only: number | undefined;
+  batchSize: number;
+  model: EmbeddingModel | null;
+  afterId: number;
+  withheld: number;
+  emit: (event: EmbedEvent) => void;
+}
+
 async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
   const started = performance.now();
-  const { embedder } = options;
-  const only = options.entryId;
-  const batchSize = only === undefined ? Math.max(1, options.batchSize ?? 32) : 1;
-  let model = getModel(db, embedder.model);
-  const total = countPending(db, model);
-  const report: EmbedReport = {
-    model: embedder.model,
-    ...{
-      embedded: 0,
-      chunks: 0,
-      skipped: 0,
-      failed: 0,
-      pending: total,
-      errors: [],
-      active_model: null,
-      converted: convertVectors(db),
-      ms: 0,
-    },
-  };
-  const emit = options.onEvent ?? (() => {});
-  const fail = (code: string, message: string, entryId?: number) => {
-    report.errors.push({ ...(entryId ? { entry_id: entryId } : {}), code, message });
-    emit({ event: "error", ...(entryId ? { entry_id: entryId } : {}), code, message });
-  };
-  emit({ event: "start", model: embedder.model, pending: total });
-  let afterId = only === undefined ? 0 : only - 1;
-  let withheld = 0;
+  const pass = startPass(db, options);
   for (;;) {
-    const found = pendingEntries(db, model, afterId, batchSize).filter(
-      (e) => only === undefined || e.id === only,
-    );
-    if (found.length === 0) break;
-    afterId = found[found.length - 1]!.id;
-    const held = options.egress?.withheld(found.map((e) => e.id)) ?? new Set<number>();
-    const batch = found.filter((e) => !held.has(e.id));
-    withheld += held.size;
+    const batch = nextBatch(pass);
+    if (batch === null) break;
     if (batch.length === 0) {
-      if (only !== undefined) break;
+      if (pass.only !== undefined) break;
       continue;
     }
-    const settle = options.egress?.record(
-      batch.map((e) => e.id),
-      batch.reduce((sum, e) => sum + Buffer.byteLength(e.text, "utf8"), 0),
-    );
-    let prepared: Prepared[];
-    try {
-      prepared = await embedBatch(embedder, batch, options.signal, (id, err) => {
-        report.failed++;
-        fail(err.code, err.message, id);
-      });
-      settle?.(true);
-    } catch (err) {
-      settle?.(false);
-      // Ollama down, timing out or missing the model: nothing more can be done in this pass.
-      const error = toBrainError(err, "ollama_bad_response");
-      fail(error.code, error.sentence);
-      break;
-    }
+    const prepared = await embedAndRecord(pass, batch);
+    if (prepared === null) break;
     if (prepared.length === 0) continue;
-    const written = db
-      .transaction(() => {
-        const target = ensureModel(db, embedder.model, prepared[0]!.chunks[0]!.vector.length, options.now());
-        return prepared.filter((item) => {
-          if (!writeEntryVectors(db, target, item.id, item.hash, item.chunks)) return false;
-          report.chunks += item.chunks.length;
-          return true;
-        });
-      })
-      .immediate();
-    model = getModel(db, embedder.model);
-    // Neighbours are read after the vectors are in (so entries of one batch, and of the very
-    // first pass, find each other), outside any transaction; the edges go in a second short one.
-    if (options.writeNeighbours && model && written.length > 0) {
-      const neighbours = findNeighbours(db, model, written);
-      db.transaction(() => {
-        for (const [id, near] of neighbours) options.writeNeighbours!(id, near);
-      }).immediate();
-    }
-    report.embedded += written.length;
-    report.skipped += prepared.length - written.length;
-    emit({ event: "progress", done: report.embedded + report.failed + report.skipped, total });
-    if (model) model = recentreIfStale(db, model);
-    if (only !== undefined) break;
+    writePrepared(pass, prepared);
+    if (pass.only !== undefined) break;
   }
-  report.pending = countPending(db, model) - withheld;
-  if (options.egress) report.withheld = withheld;
-  report.active_model = activateIfComplete(db, embedder.model, report.pending);
+  return finishPass(pass, started);
+}
+
+function startPass(db: Db, options: EmbedOptions): Pass {
+  const only = options.entryId;
+  const model = getModel(db, options.embedder.model);
+  const total = countPending(db, model);
+  const report: EmbedReport = {
+    model: options.embedder.model,
+    ...{ embedded: 0, chunks: 0, skipped: 0, failed: 0, pending: total, errors: [], active_model: null },
+    converted: convertVectors(db),
+    ms: 0,
+  };
+  const emit = options.onEvent ?? (() => {});
+  emit({ event: "start", model: options.embedder.model, pending: total });
+  return {
+    ...{ db, options, report, total, only, model, emit, withheld: 0 },
+    batchSize: only === undefined ? Math.max(1, options.batchSize ?? 32) : 1,
+    afterId: only === undefined ? 0 : only - 1,
+  };
+}
+
+function fail(pass: Pass, code: string, message: string, entryId?: number): void {
+  pass.report.errors.push({ ...(entryId ? { entry_id: entryId } : {}), code, message });
+  pass.emit({ event: "error", ...(entryId ? { entry_id: entryId } : {}), code, message });
+}
+
+/** The next waiting entries the gate lets go (possibly none), or null when none are left. */
+function nextBatch(pass: Pass): { id: number; text: string; hash: string }[] | null {
+  const found = pendingEntries(pass.db, pass.model, pass.afterId, pass.batchSize).filter(
+    (e) => pass.only === undefined || e.id === pass.only,
+  );
+  if (found.length === 0) return null;
+  pass.afterId = found[found.length - 1]!.id;
+  const held = pass.options.egress?.withheld(found.map((e) => e.id)) ?? new Set<number>();
+  pass.withheld += held.size;
+  return found.filter((e) => !held.has(e.id));
+}
+
+/** Embeds a batch, recorded in the ledger first when it leaves the machine; null stops the pass. */
+async function embedAndRecord(
+  pass: Pass,
+  batch: { id: number; text: string; hash: string }[],
+): Promise<Prepared[] | null> {
+  const settle = pass.options.egress?.record(
+    batch.map((e) => e.id),
+    batch.reduce((sum, e) => sum + Buffer.byteLength(e.text, "utf8"), 0),
+  );
+  try {
+    const prepared = await embedBatch(pass.options.embedder, batch, pass.options.signal, (id, err) => {
+      pass.report.failed++;
+      fail(pass, err.code, err.message, id);
+    });
+    settle?.(true);
+    return prepared;
+  } catch (err) {
+    settle?.(false);
+    // Ollama down, timing out or missing the model: nothing more can be done in this pass.
+    const error = toBrainError(err, "ollama_bad_response");
+    fail(pass, error.code, error.sentence);
+    return null;
+  }
+}
+
+/** Writes the vectors in one short transaction (re-checking each hash), then the neighbours. */
+function writePrepared(pass: Pass, prepared: Prepared[]): void {
+  const { db, options, report } = pass;
+  const written = db
+    .transaction(() => {
+      const target = ensureModel(
+        db,
+        options.embedder.model,
+        prepared[0]!.chunks[0]!.vector.length,
+        options.now(),
+      );
+      return prepared.filter((item) => {
+        if (!writeEntryVectors(db, target, item.id, item.hash, item.chunks)) return false;
+        report.chunks += item.chunks.length;
+        return true;
+      });
+    })
+    .immediate();
+  pass.model = getModel(db, options.embedder.model);
+  // Neighbours are read after the vectors are in (so entries of one batch, and of the very
+  // first pass, find each other), outside any transaction; the edges go in a second short one.
+  if (options.writeNeighbours && pass.model && written.length > 0) {
+    const neighbours = findNeighbours(db, pass.model, written);
+    db.transaction(() => {
+      for (const [id, near] of neighbours) options.writeNeighbours!(id, near);
+    }).immediate();
+  }
+  report.embedded += written.length;
+  report.skipped += prepared.length - written.length;
+  pass.emit({ event: "progress", done: report.embedded + report.failed + report.skipped, total: pass.total });
+  if (pass.model) pass.model = recentreIfStale(db, pass.model);
+}
+
+async function finishPass(pass: Pass, started: number): Promise<EmbedReport> {
+  const { db, report } = pass;
+  report.pending = countPending(db, pass.model) - pass.withheld;
+  if (pass.options.egress) report.withheld = pass.withheld;
+  report.active_model = activateIfComplete(db, pass.options.embedder.model, report.pending);
   upkeepVectors(db, report.active_model);
   await vacuumWhenQuiet(db);
   report.ms = Math.round(performance.now() - started);
-  emit({ event: "done", report });
+  pass.emit({ event: "done", report });
   return report;
-}
-
-/**
- * Embeds a batch; when the model rejects it as a whole, tries each entry alone to isolate the bad
- * ones. If every entry fails alone too, the model is at fault, not the entries: the error stops the pass.
- */
-async function embedBatch(
-  embedder: Embedder,
-  batch: { id: number; text: string; hash: string }[],
-  signal: AbortSignal | undefined,
-  onFailed: (id: number, err: BrainError) => void,
-): Promise<Prepared[]> {
-  try {
-    return await embedEntries(embedder, batch, signal);
-  } catch (err) {
-    if (!isPerEntryFault(err)) throw err;
-  }
-  const prepared: Prepared[] = [];
-  const failures: [number, BrainError][] = [];
-  for (const entry of batch) {
-    try {
-      prepared.push(...(await embedEntries(embedder, [entry], signal)));
-    } catch (err) {
-      if (!isPerEntryFault(err)) throw err;
-      failures.push([entry.id, toBrainError(err)]);
-    }
-  }
-  if (prepared.length === 0 && failures.length > 1) throw failures[0]![1];
-  for (const [id, err] of failures) onFailed(id, err);
-  return prepared;
-}
-
-function isPerEntryFault(err: unknown): boolean {
-  return (
-    err instanceof BrainError && (err.code === "embedding_invalid" || err.code === "ollama_bad_response")
-  );
-}
-
-async function embedEntries(
-  embedder: Embedder,
-  batch: { id: number; text: string; hash: string }[],
-  signal: AbortSignal | undefined,
-): Promise<Prepared[]> {
-  const chunked = batch.map((entry) => ({ entry, chunks: chunkText(entry.text) }));
-  const texts = chunked.flatMap(({ chunks }) => chunks.map((c) => c.text));
-  const vectors = await embedder.embed(texts, { signal });
-  if (vectors.length !== texts.length) {
-    throw new BrainError(
-      "embedding_invalid",
-      `The model returned ${vectors.length} vectors for ${texts.length} texts.`,
-    );
-  }
-  let next = 0;
-  return chunked.map(({ entry, chunks }) => ({
-    id: entry.id,
-    hash: entry.hash,
-    chunks: chunks.map((chunk) => {
-      const vector = normalize(Float32Array.from(vectors[next++]!));
-      if (!isUsableVector(vector)) {
-        throw new BrainError(
-          "embedding_invalid",
-          `The model returned an unusable vector for entry ${entry.id}.`,
-        );
-      }
-      return { seq: chunk.seq, start: chunk.start, end: chunk.end, vector };
-    }),
-  }));
-}
-
-/** The nearest other embedded entries of each newly embedded entry. */
-function findNeighbours(
-  db: Db,
-  model: EmbeddingModel,
-  prepared: Prepared[],
-): Map<number, { id: number; similarity: number }[]> {
-  const result = new Map<number, { id: number; similarity: number }[]>();
-  if (model.dimensions !== prepared[0]?.chunks[0]?.vector.length) return result;
-  for (const item of prepared) {
-    const hits = nearest(db, model, item.chunks[0]!.vector, 8).filter((h) => h.entryId !== item.id);
-    result.set(
-      item.id,
-      hits.map((h) => ({ id: h.entryId, similarity: h.similarity })),
-    );
-  }
-  return result;
 }

@@ -1,5 +1,5 @@
 import { sealBitBlocks } from "./bit-blocks.ts";
-import { prepareCached, type Db } from "../db/index.ts";
+import { prepareCached, readMeta, writeMeta, type Db } from "../db/index.ts";
 import { blobToVector, encodeInt8 } from "./vector-math.ts";
 import { getModel, listModels, type EmbeddingModel } from "./vectors.ts";
 
@@ -24,8 +24,7 @@ export function convertVectors(
   db: Db,
   options: { page?: number; onPage?: (converted: number) => void } = {},
 ): number {
-  const done = prepareCached<[string], { value: string }>(db, "SELECT value FROM meta WHERE name = ?");
-  if (done.get(CONVERTED_KEY)) return 0;
+  if (readMeta(db, CONVERTED_KEY) !== undefined) return 0;
   let converted = 0;
   for (const model of listModels(db)) {
     let after = 0;
@@ -39,7 +38,7 @@ export function convertVectors(
       options.onPage?.(converted);
     }
   }
-  db.prepare("INSERT OR REPLACE INTO meta(name, value) VALUES (?, '1')").run(CONVERTED_KEY);
+  writeMeta(db, CONVERTED_KEY, "1");
   return converted;
 }
 
@@ -61,10 +60,7 @@ function convertPage(
 
 /** How many vectors of the model are still float32 (none once the conversion has finished). */
 export function floatVectorCount(db: Db, model: EmbeddingModel): number {
-  if (
-    prepareCached<[string], { value: string }>(db, "SELECT value FROM meta WHERE name = ?").get(CONVERTED_KEY)
-  )
-    return 0;
+  if (readMeta(db, CONVERTED_KEY) !== undefined) return 0;
   return prepareCached<[number, number], { n: number }>(
     db,
     "SELECT count(*) AS n FROM chunks WHERE model_id = ? AND length(vector) = ?",

@@ -1,4 +1,4 @@
-import { prepareCached, type Db } from "../db/index.ts";
+import { readMeta, writeMeta, type Db } from "../db/index.ts";
 import { vectorToBlob, signBits } from "./vector-math.ts";
 import {
   allVectors,
@@ -23,10 +23,8 @@ const RECENTRE_CAP = 50_000;
  * the old model stays active until the new one has every entry.
  */
 export function searchModel(db: Db, configured: string): EmbeddingModel | null {
-  const active = prepareCached<[string], { value: string }>(db, "SELECT value FROM meta WHERE name = ?").get(
-    ACTIVE_KEY,
-  );
-  const activeModel = active ? getModel(db, active.value) : null;
+  const active = readMeta(db, ACTIVE_KEY);
+  const activeModel = active !== undefined ? getModel(db, active) : null;
   if (activeModel) return activeModel;
   const model = getModel(db, configured);
   return model && chunkCount(db, model) > 0 ? model : null;
@@ -39,15 +37,10 @@ export function searchModel(db: Db, configured: string): EmbeddingModel | null {
 export function activateIfComplete(db: Db, name: string, pending: number): string | null {
   const model = getModel(db, name);
   if (model && pending === 0) {
-    db.prepare(
-      "INSERT INTO meta(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-    ).run(ACTIVE_KEY, name);
+    writeMeta(db, ACTIVE_KEY, name);
     for (const other of listModels(db)) if (other.id !== model.id) dropModel(db, other);
   }
-  const active = prepareCached<[string], { value: string }>(db, "SELECT value FROM meta WHERE name = ?").get(
-    ACTIVE_KEY,
-  );
-  return active?.value ?? null;
+  return readMeta(db, ACTIVE_KEY) ?? null;
 }
 
 /** Deletes a model's vectors in short transactions, so captures never wait long behind it. */

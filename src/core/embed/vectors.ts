@@ -1,6 +1,7 @@
 import { prepareCached, type Db } from "../db/index.ts";
 import { bitIndexFor } from "./bit-index.ts";
 import { BrainError } from "../base/index.ts";
+import { entryHash } from "../store/index.ts";
 import {
   blobToVector,
   cosineToStored,
@@ -132,10 +133,7 @@ export function writeEntryVectors(
   hash: string,
   chunks: ChunkVector[],
 ): boolean {
-  const current = prepareCached<[number], { hash: string }>(db, "SELECT hash FROM entries WHERE id = ?").get(
-    entryId,
-  );
-  if (!current || current.hash !== hash) return false;
+  if (entryHash(db, entryId) !== hash) return false;
   prepareCached(db, "DELETE FROM chunks WHERE entry_id = ? AND model_id = ?").run(entryId, model.id);
   const insert = prepareCached(
     db,
@@ -222,6 +220,11 @@ function bestPerEntry(rows: ChunkRow[], query: Float32Array): VectorHit[] {
   }
   return [...best.values()].sort((a, b) => b.similarity - a.similarity);
 }
+/** How many chunk vectors are stored, of every model. */
+export function countAllChunks(db: Db): number {
+  return prepareCached<[], { n: number }>(db, "SELECT count(*) AS n FROM chunks").get()!.n;
+}
+
 /** How many chunks the model has: the bit index is re-centred as this grows. */
 export function chunkCount(db: Db, model: EmbeddingModel): number {
   return prepareCached<[number], { n: number }>(

@@ -1,10 +1,12 @@
 import { prepareCached, type Db } from "../db/index.ts";
 import {
   clampLimit,
-  ENTRY_COLUMNS,
-  rowToEntry,
+  countByKind,
+  keyedFacts,
+  newestOfKind,
+  newestUnkeyed,
+  pinnedEntries,
   type Entry,
-  type EntryRow,
   KINDS,
   type Kind,
 } from "../store/index.ts";
@@ -52,50 +54,24 @@ export interface BootContext {
  */
 export function bootContext(db: Db, now: Date, options: BootOptions = {}): BootContext {
   const recent = clampLimit(options.recent, 10, 200);
-  const pinned = list(db, "e.pinned = 1 ORDER BY e.updated_at DESC", 20);
+  const pinned = pinnedEntries(db, 20);
   const notPinned = (e: Entry) => !e.pinned;
-  const keyed = list(
-    db,
-    // Through the partial index of keyed entries: the planner would otherwise walk every fact.
-    "e.id IN (SELECT id FROM entries WHERE key IS NOT NULL) AND e.kind IN ('fact', 'preference') ORDER BY e.updated_at DESC",
-    clampLimit(options.keyed, 50, 500),
-  );
-  const loose = ["fact", "preference"].flatMap((kind) =>
-    list(db, `e.kind = '${kind}' AND e.key IS NULL ORDER BY e.created_at DESC`, recent),
-  );
+  const keyed = keyedFacts(db, clampLimit(options.keyed, 50, 500));
+  const loose = (["fact", "preference"] as const).flatMap((kind) => newestUnkeyed(db, kind, recent));
   loose.sort((a, b) => b.created_at.localeCompare(a.created_at));
   return {
     generated_at: now.toISOString(),
-    counts: counts(db),
+    counts: { ...countByKind(db), links: countEdges(db) },
     pinned,
     facts: [...keyed, ...loose.slice(0, recent)].filter(notPinned),
-    decisions: list(db, "e.kind = 'decision' ORDER BY e.created_at DESC", recent).filter(notPinned),
-    state: list(db, "e.kind = 'state' ORDER BY e.created_at DESC", recent).filter(notPinned),
+    decisions: newestOfKind(db, "decision", recent).filter(notPinned),
+    state: newestOfKind(db, "state", recent).filter(notPinned),
     topics: topics(db, clampLimit(options.topics, 12, 100)),
   };
 }
 
-function list(db: Db, whereAndOrder: string, limit: number): Entry[] {
-  return prepareCached<[number], EntryRow>(
-    db,
-    `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE ${whereAndOrder} LIMIT ?`,
-  )
-    .all(limit)
-    .map(rowToEntry);
-}
-
-function counts(db: Db): BootContext["counts"] {
-  const byKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<Kind, number>;
-  let entries = 0;
-  for (const row of prepareCached<[], { kind: Kind; n: number }>(
-    db,
-    "SELECT kind, count(*) AS n FROM entries GROUP BY kind",
-  ).all()) {
-    byKind[row.kind] = row.n;
-    entries += row.n;
-  }
-  const links = prepareCached<[], { n: number }>(db, "SELECT count(*) AS n FROM edges").get()?.n ?? 0;
-  return { entries, by_kind: byKind, links };
+function countEdges(db: Db): number {
+  return prepareCached<[], { n: number }>(db, "SELECT count(*) AS n FROM edges").get()?.n ?? 0;
 }
 
 /** Tags, people and titles by how many links point at them (URLs are references, not topics). */

@@ -1,5 +1,5 @@
 import { prepareCached, type Db } from "../db/index.ts";
-import type { Entry, EntryHook } from "../store/index.ts";
+import { sourceNeighbours, type Entry, type EntryHook } from "../store/index.ts";
 import type { Clock } from "../base/index.ts";
 
 /**
@@ -29,20 +29,7 @@ interface Neighbours {
 
 /** The entries just before and just after `entry` in its conversation (a seek on entries_source). */
 function neighboursOf(db: Db, entry: Entry, key: string): Neighbours {
-  // Sources of the conversation sort between "<key>#" and "<key>$" ('$' follows '#').
-  const params = { from: `${key}#`, to: `${key}$`, at: Date.parse(entry.created_at), id: entry.id };
-  const inConversation = "e.source >= @from AND e.source < @to AND e.id <> @id";
-  const previous = prepareCached<typeof params, { id: number }>(
-    db,
-    `SELECT e.id FROM entries e WHERE ${inConversation} AND (e.created_at, e.id) < (@at, @id)
-     ORDER BY e.created_at DESC, e.id DESC LIMIT 1`,
-  ).get(params);
-  const next = prepareCached<typeof params, { id: number }>(
-    db,
-    `SELECT e.id FROM entries e WHERE ${inConversation} AND (e.created_at, e.id) > (@at, @id)
-     ORDER BY e.created_at, e.id LIMIT 1`,
-  ).get(params);
-  return { previous: previous?.id, next: next?.id };
+  return sourceNeighbours(db, key, Date.parse(entry.created_at), entry.id);
 }
 
 function link(db: Db, from: number, to: number, now: number): void {

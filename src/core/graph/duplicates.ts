@@ -1,5 +1,5 @@
 import { prepareCached, type Db } from "../db/index.ts";
-import { entriesById, type Entry, type EntryStore } from "../store/index.ts";
+import { addHistory, entriesById, type Entry, type EntryStore } from "../store/index.ts";
 import { BrainError } from "../base/index.ts";
 import { insertEntryEdge } from "./store.ts";
 
@@ -129,10 +129,7 @@ export function mergeDuplicate(
     .transaction(() => {
       const keep = entries.get(keepId);
       const other = entries.get(otherId);
-      prepareCached(
-        db,
-        `INSERT INTO entry_history(entry_id, kind, text, tags, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?)`,
-      ).run(keepId, other.kind, other.text, JSON.stringify(other.tags), Date.parse(other.created_at), now);
+      addHistory(db, keepId, { ...other, validFrom: Date.parse(other.created_at), validTo: now });
       prepareCached(
         db,
         `UPDATE OR IGNORE edges SET from_entry = ? WHERE from_entry = ? AND type = 'manual' AND to_entry IS NOT ?`,

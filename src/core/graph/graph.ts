@@ -99,39 +99,52 @@ export function related(db: Db, target: EdgeTarget, options: RelatedOptions = {}
   const items: Reached[] = [];
   let frontier: Reached[] = [seen.get(keyOf(start.vertex))!];
   for (let d = 1; d <= depth && frontier.length > 0; d++) {
-    const next: Reached[] = [];
-    for (const from of frontier) {
-      const hops =
-        from.vertex.kind === "entry"
-          ? hopsFromEntry(db, from.vertex.id, perNode)
-          : // A tag, person or title asked for by name lists up to `limit` of its entries.
-            hopsFromNode(db, from.vertex, from.depth === 0 ? limit : perNode);
-      for (const hop of hops.sort((a, b) => b.strength - a.strength)) {
-        const key = keyOf(hop.to);
-        const known = seen.get(key);
-        if (known) {
-          // A second reason at the same depth from the same parent (tagged and similar) is worth showing.
-          if (known.depth === d && !known.reasons.includes(hop.reason) && sameVia(known, from))
-            known.reasons.push(hop.reason);
-          continue;
-        }
-        const via = from.depth === 0 ? [] : [...from.via, labelOf(from.vertex)];
-        const reached = {
-          vertex: hop.to,
-          depth: d,
-          reasons: [hop.reason],
-          via,
-          score: from.score * hop.strength,
-        };
-        seen.set(key, reached);
-        next.push(reached);
-      }
-    }
+    const next = frontier.flatMap((from) => stepFrom(db, from, d, seen, { limit, perNode }));
     items.push(...next);
     frontier = next.sort((a, b) => b.score - a.score).slice(0, limit);
   }
   items.sort((a, b) => a.depth - b.depth || b.score - a.score);
   return { start: start.info, items: hydrate(db, items.slice(0, limit)) };
+}
+
+/**
+ * The vertices one hop from `from` not reached before (recorded in `seen` at depth `d`); a vertex
+ * reached again at the same depth from the same parent gains the second reason.
+ */
+function stepFrom(
+  db: Db,
+  from: Reached,
+  d: number,
+  seen: Map<string, Reached>,
+  { limit, perNode }: { limit: number; perNode: number },
+): Reached[] {
+  const hops =
+    from.vertex.kind === "entry"
+      ? hopsFromEntry(db, from.vertex.id, perNode)
+      : // A tag, person or title asked for by name lists up to `limit` of its entries.
+        hopsFromNode(db, from.vertex, from.depth === 0 ? limit : perNode);
+  const next: Reached[] = [];
+  for (const hop of hops.sort((a, b) => b.strength - a.strength)) {
+    const key = keyOf(hop.to);
+    const known = seen.get(key);
+    if (known) {
+      // A second reason at the same depth from the same parent (tagged and similar) is worth showing.
+      if (known.depth === d && !known.reasons.includes(hop.reason) && sameVia(known, from))
+        known.reasons.push(hop.reason);
+      continue;
+    }
+    const via = from.depth === 0 ? [] : [...from.via, labelOf(from.vertex)];
+    const reached = {
+      vertex: hop.to,
+      depth: d,
+      reasons: [hop.reason],
+      via,
+      score: from.score * hop.strength,
+    };
+    seen.set(key, reached);
+    next.push(reached);
+  }
+  return next;
 }
 
 function sameVia(known: Reached, from: Reached): boolean {

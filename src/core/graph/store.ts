@@ -1,5 +1,5 @@
 import { prepareCached, type Db } from "../db/index.ts";
-import { normalizeTag, type Entry, type EntryHook } from "../store/index.ts";
+import { entryExists, entryNotFound, normalizeTag, type Entry, type EntryHook } from "../store/index.ts";
 import { BrainError, type Clock } from "../base/index.ts";
 import { entryTitles, extractLinks, normalizePerson, normalizeTitle } from "./extract.ts";
 
@@ -65,6 +65,29 @@ export function findNode(db: Db, type: NodeType, name: string): GraphNode | null
     "SELECT id, type, name FROM nodes WHERE type = ? AND name = ?",
   ).get(type, name);
   return row ?? null;
+}
+
+/**
+ * Which of the nodes `(type, name)` some entry not tagged #private links to or answers to as a
+ * title: what the privacy gate lets be shown outside the machine. One query from `nodes`, with the
+ * store's `entry_tags` for the #private check.
+ */
+export function nodesOfPublicEntries(
+  db: Db,
+  nodes: readonly { type: string; name: string }[],
+): { type: string; name: string }[] {
+  if (nodes.length === 0) return [];
+  return prepareCached<[string], { type: string; name: string }>(
+    db,
+    `SELECT n.type, n.name FROM nodes n
+     JOIN json_each(?) j ON n.type = json_extract(j.value, '$[0]') AND n.name = json_extract(j.value, '$[1]')
+     WHERE EXISTS (SELECT 1 FROM edges e WHERE e.to_node = n.id AND NOT EXISTS (
+             SELECT 1 FROM entry_tags t WHERE t.entry_id = e.from_entry
+               AND (t.tag = 'private' OR t.tag LIKE 'private/%')))
+        OR EXISTS (SELECT 1 FROM entry_titles et WHERE et.node_id = n.id AND NOT EXISTS (
+             SELECT 1 FROM entry_tags t WHERE t.entry_id = et.entry_id
+               AND (t.tag = 'private' OR t.tag LIKE 'private/%')))`,
+  ).all(JSON.stringify(nodes.map((n) => [n.type, n.name])));
 }
 
 function ensureNode(db: Db, type: NodeType, name: string): number {
@@ -233,8 +256,5 @@ function mustName(type: NodeType, raw: string): string {
 }
 
 function mustExist(db: Db, id: number): void {
-  if (prepareCached<[number], { id: number }>(db, "SELECT id FROM entries WHERE id = ?").get(id)) return;
-  throw new BrainError("not_found", `There is no entry with id ${id}.`, {
-    hint: "Find the id with `brain search QUERY` or `brain list`.",
-  });
+  if (!entryExists(db, id)) throw entryNotFound(id);
 }

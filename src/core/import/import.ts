@@ -1,7 +1,9 @@
-import { prepareCached, type Db } from "../db/index.ts";
+import type { Db } from "../db/index.ts";
 import {
   cleanText,
   contentHash,
+  hasSourceText,
+  hasText,
   mergeTags,
   type CaptureInput,
   type EntryStore,
@@ -102,14 +104,7 @@ export async function importPaths(
 ): Promise<ImportReport> {
   const started = performance.now();
   const found = findImportFiles(paths);
-  const report: ImportReport = {
-    files: found.files.length,
-    ...{ added: 0, updated: 0, unchanged: 0, removed: 0, kept: [] },
-    failed: [...found.failed],
-    skipped: [...found.skipped],
-    unreadable: found.unreadable.map((u) => ({ path: u.path, reason: u.reason, entries: 0 })),
-    ms: 0,
-  };
+  const report = startReport(found);
   const batchSize = Math.max(1, options.batchSize ?? 500);
   let pending: Unit[] = [];
   let size = 0;
@@ -136,6 +131,18 @@ export async function importPaths(
   options.onProgress?.(found.files.length, found.files.length);
   report.ms = Math.round(performance.now() - started);
   return report;
+}
+
+/** The report before anything is written: the files found, and those passed over or unreadable. */
+function startReport(found: ReturnType<typeof findImportFiles>): ImportReport {
+  return {
+    files: found.files.length,
+    ...{ added: 0, updated: 0, unchanged: 0, removed: 0, kept: [] },
+    failed: [...found.failed],
+    skipped: [...found.skipped],
+    unreadable: found.unreadable.map((u) => ({ path: u.path, reason: u.reason, entries: 0 })),
+    ms: 0,
+  };
 }
 
 function readUnits(file: ImportFile, report: ImportReport, readFile?: FileReader): Unit[] {
@@ -275,14 +282,8 @@ function writeLine(deps: Deps, unit: Extract<Unit, { type: "line" }>, counts: Co
   if (!input.key) {
     const hash = contentHash(cleanText(input.text));
     const seen = input.source
-      ? prepareCached(deps.db, "SELECT 1 FROM entries WHERE source = ? AND hash = ? LIMIT 1").get(
-          input.source,
-          hash,
-        )
-      : prepareCached(deps.db, "SELECT 1 FROM entries WHERE hash = ? AND kind = ? LIMIT 1").get(
-          hash,
-          input.kind ?? "note",
-        );
+      ? hasSourceText(deps.db, input.source, hash)
+      : hasText(deps.db, hash, input.kind ?? "note");
     if (seen) {
       counts.unchanged++;
       return;

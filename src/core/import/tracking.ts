@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { prepareCached, type Db } from "../db/index.ts";
-import type { Kind } from "../store/index.ts";
+import { entriesWithSourcePrefix, sourceRow, type SourceRow } from "../store/index.ts";
 import { readReason } from "./files.ts";
 
 /**
@@ -18,18 +18,10 @@ export interface KeptEntry {
 }
 
 /** An entry made from a file, with the hash of its text now and the one the import wrote. */
-export interface ImportedRow {
-  id: number;
-  source: string;
-  hash: string;
-  kind: Kind;
-  /** JSON array, as stored. */
-  tags: string;
+export interface ImportedRow extends SourceRow {
   /** Null for entries imported before imports were recorded. */
   imported: string | null;
 }
-
-const COLUMNS = "e.id, e.source, e.hash, e.kind, e.tags, i.hash AS imported";
 
 /** The source of part `part` (from 1) of a file. */
 export function partSource(file: string, part: number): string {
@@ -37,25 +29,32 @@ export function partSource(file: string, part: number): string {
 }
 
 /**
- * The entries whose source starts with `prefix`, each with its imported hash. A range on the
- * source index: from the prefix up to the prefix with its last character one higher, so names
- * with any character after it are inside (`~` as the upper end would miss "Ü").
+ * The entries whose source starts with `prefix` (a range on the source index), each with its
+ * imported hash: two queries, the second by primary key for all the ids at once.
  */
 export function importedRows(db: Db, prefix: string): ImportedRow[] {
-  const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-  return prepareCached<[string, string], ImportedRow>(
-    db,
-    `SELECT ${COLUMNS} FROM entries e LEFT JOIN imported i ON i.entry_id = e.id
-     WHERE e.source >= ? AND e.source < ?`,
-  ).all(prefix, upper);
+  const rows = entriesWithSourcePrefix(db, prefix);
+  if (rows.length === 0) return [];
+  const hashes = new Map(
+    prepareCached<[string], { entry_id: number; hash: string }>(
+      db,
+      "SELECT entry_id, hash FROM imported WHERE entry_id IN (SELECT value FROM json_each(?))",
+    )
+      .all(JSON.stringify(rows.map((r) => r.id)))
+      .map((r) => [r.entry_id, r.hash]),
+  );
+  return rows.map((r) => ({ ...r, imported: hashes.get(r.id) ?? null }));
 }
 
 /** One entry as `importedRows` reads it, or undefined when it is gone. */
 export function importedRow(db: Db, id: number): ImportedRow | undefined {
-  return prepareCached<[number], ImportedRow>(
+  const row = sourceRow(db, id);
+  if (!row) return undefined;
+  const imported = prepareCached<[number], { hash: string }>(
     db,
-    `SELECT ${COLUMNS} FROM entries e LEFT JOIN imported i ON i.entry_id = e.id WHERE e.id = ?`,
+    "SELECT hash FROM imported WHERE entry_id = ?",
   ).get(id);
+  return { ...row, imported: imported?.hash ?? null };
 }
 
 /** Records that the import wrote (or found) text with this hash in the entry. */

@@ -1,4 +1,4 @@
-import { prepareCached, type Db } from "../db/index.ts";
+import { deleteMeta, readMeta, writeMeta, type Db } from "../db/index.ts";
 import { checkCloudBaseUrl, DEFAULT_CLOUD_BASE_URL } from "./egress-hosts.ts";
 import { BrainError, type SecretStore } from "../base/index.ts";
 
@@ -32,12 +32,10 @@ const META_NAME = "cloud_consent";
 
 /** The consent in force, or null when no cloud provider is enabled. */
 export function readCloudConsent(db: Db): CloudConsent | null {
-  const row = prepareCached<[string], { value: string }>(db, "SELECT value FROM meta WHERE name = ?").get(
-    META_NAME,
-  );
-  if (!row) return null;
+  const stored = readMeta(db, META_NAME);
+  if (stored === undefined) return null;
   try {
-    const value = JSON.parse(row.value) as Partial<CloudConsent>;
+    const value = JSON.parse(stored) as Partial<CloudConsent>;
     if (!isProvider(value.provider) || typeof value.model !== "string") return null;
     let baseUrl = DEFAULT_CLOUD_BASE_URL;
     if (typeof value.base_url === "string") baseUrl = checkCloudBaseUrl(value.base_url);
@@ -78,16 +76,13 @@ export function enableCloud(
     enabled_at: now.toISOString(),
     base_url: checkCloudBaseUrl(baseUrl ?? DEFAULT_CLOUD_BASE_URL),
   };
-  prepareCached(
-    db,
-    "INSERT INTO meta(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-  ).run(META_NAME, JSON.stringify(consent));
+  writeMeta(db, META_NAME, JSON.stringify(consent));
   return consent;
 }
 
 /** Withdraws consent; true when a provider was enabled. */
 export function disableCloud(db: Db): boolean {
-  return prepareCached(db, "DELETE FROM meta WHERE name = ?").run(META_NAME).changes > 0;
+  return deleteMeta(db, META_NAME);
 }
 
 export function isProvider(value: unknown): value is CloudProvider {

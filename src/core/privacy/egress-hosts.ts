@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { prepareCached, type Db } from "../db/index.ts";
+import { readMeta, writeMeta, type Db } from "../db/index.ts";
 import type { Destination } from "./egress.ts";
 import { BrainError } from "../base/index.ts";
 
@@ -56,12 +56,10 @@ export function hostKey(value: string, defaultPort = "11434"): string {
 
 /** The remote hosts the person allowed. */
 export function listAllowedHosts(db: Db): AllowedHost[] {
-  const row = prepareCached<[string], { value: string }>(db, "SELECT value FROM meta WHERE name = ?").get(
-    META_NAME,
-  );
-  if (!row) return [];
+  const value = readMeta(db, META_NAME);
+  if (value === undefined) return [];
   try {
-    const list = JSON.parse(row.value) as AllowedHost[];
+    const list = JSON.parse(value) as AllowedHost[];
     return Array.isArray(list) ? list.filter((h) => typeof h?.host === "string") : [];
   } catch {
     return [];
@@ -69,10 +67,7 @@ export function listAllowedHosts(db: Db): AllowedHost[] {
 }
 
 function saveHosts(db: Db, hosts: AllowedHost[]): void {
-  prepareCached(
-    db,
-    "INSERT INTO meta(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-  ).run(META_NAME, JSON.stringify(hosts));
+  writeMeta(db, META_NAME, JSON.stringify(hosts));
 }
 
 /**

@@ -1,4 +1,6 @@
 import { prepareCached, type Db } from "../db/index.ts";
+import { nodesOfPublicEntries } from "../graph/index.ts";
+import { privateTaggedIds } from "../store/index.ts";
 
 /**
  * The ledger's SQL (`egress_ledger`, migration `010_egress_ledger`): one row per egress of memory
@@ -116,14 +118,7 @@ export function ledgerTotals(db: Db, since?: Date): RoadTotal[] {
  * has ids but not tags (the embedder's batches).
  */
 export function privateEntryIds(db: Db, ids: readonly number[]): Set<number> {
-  if (ids.length === 0) return new Set();
-  const rows = prepareCached<[string], { id: number }>(
-    db,
-    `SELECT DISTINCT t.entry_id AS id FROM entry_tags t
-     WHERE t.entry_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))
-       AND (t.tag = 'private' OR t.tag LIKE 'private/%')`,
-  ).all(JSON.stringify(ids));
-  return new Set(rows.map((r) => r.id));
+  return privateTaggedIds(db, ids);
 }
 
 /**
@@ -132,19 +127,7 @@ export function privateEntryIds(db: Db, ids: readonly number[]): Set<number> {
  * first line is that note's text).
  */
 export function publicNodeKeys(db: Db, nodes: readonly { type: string; name: string }[]): Set<string> {
-  if (nodes.length === 0) return new Set();
-  const rows = prepareCached<[string], { type: string; name: string }>(
-    db,
-    `SELECT n.type, n.name FROM nodes n
-     JOIN json_each(?) j ON n.type = json_extract(j.value, '$[0]') AND n.name = json_extract(j.value, '$[1]')
-     WHERE EXISTS (SELECT 1 FROM edges e WHERE e.to_node = n.id AND NOT EXISTS (
-             SELECT 1 FROM entry_tags t WHERE t.entry_id = e.from_entry
-               AND (t.tag = 'private' OR t.tag LIKE 'private/%')))
-        OR EXISTS (SELECT 1 FROM entry_titles et WHERE et.node_id = n.id AND NOT EXISTS (
-             SELECT 1 FROM entry_tags t WHERE t.entry_id = et.entry_id
-               AND (t.tag = 'private' OR t.tag LIKE 'private/%')))`,
-  ).all(JSON.stringify(nodes.map((n) => [n.type, n.name])));
-  return new Set(rows.map((r) => nodeKey(r)));
+  return new Set(nodesOfPublicEntries(db, nodes).map((n) => nodeKey(n)));
 }
 
 export function nodeKey(node: { type: string; name: string }): string {

@@ -1,5 +1,5 @@
-import { prepareCached, type Db } from "../db/index.ts";
-import { entriesById } from "../store/index.ts";
+import type { Db } from "../db/index.ts";
+import { countEntries, entriesById, ftsCount } from "../store/index.ts";
 import { buildFtsQuery, ftsWords, STOPWORDS } from "./fts-query.ts";
 import type { KeywordRank } from "./keyword.ts";
 import { reciprocalRankFusion } from "./fusion.ts";
@@ -34,15 +34,11 @@ export function feedbackTerms(db: Db, query: string, ranks: readonly KeywordRank
       weight.set(w, (weight.get(w) ?? 0) + Math.max(r.score, 0) / mass / words.length);
     }
   }
-  const total = prepareCached<[], { n: number }>(db, "SELECT count(*) AS n FROM entries").get()!.n;
-  const df = prepareCached<[string], { n: number }>(
-    db,
-    "SELECT count(*) AS n FROM entries_fts WHERE entries_fts MATCH ?",
-  );
+  const total = countEntries(db);
   return [...weight]
     .sort((a, b) => b[1] - a[1])
     .slice(0, FEEDBACK_TERMS * 3)
-    .map(([w, p]) => [w, p * Math.log((total + 1) / (df.get(`"${w}"`)!.n + 1))] as const)
+    .map(([w, p]) => [w, p * Math.log((total + 1) / (ftsCount(db, `"${w}"`) + 1))] as const)
     .sort((a, b) => b[1] - a[1])
     .slice(0, FEEDBACK_TERMS)
     .map(([w]) => w);

@@ -1,7 +1,7 @@
 import type { Db } from "../db/index.ts";
-import type { Kind } from "../store/index.ts";
+import { kindsOf, type Kind } from "../store/index.ts";
 import type { KeywordRank } from "./keyword.ts";
-import { KIND_BOOST, kindsOf } from "./intent.ts";
+import { KIND_BOOST } from "./intent.ts";
 import type { VectorHit } from "../embed/index.ts";
 
 /** Reciprocal rank fusion, and the scores a person sees. */

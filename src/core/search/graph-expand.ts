@@ -1,12 +1,5 @@
-import { prepareCached, type Db } from "../db/index.ts";
-import {
-  ENTRY_COLUMNS,
-  rowToEntry,
-  type Entry,
-  type EntryRow,
-  filterSql,
-  type SearchFilters,
-} from "../store/index.ts";
+import type { Db } from "../db/index.ts";
+import { entriesPassing, ftsMatches, type SearchFilters } from "../store/index.ts";
 import { buildFtsQuery } from "./fts-query.ts";
 import { hopsFromEntry } from "../graph/index.ts";
 import type { GraphHop, SearchResult } from "./result.ts";
@@ -75,27 +68,9 @@ export function graphNeighbours(
   options: ExpandOptions = {},
 ): NeighbourResult[] {
   const limit = Math.max(0, options.limit ?? 5);
-  const perResult = Math.max(1, options.perResult ?? 3);
   if (limit === 0 || results.length === 0) return [];
-  const direct = new Set(results.map((r) => r.id));
-  const best = new Map<number, Candidate>();
-  results.forEach((result, rank) => {
-    const hops = hopsFromEntry(db, result.id, perResult * 4)
-      .flatMap((hop) => (hop.to.kind === "entry" && !direct.has(hop.to.id) ? [{ id: hop.to.id, hop }] : []))
-      .filter(
-        ({ id, hop }) =>
-          !hop.conversation || options.query === undefined || sharesWord(db, id, options.query),
-      )
-      .sort((a, b) => b.hop.strength - a.hop.strength)
-      .slice(0, perResult);
-    for (const { id, hop } of hops) {
-      const weight = hop.strength * RANK_DECAY ** rank;
-      const seen = best.get(id);
-      if (!seen || weight > seen.weight) best.set(id, { id, from: result.id, reason: hop.reason, weight });
-    }
-  });
-  const ranked = [...best.values()].sort((a, b) => b.weight - a.weight || a.id - b.id);
-  const entries = passingEntries(
+  const ranked = candidates(db, results, options);
+  const entries = entriesPassing(
     db,
     ranked.map((c) => c.id),
     options.filters ?? {},
@@ -116,27 +91,40 @@ export function graphNeighbours(
     });
 }
 
+/**
+ * The entries one hop from the results (at most `perResult` each, not results themselves), each
+ * kept with its strongest link, best first.
+ */
+function candidates(
+  db: Db,
+  results: readonly Pick<SearchResult, "id">[],
+  options: ExpandOptions,
+): Candidate[] {
+  const perResult = Math.max(1, options.perResult ?? 3);
+  const direct = new Set(results.map((r) => r.id));
+  const best = new Map<number, Candidate>();
+  results.forEach((result, rank) => {
+    const hops = hopsFromEntry(db, result.id, perResult * 4)
+      .flatMap((hop) => (hop.to.kind === "entry" && !direct.has(hop.to.id) ? [{ id: hop.to.id, hop }] : []))
+      .filter(
+        ({ id, hop }) =>
+          !hop.conversation || options.query === undefined || sharesWord(db, id, options.query),
+      )
+      .sort((a, b) => b.hop.strength - a.hop.strength)
+      .slice(0, perResult);
+    for (const { id, hop } of hops) {
+      const weight = hop.strength * RANK_DECAY ** rank;
+      const seen = best.get(id);
+      if (!seen || weight > seen.weight) best.set(id, { id, from: result.id, reason: hop.reason, weight });
+    }
+  });
+  return [...best.values()].sort((a, b) => b.weight - a.weight || a.id - b.id);
+}
+
 /** True when the entry contains a content word of the query (as FTS5 matches it: stemmed, tags too). */
 function sharesWord(db: Db, id: number, query: string): boolean {
   const fts = buildFtsQuery(query);
-  if (!fts) return false;
-  return (
-    prepareCached<[string, number], { one: number }>(
-      db,
-      "SELECT 1 AS one FROM entries_fts WHERE entries_fts MATCH ? AND rowid = CAST(? AS INTEGER)",
-    ).get(fts.any ?? fts.all, id) !== undefined
-  );
-}
-
-/** The entries among `ids` that pass the search's filters. */
-function passingEntries(db: Db, ids: number[], filters: SearchFilters): Map<number, Entry> {
-  if (ids.length === 0) return new Map();
-  const filter = filterSql(filters);
-  const rows = prepareCached<Record<string, unknown>, EntryRow>(
-    db,
-    `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id IN (SELECT value FROM json_each(@ids)) AND ${filter.sql}`,
-  ).all({ ...filter.params, ids: JSON.stringify(ids) });
-  return new Map(rows.map((row) => [row.id, rowToEntry(row)]));
+  return fts !== null && ftsMatches(db, fts.any ?? fts.all, id);
 }
 
 /** The start of the text, about 200 characters cut at a word boundary. */

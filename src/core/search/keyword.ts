@@ -1,12 +1,5 @@
-import { prepareCached, type Db } from "../db/index.ts";
-import {
-  ENTRY_COLUMNS,
-  rowToEntry,
-  type Entry,
-  type EntryRow,
-  filterSql,
-  type SearchFilters,
-} from "../store/index.ts";
+import type { Db } from "../db/index.ts";
+import { ftsMatch, ftsSnippet, type Entry, type SearchFilters } from "../store/index.ts";
 import { buildFtsQuery } from "./fts-query.ts";
 
 /** A keyword match before its entry is read: enough to rank and fuse. */
@@ -24,9 +17,6 @@ export interface KeywordHit {
   /** The best fragment of the text with the matching words in **bold**. */
   snippet: string;
 }
-
-/** Column weights for BM25: the text counts fully, tags a little more (a tag is a deliberate label). */
-export const BM25_WEIGHTS = { text: 1.0, tags: 1.5 };
 
 /**
  * Keyword search over FTS5 with BM25. Every word must match; when that finds fewer than
@@ -76,46 +66,22 @@ function runMatch(
   exclude: number[],
   order: "bm25" | "recent" = "bm25",
 ): KeywordRank[] {
-  const filter = filterSql(options);
-  const join = filter.sql === "1" ? "" : "JOIN entries e ON e.id = entries_fts.rowid";
-  const excludeSql = exclude.length
-    ? "AND entries_fts.rowid NOT IN (SELECT value FROM json_each(@exclude))"
-    : "";
-  const rows = prepareCached<Record<string, unknown>, { id: number; bm25: number }>(
-    db,
-    `SELECT entries_fts.rowid AS id, bm25(entries_fts, ${BM25_WEIGHTS.text}, ${BM25_WEIGHTS.tags}) AS bm25
-     FROM entries_fts ${join}
-     WHERE entries_fts MATCH @match AND ${filter.sql} ${excludeSql}
-     ORDER BY ${order === "bm25" ? "bm25" : "entries_fts.rowid DESC"} LIMIT @limit`,
-  ).all({
-    ...filter.params,
+  return ftsMatch(db, match, { ...options, exclude, order }).map((row) => ({
+    id: row.id,
+    score: -row.bm25,
     match,
-    limit: options.limit,
-    ...(exclude.length ? { exclude: JSON.stringify(exclude) } : {}),
-  });
-  return rows.map((row) => ({ id: row.id, score: -row.bm25, match }));
-}
-
-interface HitRow extends EntryRow {
-  snippet: string;
+  }));
 }
 
 /**
- * Entries and highlighted snippets for ranked matches: one rowid seek each, no doclist walk.
- * The id is CAST: FTS5 ignores a REAL rowid constraint (what better-sqlite3 binds a number as) and
- * would return every matching row, so the first one's snippet would stand for all.
+ * Entries and highlighted snippets for ranked matches: one rowid seek each (store's `ftsSnippet`),
+ * no doclist walk.
  */
 export function keywordDetails(db: Db, ranks: KeywordRank[]): Map<number, KeywordHit> {
-  const one = prepareCached<{ match: string; id: number }, HitRow>(
-    db,
-    `SELECT ${ENTRY_COLUMNS}, snippet(entries_fts, 0, '**', '**', '…', 24) AS snippet
-     FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
-     WHERE entries_fts MATCH @match AND entries_fts.rowid = CAST(@id AS INTEGER)`,
-  );
   const hits = new Map<number, KeywordHit>();
   for (const { id, score, match } of ranks) {
-    const row = one.get({ match, id });
-    if (row) hits.set(id, { entry: rowToEntry(row), score, snippet: row.snippet });
+    const hit = ftsSnippet(db, match, id);
+    if (hit) hits.set(id, { ...hit, score });
   }
   return hits;
 }

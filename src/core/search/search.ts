@@ -1,19 +1,20 @@
 import type { Db } from "../db/index.ts";
-import { clampLimit, entriesById, type Kind, type SearchFilters } from "../store/index.ts";
+import {
+  clampLimit,
+  entriesById,
+  idsInWindow,
+  recentInWindow,
+  type Entry,
+  type Kind,
+  type SearchFilters,
+} from "../store/index.ts";
 import { expandWithNeighbours } from "./graph-expand.ts";
 import type { ResultRanks, SearchResult } from "./result.ts";
 export type { GraphHop, ResultRanks, SearchResult } from "./result.ts";
-import { keywordDetails, rankKeyword, type KeywordRank } from "./keyword.ts";
+import { keywordDetails, rankKeyword, type KeywordHit, type KeywordRank } from "./keyword.ts";
 import { systemClock, type Clock } from "../base/index.ts";
 import { understandQuery, type QueryUnderstanding } from "./query-intent.ts";
-import {
-  describeUnderstanding,
-  hasTopic,
-  idsInWindow,
-  recentInWindow,
-  windowFilters,
-  type Understood,
-} from "./intent.ts";
+import { describeUnderstanding, hasTopic, windowFilters, type Understood } from "./intent.ts";
 import { semanticSearch, type SemanticDeps } from "./semantic.ts";
 import { boostKinds, reciprocalRankFusion, relevanceFor } from "./fusion.ts";
 import { withFeedback } from "./feedback.ts";
@@ -137,16 +138,7 @@ async function rankLists(
     const extra = within ? [recentInWindow(deps.db, within, understood.kinds ?? [], depth)] : [];
     return { keyword: [], semantic: [], extra, notices: [] };
   }
-  const keyword =
-    mode === "semantic"
-      ? []
-      : withFeedback(
-          deps.db,
-          keywordText,
-          rankKeyword(deps.db, keywordText, { ...options, limit: depth }),
-          options.prefix === true,
-          (text) => rankKeyword(deps.db, text, { ...options, limit: depth }),
-        );
+  const keyword = mode === "semantic" ? [] : keywordList(deps.db, keywordText, { ...options, limit: depth });
   const lists = { keyword, semantic: [] as VectorHit[], extra: [] as number[][], notices: [] as string[] };
   if (mode !== "keyword" && semanticText.trim() !== "") {
     const semantic = await semanticSearch(deps, semanticText, { ...options, limit: depth });
@@ -156,12 +148,26 @@ async function rankLists(
       Object.assign(lists, { semantic: semantic.hits, model: semantic.model });
     }
   }
-  if (window) {
-    const ids = [keyword.map((k) => k.id), lists.semantic.map((h) => h.entryId)];
-    const inside = idsInWindow(deps.db, ids.flat(), window);
-    lists.extra = ids.map((list) => list.filter((id) => inside.has(id))).filter((list) => list.length > 0);
-  }
+  if (window)
+    lists.extra = insideWindow(
+      deps.db,
+      [keyword.map((k) => k.id), lists.semantic.map((h) => h.entryId)],
+      window,
+    );
   return lists;
+}
+
+/** Keyword ranks, with pseudo-relevance feedback for long questions. */
+function keywordList(db: Db, text: string, options: SearchOptions & { limit: number }): KeywordRank[] {
+  return withFeedback(db, text, rankKeyword(db, text, options), options.prefix === true, (more) =>
+    rankKeyword(db, more, options),
+  );
+}
+
+/** Each list's entries inside the window, in the list's order; empty lists left out. */
+function insideWindow(db: Db, ids: number[][], window: SearchFilters): number[][] {
+  const inside = idsInWindow(db, ids.flat(), window);
+  return ids.map((list) => list.filter((id) => inside.has(id))).filter((list) => list.length > 0);
 }
 
 /**
@@ -186,6 +192,40 @@ export function fuse(
     boost.kinds,
   ).slice(0, limit);
   const single = (keyword.length === 0 || semantic.length === 0) && extra.length === 0 && !boost.kinds;
+  const winners = readWinners(db, ranked, keywordById);
+  const relevance = relevanceFor(keyword, semantic, extra.length > 0 || boost.kinds !== undefined);
+  return ranked.flatMap(({ id, score: fused, ranks: [keywordRank, semanticRank] }) => {
+    const hit = winners.details.get(id);
+    const entry = hit?.entry ?? winners.entries.get(id);
+    if (!entry) return [];
+    const vector = vectorById.get(id);
+    const score = single ? (keywordById.get(id)?.score ?? vector?.similarity ?? fused) : fused;
+    const ranks: ResultRanks = {
+      ...(keywordRank ? { keyword: keywordRank } : {}),
+      ...(semanticRank ? { semantic: semanticRank } : {}),
+    };
+    return [
+      {
+        ...entry,
+        score,
+        relevance: relevance(score),
+        snippet: hit?.snippet ?? excerpt(entry.text, vector?.start ?? 0),
+        ranks,
+        ...(vector ? { similarity: vector.similarity } : {}),
+      },
+    ];
+  });
+}
+
+/**
+ * The winners' entries: with a highlighted snippet for keyword matches (one rowid seek each), in
+ * one query by id for the rest.
+ */
+function readWinners(
+  db: Db,
+  ranked: readonly { id: number }[],
+  keywordById: ReadonlyMap<number, KeywordRank>,
+): { details: Map<number, KeywordHit>; entries: Map<number, Entry> } {
   const details = keywordDetails(
     db,
     ranked.flatMap(({ id }) => keywordById.get(id) ?? []),
@@ -194,30 +234,7 @@ export function fuse(
     db,
     ranked.filter(({ id }) => !details.has(id)).map(({ id }) => id),
   );
-  const relevance = relevanceFor(keyword, semantic, extra.length > 0 || boost.kinds !== undefined);
-  return ranked.flatMap(({ id, score: fused, ranks: [keywordRank, semanticRank] }) => {
-    const hit = details.get(id);
-    const entry = hit?.entry ?? entries.get(id);
-    if (!entry) return [];
-    const vector = vectorById.get(id);
-    const score = single ? (keywordById.get(id)?.score ?? vector?.similarity ?? fused) : fused;
-    const snippet = hit?.snippet ?? excerpt(entry.text, vector?.start ?? 0);
-    const ranks: ResultRanks = {
-      ...(keywordRank ? { keyword: keywordRank } : {}),
-      ...(semanticRank ? { semantic: semanticRank } : {}),
-    };
-    const shown = relevance(score);
-    return [
-      {
-        ...entry,
-        score,
-        relevance: shown,
-        snippet,
-        ranks,
-        ...(vector ? { similarity: vector.similarity } : {}),
-      },
-    ];
-  });
+  return { details, entries };
 }
 
 /** About 200 characters of the text from `start`, cut at word boundaries. */

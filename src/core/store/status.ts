@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import { schemaVersion, type Db } from "../db/index.ts";
-import { KINDS, type Kind } from "./kinds.ts";
+import type { Kind } from "./kinds.ts";
+import { countByKind, countTags } from "./lookups.ts";
 
 export interface StoreStatus {
   db_path: string;
@@ -16,20 +17,13 @@ export interface StoreStatus {
   tags: number;
 }
 
-/** Counts by kind, path, size and schema version: the store's part of `brain status`. */
-export function storeStatus(db: Db, dbPath: string): StoreStatus {
-  const byKind = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<Kind, number>;
-  const rows = db
-    .prepare<[], { kind: Kind; n: number }>("SELECT kind, count(*) AS n FROM entries GROUP BY kind")
-    .all();
-  let total = 0;
-  for (const row of rows) {
-    byKind[row.kind] = row.n;
-    total += row.n;
-  }
-  const tags = db.prepare<[], { n: number }>("SELECT count(DISTINCT tag) AS n FROM entry_tags").get()?.n ?? 0;
+/**
+ * Counts by kind, path, size and schema version: the store's part of `brain status`. `chunks` is
+ * how many chunk vectors are stored (the embed concept counts them), for bytes per chunk.
+ */
+export function storeStatus(db: Db, dbPath: string, chunks: number): StoreStatus {
+  const counts = countByKind(db);
   const size = fileSize(dbPath) + fileSize(`${dbPath}-wal`);
-  const chunks = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM chunks").get()!.n;
   const pageSize = db.pragma("page_size", { simple: true }) as number;
   return {
     db_path: dbPath,
@@ -37,9 +31,9 @@ export function storeStatus(db: Db, dbPath: string): StoreStatus {
     free_bytes: (db.pragma("freelist_count", { simple: true }) as number) * pageSize,
     bytes_per_chunk: chunks > 0 ? Math.round(size / chunks) : null,
     schema_version: schemaVersion(db),
-    entries: total,
-    by_kind: byKind,
-    tags,
+    entries: counts.entries,
+    by_kind: counts.by_kind,
+    tags: countTags(db),
   };
 }
 

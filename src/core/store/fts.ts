@@ -1,0 +1,86 @@
+import { prepareCached, type Db } from "../db/index.ts";
+import { filterSql, type SearchFilters } from "./filters.ts";
+import { ENTRY_COLUMNS, rowToEntry, type Entry, type EntryRow } from "./rows.ts";
+
+/**
+ * The SQL on `entries_fts`, the FTS5 index over entries' text and tags. Search builds the MATCH
+ * expressions (search/fts-query.ts) and ranks; the queries live here, with the table. Ids bound
+ * next to a rowid are CAST: FTS5 ignores a REAL rowid constraint (how better-sqlite3 binds a
+ * JavaScript number) and would return every matching row.
+ */
+
+/** Column weights for BM25: the text counts fully, tags a little more (a tag is a deliberate label). */
+export const BM25_WEIGHTS = { text: 1.0, tags: 1.5 };
+
+/** The SQL that rebuilds the keyword index from the entries (what `brain doctor` suggests). */
+export const FTS_REBUILD_SQL = "INSERT INTO entries_fts(entries_fts) VALUES ('rebuild')";
+
+export interface FtsMatchOptions extends SearchFilters {
+  limit: number;
+  /** Ids left out (already found by a stricter match). */
+  exclude?: number[];
+  /** `bm25` (best first) or `recent` (newest first, lets FTS5 stop after `limit` rows). */
+  order?: "bm25" | "recent";
+}
+
+/**
+ * Ids and BM25 scores (lower is better, as FTS5 gives them) of the entries matching `match` and
+ * passing the filters. The entries table is joined only when a filter needs it.
+ */
+export function ftsMatch(db: Db, match: string, options: FtsMatchOptions): { id: number; bm25: number }[] {
+  const filter = filterSql(options);
+  const exclude = options.exclude ?? [];
+  const join = filter.sql === "1" ? "" : "JOIN entries e ON e.id = entries_fts.rowid";
+  const excludeSql = exclude.length
+    ? "AND entries_fts.rowid NOT IN (SELECT value FROM json_each(@exclude))"
+    : "";
+  return prepareCached<Record<string, unknown>, { id: number; bm25: number }>(
+    db,
+    `SELECT entries_fts.rowid AS id, bm25(entries_fts, ${BM25_WEIGHTS.text}, ${BM25_WEIGHTS.tags}) AS bm25
+     FROM entries_fts ${join}
+     WHERE entries_fts MATCH @match AND ${filter.sql} ${excludeSql}
+     ORDER BY ${options.order === "recent" ? "entries_fts.rowid DESC" : "bm25"} LIMIT @limit`,
+  ).all({
+    ...filter.params,
+    match,
+    limit: options.limit,
+    ...(exclude.length ? { exclude: JSON.stringify(exclude) } : {}),
+  });
+}
+
+/**
+ * An entry with its best fragment for `match`, the matching words in **bold**: one rowid seek,
+ * no doclist walk. Undefined when the entry does not match.
+ */
+export function ftsSnippet(db: Db, match: string, id: number): { entry: Entry; snippet: string } | undefined {
+  const row = prepareCached<{ match: string; id: number }, EntryRow & { snippet: string }>(
+    db,
+    `SELECT ${ENTRY_COLUMNS}, snippet(entries_fts, 0, '**', '**', '…', 24) AS snippet
+     FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
+     WHERE entries_fts MATCH @match AND entries_fts.rowid = CAST(@id AS INTEGER)`,
+  ).get({ match, id });
+  return row ? { entry: rowToEntry(row), snippet: row.snippet } : undefined;
+}
+
+/** True when entry `id` matches the MATCH expression (one rowid seek). */
+export function ftsMatches(db: Db, match: string, id: number): boolean {
+  return (
+    prepareCached<{ match: string; id: number }, { one: number }>(
+      db,
+      "SELECT 1 AS one FROM entries_fts WHERE entries_fts MATCH @match AND rowid = CAST(@id AS INTEGER)",
+    ).get({ match, id }) !== undefined
+  );
+}
+
+/** How many entries match the MATCH expression: a term's document frequency. */
+export function ftsCount(db: Db, match: string): number {
+  return prepareCached<[string], { n: number }>(
+    db,
+    "SELECT count(*) AS n FROM entries_fts WHERE entries_fts MATCH ?",
+  ).get(match)!.n;
+}
+
+/** FTS5's own check that the index matches the entries; throws when it does not. */
+export function checkFtsIntegrity(db: Db): void {
+  db.exec("INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)");
+}

@@ -1,0 +1,78 @@
+import { prepareCached, type Db } from "../db/index.ts";
+import type { Kind } from "./kinds.ts";
+
+/**
+ * Reads of entries by their source (a seek on entries_source): the files import made entries
+ * from, and the turns of a conversation.
+ */
+
+/** An entry's source with what import compares: its text hash, kind and tags (a JSON array, as stored). */
+export interface SourceRow {
+  id: number;
+  source: string;
+  hash: string;
+  kind: Kind;
+  tags: string;
+}
+
+const COLUMNS = "id, source, hash, kind, tags";
+
+/**
+ * The entries whose source starts with `prefix`. A range on the source index: from the prefix up
+ * to the prefix with its last character one higher, so names with any character after it are
+ * inside (`~` as the upper end would miss "Ü").
+ */
+export function entriesWithSourcePrefix(db: Db, prefix: string): SourceRow[] {
+  const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  return prepareCached<[string, string], SourceRow>(
+    db,
+    `SELECT ${COLUMNS} FROM entries WHERE source >= ? AND source < ?`,
+  ).all(prefix, upper);
+}
+
+/** One entry as `entriesWithSourcePrefix` reads it, or undefined when it is gone. */
+export function sourceRow(db: Db, id: number): SourceRow | undefined {
+  return prepareCached<[number], SourceRow>(db, `SELECT ${COLUMNS} FROM entries WHERE id = ?`).get(id);
+}
+
+/** True when an entry from this source has this text hash. */
+export function hasSourceText(db: Db, source: string, hash: string): boolean {
+  return (
+    prepareCached(db, "SELECT 1 FROM entries WHERE source = ? AND hash = ? LIMIT 1").get(source, hash) !==
+    undefined
+  );
+}
+
+/** True when an entry of this kind has this text hash (a seek on entries_hash). */
+export function hasText(db: Db, hash: string, kind: Kind): boolean {
+  return (
+    prepareCached(db, "SELECT 1 FROM entries WHERE hash = ? AND kind = ? LIMIT 1").get(hash, kind) !==
+    undefined
+  );
+}
+
+/**
+ * The entries just before and just after one (created at `at`, id `id`) among those whose source
+ * is `<key>#...`: the turns next to it in its conversation.
+ */
+export function sourceNeighbours(
+  db: Db,
+  key: string,
+  at: number,
+  id: number,
+): { previous?: number; next?: number } {
+  // Sources of the conversation sort between "<key>#" and "<key>$" ('$' follows '#').
+  const params = { from: `${key}#`, to: `${key}$`, at, id };
+  const inConversation = "e.source >= @from AND e.source < @to AND e.id <> @id";
+  const previous = prepareCached<typeof params, { id: number }>(
+    db,
+    `SELECT e.id FROM entries e WHERE ${inConversation} AND (e.created_at, e.id) < (@at, @id)
+     ORDER BY e.created_at DESC, e.id DESC LIMIT 1`,
+  ).get(params);
+  const next = prepareCached<typeof params, { id: number }>(
+    db,
+    `SELECT e.id FROM entries e WHERE ${inConversation} AND (e.created_at, e.id) > (@at, @id)
+     ORDER BY e.created_at, e.id LIMIT 1`,
+  ).get(params);
+  return { previous: previous?.id, next: next?.id };
+}
