@@ -73,7 +73,7 @@ describe("every road out passes the gate", () => {
     expect(filesMatching(/(?<!brain\(\)|brain)\.embed\(/)).toEqual([
       "src/core/adapters/ollama-embedder.ts",
       "src/core/brain.ts",
-      "src/core/embed/embedder.ts",
+      "src/core/embed/embed-batch.ts",
       "src/core/privacy/egress-embed.ts",
       "src/core/search/semantic.ts",
     ]);
