@@ -53,7 +53,7 @@ const EXCEPTIONS: { file: string; table: string; why: string }[] = [
   {
     file: "src/core/graph/store.ts",
     table: "entries",
-    why: "an entry-to-entry edge is inserted only when its target entry exists: INSERT INTO edges ... SELECT FROM entries, one statement",
+    why: "an entry-to-entry edge is inserted only when its target entry exists (INSERT INTO edges ... SELECT FROM entries, one statement); keyed entries linked to an entry by semantic edges (one join from edges, closest first)",
   },
   {
     file: "src/core/graph/duplicates.ts",
@@ -65,15 +65,10 @@ const EXCEPTIONS: { file: string; table: string; why: string }[] = [
     table: "entry_tags",
     why: "which nodes an entry not tagged #private links to (what the privacy gate may show): one query from nodes through edges and entry_titles",
   },
-  ...["entries", "entry_tags", "edges"].map((table) => ({
-    file: "src/core/enrich/store.ts",
-    table,
-    why: "enrichment's candidate queries (entries waiting, tags in use, keyed entries linked by edges); not yet moved",
-  })),
   {
-    file: "src/core/enrich/settings.ts",
-    table: "meta",
-    why: "enrichment's setting in meta; not yet moved to the db folder's meta functions",
+    file: "src/core/enrich/store.ts",
+    table: "entries",
+    why: "enrichment's backlog (entries without kind or tags that have no `enriched` row) is one anti-join, as the embedder's is",
   },
 ];
 

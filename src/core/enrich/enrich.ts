@@ -3,16 +3,13 @@ import { keyCandidates, enrichRequest, readSuggestions, type EnrichContext } fro
 import type { AutoAcceptField } from "./settings.ts";
 import {
   countPendingEnrichment,
-  currentHash,
-  keyedNeighbours,
   pendingEnrichment,
-  recentKeyed,
   recordEnrichment,
-  tagsInUse,
   type EnrichCandidate,
   type NewSuggestion,
 } from "./store.ts";
-import type { EntryStore } from "../store/index.ts";
+import { entryHash, recentKeyed, tagsInUse, type EntryStore } from "../store/index.ts";
+import { keyedNeighbours } from "../graph/index.ts";
 import { isBrainError, toBrainError } from "../base/index.ts";
 import { acceptSuggestion } from "./suggestions.ts";
 import { describeModel, type StructuredModel } from "./structured.ts";
@@ -138,7 +135,7 @@ function write(
 ): number[] | null {
   return deps.db
     .transaction(() => {
-      if (currentHash(deps.db, entry.id) !== entry.hash) return null;
+      if (entryHash(deps.db, entry.id) !== entry.hash) return null;
       return recordEnrichment(deps.db, entry, { ...outcome, now: deps.now() });
     })
     .immediate();

@@ -1,5 +1,5 @@
-import { escapeMemoryText, KINDS, type Kind, normalizeTag } from "../store/index.ts";
-import type { EnrichCandidate, KeyedEntry, NewSuggestion } from "./store.ts";
+import { escapeMemoryText, KINDS, type Kind, type KeyedEntry, normalizeTag } from "../store/index.ts";
+import type { EnrichCandidate, NewSuggestion } from "./store.ts";
 import type { JsonSchema } from "./json-schema.ts";
 import type { StructuredRequest } from "./structured.ts";
 

@@ -1,4 +1,4 @@
-import { prepareCached, type Db } from "../db/index.ts";
+import { readMeta, writeMeta, type Db } from "../db/index.ts";
 import { BrainError } from "../base/index.ts";
 
 /**
@@ -20,12 +20,10 @@ const OFF: EnrichSettings = { enabled: false, auto_accept: [] };
 
 /** The current setting (off until turned on). */
 export function readEnrichSettings(db: Db): EnrichSettings {
-  const row = prepareCached<[string], { value: string }>(db, "SELECT value FROM meta WHERE name = ?").get(
-    META_NAME,
-  );
-  if (!row) return OFF;
+  const stored = readMeta(db, META_NAME);
+  if (stored === undefined) return OFF;
   try {
-    const value = JSON.parse(row.value) as Partial<EnrichSettings>;
+    const value = JSON.parse(stored) as Partial<EnrichSettings>;
     return {
       enabled: value.enabled === true,
       auto_accept: (value.auto_accept ?? []).filter((f) =>
@@ -39,10 +37,7 @@ export function readEnrichSettings(db: Db): EnrichSettings {
 
 /** Stores the setting. */
 export function writeEnrichSettings(db: Db, settings: EnrichSettings): void {
-  prepareCached(
-    db,
-    "INSERT INTO meta(name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-  ).run(META_NAME, JSON.stringify(settings));
+  writeMeta(db, META_NAME, JSON.stringify(settings));
 }
 
 /**

@@ -3,8 +3,9 @@ import { BrainError } from "../base/index.ts";
 import type { Kind } from "../store/index.ts";
 
 /**
- * The SQL of enrichment: which entries wait for it, what it may suggest from (tags in use, keyed
- * entries on the same subject), the suggestions themselves and the setting. Tables from migration
+ * The SQL of enrichment: which entries wait for it (the one query joining `entries`, as the
+ * embedder's backlog does) and the suggestions themselves. What it suggests from (tags in use,
+ * keyed entries) comes from the store and the graph. Tables from migration
  * `013_enrichment_suggestions`.
  */
 
@@ -61,58 +62,6 @@ export function countPendingEnrichment(db: Db): number {
     `SELECT count(*) AS n FROM entries e WHERE (e.kind = 'note' OR e.tags = '[]')
        AND NOT EXISTS (SELECT 1 FROM enriched x WHERE x.entry_id = e.id)`,
   ).get()!.n;
-}
-
-/** The tags in use, most used first. */
-export function tagsInUse(db: Db, limit = 60): string[] {
-  return prepareCached<[number], { tag: string }>(
-    db,
-    "SELECT tag FROM entry_tags GROUP BY tag ORDER BY count(*) DESC, tag LIMIT ?",
-  )
-    .all(limit)
-    .map((r) => r.tag);
-}
-
-export interface KeyedEntry {
-  id: number;
-  key: string;
-  text: string;
-  /** Its tags, so the privacy gate can hold back a #private one. */
-  tags: string[];
-}
-
-type KeyedRow = Omit<KeyedEntry, "tags"> & { tags: string };
-const keyedEntry = (row: KeyedRow): KeyedEntry => ({ ...row, tags: JSON.parse(row.tags) as string[] });
-
-/** Keyed entries the embedder found close in meaning to this one (its semantic edges), closest first. */
-export function keyedNeighbours(db: Db, entryId: number, limit: number): KeyedEntry[] {
-  return prepareCached<[bigint, number], KeyedRow>(
-    db,
-    `SELECT e.id, e.key, e.text, e.tags FROM edges g JOIN entries e ON e.id = g.to_entry
-     WHERE g.from_entry = ? AND g.type = 'semantic' AND e.key IS NOT NULL
-     ORDER BY g.weight DESC LIMIT ?`,
-  )
-    .all(BigInt(entryId), limit)
-    .map(keyedEntry);
-}
-
-/** The most recently updated keyed facts and preferences, for word-overlap matching. */
-export function recentKeyed(db: Db, limit = 500): KeyedEntry[] {
-  return prepareCached<[number], KeyedRow>(
-    db,
-    `SELECT id, key, text, tags FROM entries WHERE key IS NOT NULL AND kind IN ('fact', 'preference')
-     ORDER BY updated_at DESC LIMIT ?`,
-  )
-    .all(limit)
-    .map(keyedEntry);
-}
-
-/** The entry's current hash, or null when it was deleted. */
-export function currentHash(db: Db, entryId: number): string | null {
-  const row = prepareCached<[bigint], { hash: string }>(db, "SELECT hash FROM entries WHERE id = ?").get(
-    BigInt(entryId),
-  );
-  return row?.hash ?? null;
 }
 
 /** Records that an entry was looked at, and stores its suggestions (inside the caller's transaction). */

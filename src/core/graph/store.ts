@@ -1,5 +1,14 @@
 import { prepareCached, type Db } from "../db/index.ts";
-import { entryExists, entryNotFound, normalizeTag, type Entry, type EntryHook } from "../store/index.ts";
+import {
+  entryExists,
+  entryNotFound,
+  keyedEntry,
+  normalizeTag,
+  type Entry,
+  type EntryHook,
+  type KeyedEntry,
+  type KeyedRow,
+} from "../store/index.ts";
 import { BrainError, type Clock } from "../base/index.ts";
 import { entryTitles, extractLinks, normalizePerson, normalizeTitle } from "./extract.ts";
 
@@ -257,4 +266,16 @@ function mustName(type: NodeType, raw: string): string {
 
 function mustExist(db: Db, id: number): void {
   if (!entryExists(db, id)) throw entryNotFound(id);
+}
+
+/** Keyed entries the embedder found close in meaning to this one (its semantic edges), closest first. */
+export function keyedNeighbours(db: Db, entryId: number, limit: number): KeyedEntry[] {
+  return prepareCached<[bigint, number], KeyedRow>(
+    db,
+    `SELECT e.id, e.key, e.text, e.tags FROM edges g JOIN entries e ON e.id = g.to_entry
+     WHERE g.from_entry = ? AND g.type = 'semantic' AND e.key IS NOT NULL
+     ORDER BY g.weight DESC LIMIT ?`,
+  )
+    .all(BigInt(entryId), limit)
+    .map(keyedEntry);
 }

@@ -5,6 +5,38 @@ import { ENTRY_COLUMNS, rowToEntry, type Entry, type EntryRow } from "./rows.ts"
 
 /** Reads of entries by id and counts, for the other concepts (search, graph, embed, status). */
 
+/** A keyed entry (a fact or preference with one current value), with its tags for the privacy gate. */
+export interface KeyedEntry {
+  id: number;
+  key: string;
+  text: string;
+  tags: string[];
+}
+
+export type KeyedRow = Omit<KeyedEntry, "tags"> & { tags: string };
+export const keyedEntry = (row: KeyedRow): KeyedEntry => ({ ...row, tags: JSON.parse(row.tags) as string[] });
+
+/** The most recently updated keyed facts and preferences. */
+export function recentKeyed(db: Db, limit = 500): KeyedEntry[] {
+  return prepareCached<[number], KeyedRow>(
+    db,
+    `SELECT id, key, text, tags FROM entries WHERE key IS NOT NULL AND kind IN ('fact', 'preference')
+     ORDER BY updated_at DESC LIMIT ?`,
+  )
+    .all(limit)
+    .map(keyedEntry);
+}
+
+/** The tags in use, most used first. */
+export function tagsInUse(db: Db, limit = 60): string[] {
+  return prepareCached<[number], { tag: string }>(
+    db,
+    "SELECT tag FROM entry_tags GROUP BY tag ORDER BY count(*) DESC, tag LIMIT ?",
+  )
+    .all(limit)
+    .map((r) => r.tag);
+}
+
 /** Entries by id, in one query. */
 export function entriesById(db: Db, ids: number[]): Map<number, Entry> {
   if (ids.length === 0) return new Map();
