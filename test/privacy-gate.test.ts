@@ -44,7 +44,7 @@ function read(file: string): string {
 function toolGateProblems(code: string): string[] {
   const problems: string[] = [];
   const body =
-    /export default async function \w+\(input: Input\): Promise<string> \{\s*return answerThroughGate\(\s*"[\w-]+",\s*input,\s*\(brain, out\) =>\s*\w+Answer\(brain, out\b/;
+    /export default async function \w+\(input: Input(?: = \{\})?\): Promise<string> \{\s*return answerThroughGate\(\s*"[\w-]+",\s*input,\s*\(brain, out\) =>\s*\w+Answer\(brain, out\b/;
   if (!body.test(code))
     problems.push("the default export does not return answerThroughGate(…) with a shared answer");
   if (/\bbrain\s*\??\.|\b(withBrain|openBrain|createBrain)\(|\.egress\b/.test(code)) {

@@ -91,6 +91,10 @@ describe("Raycast AI tools through the privacy gate", () => {
     expect(onlyRow(output)).toMatchObject({ entry_ids: [publicId], withheld: 1 });
   });
 
+  it("recent-memories takes no input at all", async () => {
+    expect(await recentMemories()).toContain(`[${publicId}] (decision,`);
+  });
+
   it("related-memories shows what may go around a tag and withholds a private start", async () => {
     const around = await relatedMemories({ target: "#billing" });
     expect(around).toContain(`[${publicId}]`);

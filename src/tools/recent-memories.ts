@@ -11,7 +11,7 @@ type Input = {
 };
 
 /** The most recently saved memories, newest first. */
-export default async function tool(input: Input): Promise<string> {
+export default async function tool(input: Input = {}): Promise<string> {
   return answerThroughGate("recent-memories", input, (brain, out) =>
     recentAnswer(brain, out, { ...input, limit: Math.min(input.limit ?? 10, 100) }),
   );
