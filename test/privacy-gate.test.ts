@@ -35,6 +35,24 @@ function read(file: string): string {
   return fs.readFileSync(path.join(ROOT, file), "utf8");
 }
 
+/**
+ * What keeps a Raycast AI tool file (src/tools/<name>.ts) from returning memory text past the gate:
+ * its default export returns `answerThroughGate(...)`, whose callback hands the Brain and the
+ * egress straight to a shared answer (src/mcp/answers.ts); it never reads the Brain itself nor
+ * opens one. Returns what is wrong, one line each.
+ */
+function toolGateProblems(code: string): string[] {
+  const problems: string[] = [];
+  const body =
+    /export default async function \w+\(input: Input(?: = \{\})?\): Promise<string> \{\s*return answerThroughGate\(\s*"[\w-]+",\s*input,\s*\(brain, out\) =>\s*\w+Answer\(brain, out\b/;
+  if (!body.test(code))
+    problems.push("the default export does not return answerThroughGate(…) with a shared answer");
+  if (/\bbrain\s*\??\.|\b(withBrain|openBrain|createBrain)\(|\.egress\b/.test(code)) {
+    problems.push("it reads a Brain or opens an egress itself");
+  }
+  return problems;
+}
+
 describe("every road out passes the gate", () => {
   it("registers MCP tools and resources only where each call opens an egress", () => {
     expect(filesMatching(/\.(registerTool|registerResource|registerPrompt|tool|resource|prompt)\(/)).toEqual([
@@ -62,7 +80,57 @@ describe("every road out passes the gate", () => {
     }
   });
 
+  it("gives Raycast AI memory text only through the gate: every tool file returns answerThroughGate", () => {
+    const manifest = JSON.parse(read("package.json")) as { tools: { name: string }[] };
+    const files = sources("src/tools").sort();
+    expect(files).toEqual(
+      ["gate", ...manifest.tools.map((t) => t.name)].map((name) => `src/tools/${name}.ts`).sort(),
+    );
+    for (const tool of manifest.tools) {
+      expect(toolGateProblems(read(`src/tools/${tool.name}.ts`)), tool.name).toEqual([]);
+    }
+    expect(read("src/tools/gate.ts")).toMatch(
+      /egress\.open\(RAYCAST_AI,[\s\S]*noted\(out, \(await answer\(brain, out\)\)\.text\)[\s\S]*out\.send\(/,
+    );
+    expect(filesMatching(/road: "raycast-ai"/)).toEqual(["src/tools/gate.ts"]);
+    // Each shared answer lets its memories through the egress before it renders them.
+    const answers = read("src/mcp/answers.ts")
+      .split(/\nexport (?:async )?function (?=\w+Answer\()/)
+      .slice(1);
+    expect(answers).toHaveLength(6);
+    for (const answer of answers)
+      expect(answer, answer.slice(0, 20)).toMatch(/out\.pass\(|lineThrough\(out,/);
+  });
+
+  it("flags a tool file that returns memory text without the gate (the check itself works)", () => {
+    const leaks = [
+      `export default async function tool(input: Input): Promise<string> {
+        return withBrain((brain) => brain.entries.get(input.id).text);
+      }`,
+      `export default async function tool(input: Input): Promise<string> {
+        return answerThroughGate("get-memory", input, (brain, out) => getAnswer(brain, out, input.id));
+      }
+      export const peek = (id: number) => withBrain((b) => b.entries.get(id).text);`,
+      `export default async function tool(input: Input): Promise<string> {
+        return answerThroughGate("get-memory", input, (brain, out) =>
+          ({ text: brain.entries.get(input.id).text, data: {} }));
+      }`,
+    ];
+    expect(leaks.map(toolGateProblems)).toEqual([
+      [
+        "the default export does not return answerThroughGate(…) with a shared answer",
+        "it reads a Brain or opens an egress itself",
+      ],
+      ["it reads a Brain or opens an egress itself"],
+      [
+        "the default export does not return answerThroughGate(…) with a shared answer",
+        "it reads a Brain or opens an egress itself",
+      ],
+    ]);
+  });
+
   it("calls chat models and embedders only where the gate decides what they get", () => {
+    // ollama-structured.ts: the structured model's adapter (its callers: the next test).
     expect(filesMatching(/\.chat\(/)).toEqual([
       "src/core/adapters/ollama-chat.ts",
       "src/core/adapters/ollama-structured.ts",

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBrain } from "../src/core/brain.ts";
 import type { BrainConfig } from "../src/core/base/config.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
-import { buildExtension, manifestCommands, ROOT } from "./support/raycast-build.ts";
+import { buildExtension, manifestCommands, manifestTools, ROOT } from "./support/raycast-build.ts";
 import { testConfig } from "./support/tmp.ts";
 
 // The built extension, not its sources: each command's `ray build` bundle is loaded in Node with the
@@ -42,6 +42,7 @@ beforeAll(async () => {
   const brain = createBrain(config);
   brain.entries.capture({ text: "Billing decision: we moved billing to Stripe in March #decision" });
   brain.entries.capture({ text: "The cat's name is Miso" });
+  brain.entries.capture({ text: "Stripe billing account recovery code 4471 #private" });
   await brain.embed();
   brain.close();
 }, 300_000);
@@ -90,14 +91,18 @@ interface Seen {
   toasts: { style: string; title: string; message?: string }[];
 }
 
-function runBundle(name: string, mode: "view" | "no-view", setup: Record<string, unknown>): Promise<Seen> {
+function runBundle(
+  name: string,
+  mode: "view" | "no-view" | "tool",
+  setup: Record<string, unknown>,
+): Promise<Seen & { output: string }> {
   const node = path.join(ROOT, "node_modules", ".bin", "node");
   const script = path.join(ROOT, "test", "support", "run-bundle.cjs");
   const input = JSON.stringify({ preferences: { dbPath: config.dbPath, ollamaHost: ollama.url }, ...setup });
   return new Promise((resolve, reject) => {
     execFile(node, [script, ext, name, mode, input], { cwd: ext, timeout: 60_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${name}.js failed: ${stderr || err.message}`));
-      else resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as Seen);
+      else resolve(JSON.parse(stdout.trim().split("\n").at(-1)!) as Seen & { output: string });
     });
   });
 }
@@ -116,10 +121,37 @@ describe("the built extension (ray build)", () => {
     expect(manifestCommands()).not.toContain("about");
   });
 
-  it.each(manifestCommands())("%s cannot reach the Keychain or the Secret Service", (name) => {
-    const bundle = fs.readFileSync(path.join(built, `${name}.js`), "utf8");
-    expect(SECRET_STORE_INVOCATIONS.filter((word) => bundle.includes(word))).toEqual([]);
+  it("has one bundle per AI tool in tools/, and the manifest each tool's input and confirmation", () => {
+    const bundles = fs
+      .readdirSync(path.join(built, "tools"))
+      .filter((f) => f.endsWith(".js"))
+      .sort();
+    expect(bundles).toEqual(
+      manifestTools()
+        .map((name) => `${name}.js`)
+        .sort(),
+    );
+    const manifest = JSON.parse(fs.readFileSync(path.join(built, "package.json"), "utf8")) as {
+      tools: { name: string; confirmation: boolean; input: { required: string[] } }[];
+    };
+    const tools = manifest.tools.map((t) => [t.name, t.confirmation, t.input.required]);
+    expect(tools).toEqual([
+      ["search-memory", false, ["query"]],
+      ["get-memory", false, ["id"]],
+      ["recent-memories", false, []],
+      ["related-memories", false, ["target"]],
+      ["remember", true, ["text"]],
+      ["forget", true, ["id"]],
+    ]);
   });
+
+  it.each([...manifestCommands(), ...manifestTools().map((name) => `tools/${name}`)])(
+    "%s cannot reach the Keychain or the Secret Service",
+    (name) => {
+      const bundle = fs.readFileSync(path.join(built, `${name}.js`), "utf8");
+      expect(SECRET_STORE_INVOCATIONS.filter((word) => bundle.includes(word))).toEqual([]);
+    },
+  );
 });
 
 describe("the built extension, run in Node", () => {
@@ -127,6 +159,13 @@ describe("the built extension, run in Node", () => {
     const seen = await runBundle("search-brain", "view", { root: "List" });
     expect(seen.texts).toContain("Billing decision: we moved billing to Stripe in March #decision");
     expect(seen.texts).toContain("The cat's name is Miso");
+  });
+
+  it("tools/search-memory.js answers from the real database, the private memory withheld", async () => {
+    const { output } = await runBundle("search-memory", "tool", { input: { query: "stripe billing" } });
+    expect(output).toContain("Billing decision: we moved billing to Stripe in March #decision");
+    expect(output).not.toContain("4471");
+    expect(output).toContain("Note: 1 private memory withheld.");
   });
 
   it("capture-thought.js shows its form", async () => {
@@ -153,7 +192,7 @@ describe("the built extension, run in Node", () => {
 
   it("brain-status.js reads the database with sqlite-vec loaded from the assets", async () => {
     const seen = await runBundle("brain-status", "view", { root: "MenuBarExtra" });
-    expect(seen.texts).toContain("3 entries");
+    expect(seen.texts).toContain("4 entries");
     expect(seen.texts).toContain("sqlite-vec: loaded");
   });
 });

@@ -1,5 +1,5 @@
 import { Action, ActionPanel, Icon, List, type LaunchProps } from "@raycast/api";
-import { useReducer, useState } from "react";
+import { useState } from "react";
 import type { Brain } from "../core/brain.ts";
 import { KINDS, type Kind } from "../core/store/index.ts";
 import { CaptureNew } from "../components/MemoryForms.tsx";
@@ -9,7 +9,7 @@ import { describeError } from "../helpers/feedback.ts";
 import { KIND_TITLES } from "../helpers/format.ts";
 import { useBrain } from "../hooks/useBrain.ts";
 import { useMemorySearch, type Memory } from "../hooks/useMemorySearch.ts";
-import { useRelated } from "../hooks/useRelated.ts";
+import { useSelection } from "../hooks/useSelection.ts";
 
 /** A citation link opens this command with the cited memory's id. */
 export interface SearchLaunchContext {
@@ -29,14 +29,7 @@ export default function SearchBrain(props: LaunchProps<{ launchContext: SearchLa
   const search = useMemorySearch(brain, searchText, kind);
   const cited = citedMemory(brain, props.launchContext?.entryId, searchText);
   const memories = cited ? [cited, ...search.memories.filter((m) => m.id !== cited.id)] : search.memories;
-  const [selectedId, setSelectedId] = useState<number | null>(null);
-  const [graphVersion, graphChanged] = useReducer((n: number) => n + 1, 0);
-  const selected = memories.some((m) => m.id === selectedId) ? selectedId : (memories[0]?.id ?? null);
-  const related = useRelated(brain, selected, graphVersion);
-  const changed = () => {
-    search.refresh();
-    graphChanged();
-  };
+  const selection = useSelection(brain, memories, search.refresh);
 
   return (
     <List
@@ -47,7 +40,7 @@ export default function SearchBrain(props: LaunchProps<{ launchContext: SearchLa
       isShowingDetail={showingDetail && memories.length > 0}
       searchText={searchText}
       onSearchTextChange={setSearchText}
-      onSelectionChange={(id) => setSelectedId(id ? Number(id) : null)}
+      onSelectionChange={(id) => selection.select(id ? Number(id) : null)}
       searchBarPlaceholder="Search your memory by words or meaning"
       searchBarAccessory={<KindDropdown onChange={setKind} />}
     >
@@ -75,10 +68,10 @@ export default function SearchBrain(props: LaunchProps<{ launchContext: SearchLa
               key={memory.id}
               brain={brain}
               memory={memory}
-              related={memory.id === selected ? related : null}
+              related={memory.id === selection.selected ? selection.related : null}
               showingDetail={showingDetail}
               searchText={searchText}
-              onChanged={changed}
+              onChanged={selection.changed}
               onDeleted={search.remove}
               onToggleDetail={() => setShowingDetail((v) => !v)}
             />

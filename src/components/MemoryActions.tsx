@@ -28,57 +28,10 @@ export interface MemoryActionsProps {
  */
 export function MemoryActions(props: MemoryActionsProps) {
   const { brain, memory } = props;
-  const urls = urlsIn(memory);
   return (
     <ActionPanel title={`#${memory.id} ${firstLine(memory.text, 40)}`}>
-      <ActionPanel.Section>
-        <Action.CopyToClipboard title="Copy Text" content={memory.text} />
-        <Action.Paste title="Paste Text" content={memory.text} />
-        {urls.map((url, i) => (
-          <Action.OpenInBrowser
-            key={url}
-            title={urls.length === 1 ? "Open Link" : `Open ${shortUrl(url)}`}
-            url={url}
-            shortcut={i === 0 ? Keyboard.Shortcut.Common.Open : undefined}
-          />
-        ))}
-      </ActionPanel.Section>
-      <ActionPanel.Section>
-        <Action.Push
-          title="Edit Memory"
-          icon={Icon.Pencil}
-          shortcut={Keyboard.Shortcut.Common.Edit}
-          target={<EditMemory brain={brain} entry={memory} onSaved={props.onChanged} />}
-        />
-        <Action.Push
-          title="Link Memory"
-          icon={Icon.Link}
-          shortcut={{ modifiers: ["cmd"], key: "l" }}
-          target={<LinkMemory brain={brain} entry={memory} onLinked={props.onChanged} />}
-        />
-        <Action.Push
-          title="Capture New Thought"
-          icon={Icon.Plus}
-          shortcut={Keyboard.Shortcut.Common.New}
-          target={<CaptureNew brain={brain} text={props.searchText} onSaved={props.onChanged} />}
-        />
-        <Action
-          title="Toggle Details"
-          icon={Icon.Sidebar}
-          shortcut={{ modifiers: ["cmd", "shift"], key: "d" }}
-          onAction={props.onToggleDetail}
-        />
-        <Action.CopyToClipboard
-          title="Copy ID"
-          content={String(memory.id)}
-          shortcut={{ modifiers: ["cmd", "opt"], key: "i" }}
-        />
-        <Action.CopyToClipboard
-          title="Copy Deeplink"
-          content={memoryLink(memory.id)}
-          shortcut={Keyboard.Shortcut.Common.CopyDeeplink}
-        />
-      </ActionPanel.Section>
+      <ReuseSection memory={memory} />
+      <ChangeSection {...props} />
       <ActionPanel.Section>
         <Action
           title="Delete Memory"
@@ -89,6 +42,77 @@ export function MemoryActions(props: MemoryActionsProps) {
         />
       </ActionPanel.Section>
     </ActionPanel>
+  );
+}
+
+/** Taking the memory elsewhere: copy or paste its text, open the addresses it cites. */
+function ReuseSection({ memory }: { memory: Memory }) {
+  const urls = urlsIn(memory);
+  return (
+    <ActionPanel.Section>
+      <Action.CopyToClipboard title="Copy Text" content={memory.text} />
+      <Action.Paste title="Paste Text" content={memory.text} />
+      {urls.map((url, i) => (
+        <Action.OpenInBrowser
+          key={url}
+          title={urls.length === 1 ? "Open Link" : `Open ${shortUrl(url)}`}
+          url={url}
+          shortcut={i === 0 ? Keyboard.Shortcut.Common.Open : undefined}
+        />
+      ))}
+    </ActionPanel.Section>
+  );
+}
+
+/** Changing the brain around the memory (edit, link, capture a new one), the view, and its id. */
+function ChangeSection(props: MemoryActionsProps) {
+  const { brain, memory } = props;
+  return (
+    <ActionPanel.Section>
+      <Action.Push
+        title="Edit Memory"
+        icon={Icon.Pencil}
+        shortcut={Keyboard.Shortcut.Common.Edit}
+        target={<EditMemory brain={brain} entry={memory} onSaved={props.onChanged} />}
+      />
+      <Action.Push
+        title="Link Memory"
+        icon={Icon.Link}
+        shortcut={{ modifiers: ["cmd"], key: "l" }}
+        target={<LinkMemory brain={brain} entry={memory} onLinked={props.onChanged} />}
+      />
+      <Action.Push
+        title="Capture New Thought"
+        icon={Icon.Plus}
+        shortcut={Keyboard.Shortcut.Common.New}
+        target={<CaptureNew brain={brain} text={props.searchText} onSaved={props.onChanged} />}
+      />
+      <Action
+        title="Toggle Details"
+        icon={Icon.Sidebar}
+        shortcut={{ modifiers: ["cmd", "shift"], key: "d" }}
+        onAction={props.onToggleDetail}
+      />
+      <IdActions id={memory.id} />
+    </ActionPanel.Section>
+  );
+}
+
+/** The memory's id and a deeplink that opens it. */
+function IdActions({ id }: { id: number }) {
+  return (
+    <>
+      <Action.CopyToClipboard
+        title="Copy ID"
+        content={String(id)}
+        shortcut={{ modifiers: ["cmd", "opt"], key: "i" }}
+      />
+      <Action.CopyToClipboard
+        title="Copy Deeplink"
+        content={memoryLink(id)}
+        shortcut={Keyboard.Shortcut.Common.CopyDeeplink}
+      />
+    </>
   );
 }
 

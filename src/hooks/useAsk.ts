@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useState, type Dispatch, type SetStateAction } from "react";
 import type { AskAnswer, Citation } from "../core/ask/index.ts";
 import type { Brain } from "../core/brain.ts";
 import { isBrainError } from "../core/base/index.ts";
@@ -30,6 +30,7 @@ export interface AskState {
 export function useAsk(brain: Brain | null, question: string): AskState {
   const [state, setState] = useState<Omit<AskState, "retry">>(initial);
   const [attempt, setAttempt] = useState(0);
+  const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
   useEffect(() => {
     if (!brain) return;
@@ -38,42 +39,54 @@ export function useAsk(brain: Brain | null, question: string): AskState {
       return;
     }
     const controller = new AbortController();
-    const live = () => !controller.signal.aborted;
     setState(initial());
-    const tokens = batchTokens((text) => live() && setState((s) => ({ ...s, answer: s.answer + text })));
-    controller.signal.addEventListener("abort", tokens.stop);
-    brain
-      .ask(question, {
-        signal: controller.signal,
-        onStart: ({ route, model, sources }) => live() && setState((s) => ({ ...s, route, model, sources })),
-        onToken: tokens.add,
-        onNotice: (notice) => live() && setState((s) => ({ ...s, notices: [...s.notices, notice] })),
-      })
-      .then((result) => {
-        tokens.stop();
-        if (!live()) return;
-        setState({
-          answer: result.answer,
-          route: result.route,
-          model: result.model,
-          sources: result.sources,
-          result,
-          notices: result.notices,
-          isLoading: false,
-        });
-      })
-      .catch((err: unknown) => {
-        tokens.flush();
-        tokens.stop();
-        if (!live() || isBrainError(err, "cancelled")) return;
-        setState((s) => ({ ...s, error: describeError(err), isLoading: false }));
-        void showFailure("Could not answer", err, () => setAttempt((n) => n + 1));
-      });
+    streamAnswer(brain, question, controller.signal, setState, retry);
     return () => controller.abort();
-  }, [brain, question, attempt]);
+  }, [brain, question, attempt, retry]);
 
-  const retry = useCallback(() => setAttempt((n) => n + 1), []);
   return { ...state, retry };
+}
+
+type AskSetter = Dispatch<SetStateAction<Omit<AskState, "retry">>>;
+
+/**
+ * Asks once and streams into state while `signal` is live: tokens batched, then the complete
+ * answer; a failure (not a cancel) becomes an `error` line and a toast with Retry.
+ */
+function streamAnswer(
+  brain: Brain,
+  question: string,
+  signal: AbortSignal,
+  setState: AskSetter,
+  retry: () => void,
+) {
+  const live = () => !signal.aborted;
+  const tokens = batchTokens((text) => live() && setState((s) => ({ ...s, answer: s.answer + text })));
+  signal.addEventListener("abort", tokens.stop);
+  brain
+    .ask(question, {
+      signal,
+      onStart: ({ route, model, sources }) => live() && setState((s) => ({ ...s, route, model, sources })),
+      onToken: tokens.add,
+      onNotice: (notice) => live() && setState((s) => ({ ...s, notices: [...s.notices, notice] })),
+    })
+    .then((result) => {
+      tokens.stop();
+      if (live()) setState(answered(result));
+    })
+    .catch((err: unknown) => {
+      tokens.flush();
+      tokens.stop();
+      if (!live() || isBrainError(err, "cancelled")) return;
+      setState((s) => ({ ...s, error: describeError(err), isLoading: false }));
+      void showFailure("Could not answer", err, retry);
+    });
+}
+
+/** The state of a complete answer. */
+function answered(result: AskAnswer): Omit<AskState, "retry"> {
+  const { answer, route, model, sources, notices } = result;
+  return { answer, route, model, sources, result, notices, isLoading: false };
 }
 
 /** How often streamed text is shown: often enough to read as it comes, few enough renders. */

@@ -65,15 +65,7 @@ export function useMemorySearch(brain: Brain | null, query: string, kind?: Kind)
     },
   );
   const pages: Page[] = data ?? [];
-  const remove = useCallback(
-    (id: number) =>
-      void mutate(undefined, {
-        optimisticUpdate: (current: Page[] | undefined) =>
-          (current ?? []).map((p) => ({ ...p, memories: p.memories.filter((m: Memory) => m.id !== id) })),
-        shouldRevalidateAfter: false,
-      }),
-    [mutate],
-  );
+  const remove = useRemove(mutate);
   return {
     memories: pages.flatMap((p) => p.memories),
     notices: pages[0]?.notices ?? [],
@@ -84,6 +76,31 @@ export function useMemorySearch(brain: Brain | null, query: string, kind?: Kind)
     refresh: revalidate,
     remove,
   };
+}
+
+/**
+ * Drops an entry from the loaded pages at once, without searching again (after a delete).
+ *
+ * @example
+ * const remove = useRemove(mutate); remove(42);
+ */
+function useRemove(
+  mutate: (data: undefined, options: RemoveOptions) => Promise<unknown>,
+): (id: number) => void {
+  return useCallback(
+    (id: number) =>
+      void mutate(undefined, {
+        optimisticUpdate: (current) =>
+          (current ?? []).map((p) => ({ ...p, memories: p.memories.filter((m) => m.id !== id) })),
+        shouldRevalidateAfter: false,
+      }),
+    [mutate],
+  );
+}
+
+interface RemoveOptions {
+  optimisticUpdate(current: Page[] | undefined): Page[];
+  shouldRevalidateAfter: boolean;
 }
 
 async function runSearch(

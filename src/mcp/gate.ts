@@ -1,5 +1,6 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { withheldNotice, type Destination, type Egress } from "../core/privacy/index.ts";
+import type { Destination, Egress } from "../core/privacy/index.ts";
+import { noted } from "./answers.ts";
 import type { ToolContext } from "./context.ts";
 
 /**
@@ -47,7 +48,7 @@ export function isReleased(payload: unknown): boolean {
  * count of private memories held back (a line in the text, `withheld` in the data).
  */
 export function reply(out: Egress, text: string, structured?: Record<string, unknown>): CallToolResult {
-  const lines = out.withheld > 0 ? `${text}\nNote: ${withheldNotice(out.withheld)}` : text;
+  const lines = noted(out, text);
   const data = structured && out.withheld > 0 ? { ...structured, withheld: out.withheld } : structured;
   return release(out, {
     content: [{ type: "text", text: lines }],

@@ -15,7 +15,7 @@ export function toolError(text: string): CallToolResult {
 }
 
 /** Core hints that name the `brain` command line; a model calling tools needs the tool's usage instead. */
-const CLI_HINT = /`brain |--[a-z]/;
+export const CLI_HINT = /`brain |--[a-z]/;
 
 /**
  * Turns anything a tool threw into a tool error. A BrainError keeps its message; its hint is kept

@@ -1,43 +1,15 @@
 import { z } from "zod";
-import { bootMarkdown, type BootContext, type RelatedItem, type RelatedResult } from "../core/graph/index.ts";
-import { entryHead, entryLine, listed } from "./format.ts";
+import { bootMarkdown, type BootContext } from "../core/graph/index.ts";
+import { relatedAnswer } from "./answers.ts";
+import { listed } from "./format.ts";
 import { reply } from "./gate.ts";
-import { screenBoot, screenRelated } from "./screen.ts";
+import { screenBoot } from "./screen.ts";
 import { defineTool, limit, READ_ONLY, type AnyTool } from "./tool.ts";
 import type { ToolContext } from "./context.ts";
 
 /** `related` and `boot`: the graph around a memory, and the context for the start of a session. */
 
 const TARGET_ERROR = "must be an entry id such as 42, or a #tag, @person, [[Title]] or URL";
-
-/** One neighbour on one line, indented by its depth, with why it is linked. */
-function itemLine(item: RelatedItem): string {
-  const indent = "  ".repeat(item.depth - 1);
-  const via = item.via.length ? ` via ${item.via.join(" > ")}` : "";
-  const what = item.entry
-    ? entryLine(item.entry, 200)
-    : `${item.node?.label ?? "?"} (${item.node?.entries ?? 0} memories)`;
-  return `${indent}${what} — ${item.reason}${via}`;
-}
-
-function relatedText(result: RelatedResult): string {
-  const start = result.start.entry
-    ? entryHead(result.start.entry)
-    : `${result.start.label} (${result.start.node?.entries ?? 0} memories)`;
-  if (result.items.length === 0) return `Nothing is linked to ${start} yet.`;
-  return [`Linked to ${start}:`, ...result.items.map(itemLine)].join("\n");
-}
-
-function relatedData(result: RelatedResult) {
-  return {
-    start: {
-      label: result.start.label,
-      entry: result.start.entry && listed(result.start.entry),
-      node: result.start.node,
-    },
-    items: result.items.map((item) => ({ ...item, entry: item.entry && listed(item.entry) })),
-  };
-}
 
 function relatedTool(ctx: ToolContext): AnyTool {
   return defineTool({
@@ -63,16 +35,8 @@ function relatedTool(ctx: ToolContext): AnyTool {
     annotations: READ_ONLY,
     usage: 'Call it like {"target": 42}, {"target": "#billing"} or {"target": "@maria", "depth": 2}.',
     run: (args, _extra, out) => {
-      const found = ctx.brain.related(args.target, { depth: args.depth ?? 2, limit: args.limit ?? 20 });
-      const start = found.start.entry;
-      if (start && out.pass([start]).length === 0) {
-        return reply(out, `[${start.id}] is a private memory: it and its links are withheld.`, {
-          id: start.id,
-          private: true,
-        });
-      }
-      const result = screenRelated(ctx.brain.db, out, found);
-      return reply(out, relatedText(result), relatedData(result));
+      const { text, data } = relatedAnswer(ctx.brain, out, args.target, args);
+      return reply(out, text, data);
     },
   });
 }

@@ -1,17 +1,6 @@
 import { z } from "zod";
-import { SEARCH_MODES, type SearchResult } from "../core/search/index.ts";
-import {
-  entryBlock,
-  entryData,
-  entryLine,
-  entryList,
-  LIST_TEXT_CHARS,
-  listed,
-  resultLine,
-  shorten,
-} from "./format.ts";
-import type { Entry } from "../core/store/index.ts";
-import type { Egress } from "../core/privacy/index.ts";
+import { SEARCH_MODES } from "../core/search/index.ts";
+import { forgetAnswer, getAnswer, recentAnswer, rememberAnswer, searchAnswer } from "./answers.ts";
 import { reply } from "./gate.ts";
 import {
   defineTool,
@@ -31,20 +20,6 @@ import type { ToolContext } from "./context.ts";
  * The memory tools: remember, search, get, recent, forget. Each returns compact text with ids
  * for the model and the same data in `structuredContent`.
  */
-
-function searchResult(result: SearchResult) {
-  return { ...listed(result), score: result.score, ranks: result.ranks };
-}
-
-/** An entry's line when it may go; its id alone when it is private and may not. */
-function lineThrough(out: Egress, entry: Entry, max: number): string {
-  return out.pass([entry]).length ? entryLine(entry, max) : `[${entry.id}] (private memory: text withheld)`;
-}
-
-/** An entry's data when it may go; its id alone when it is private and may not. */
-function dataThrough(out: Egress, entry: Entry) {
-  return out.allows(entry) ? listed(entry) : { id: entry.id, private: true };
-}
 
 function rememberTool(ctx: ToolContext): AnyTool {
   return defineTool({
@@ -68,16 +43,8 @@ function rememberTool(ctx: ToolContext): AnyTool {
     run: (args, _extra, out) => {
       const client = ctx.server.server.getClientVersion()?.name;
       const source = args.source ?? `mcp${client ? `:${client}` : ""}`;
-      const { entry, status } = ctx.brain.entries.capture({ ...args, source });
-      const verb = {
-        created: "Saved",
-        updated: "Updated",
-        unchanged: "Already saved, unchanged:",
-        duplicate: `Already saved as entry ${entry.id}:`,
-      }[status];
-      const note = status === "updated" ? " (the previous value is kept in its history)" : "";
-      const line = lineThrough(out, entry, 200);
-      return reply(out, `${verb} ${line}${note}`, { status, entry: dataThrough(out, entry) });
+      const { text, data } = rememberAnswer(ctx.brain, out, { ...args, source });
+      return reply(out, text, data);
     },
   });
 }
@@ -104,18 +71,8 @@ function searchTool(ctx: ToolContext): AnyTool {
     annotations: READ_ONLY,
     usage: 'Call it like {"query": "billing database", "limit": 5}.',
     run: async (args, _extra, out) => {
-      const response = await ctx.brain.search(args.query, args);
-      const results = out.pass(response.results);
-      const lines = results.map(resultLine);
-      if (lines.length === 0) {
-        lines.push(`Nothing in memory matches "${args.query}". Try other words or fewer filters.`);
-      }
-      for (const notice of response.notices) lines.push(`Note: ${notice}`);
-      return reply(out, lines.join("\n"), {
-        mode: response.mode,
-        notices: response.notices,
-        results: results.map(searchResult),
-      });
+      const { text, data } = await searchAnswer(ctx.brain, out, args.query, args);
+      return reply(out, text, data);
     },
   });
 }
@@ -129,20 +86,8 @@ function getTool(ctx: ToolContext): AnyTool {
     annotations: READ_ONLY,
     usage: 'Call it like {"id": 42}; ids are the numbers in [brackets] that search and recent return.',
     run: (args, _extra, out) => {
-      const entry = ctx.brain.entries.get(args.id);
-      if (out.pass([entry]).length === 0) {
-        return reply(out, `[${entry.id}] is a private memory: its text is withheld.`, {
-          id: entry.id,
-          private: true,
-        });
-      }
-      const history = out.screen(ctx.brain.entries.history(args.id));
-      const earlier = history.map(
-        (h) => `- until ${h.valid_to.slice(0, 10)}: ${shorten(h.text, LIST_TEXT_CHARS)}`,
-      );
-      const block = entryBlock(entry);
-      const text = earlier.length ? `${block}\n\nEarlier values:\n${earlier.join("\n")}` : block;
-      return reply(out, text, { entry: entryData(entry), history });
+      const { text, data } = getAnswer(ctx.brain, out, args.id);
+      return reply(out, text, data);
     },
   });
 }
@@ -156,9 +101,8 @@ function recentTool(ctx: ToolContext): AnyTool {
     annotations: READ_ONLY,
     usage: 'Call it like {"limit": 10} or {"kind": "decision"}.',
     run: (args, _extra, out) => {
-      const all = ctx.brain.entries.list({ limit: args.limit ?? 10, kind: args.kind, tag: args.tag });
-      const entries = out.pass(all);
-      return reply(out, entryList(entries, "No memories yet."), { entries: entries.map(listed) });
+      const { text, data } = recentAnswer(ctx.brain, out, args);
+      return reply(out, text, data);
     },
   });
 }
@@ -172,8 +116,8 @@ function forgetTool(ctx: ToolContext): AnyTool {
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
     usage: 'Call it like {"id": 42}; find the id with search or recent first.',
     run: (args, _extra, out) => {
-      const entry = ctx.brain.entries.delete(args.id);
-      return reply(out, `Forgot ${lineThrough(out, entry, 200)}`, { deleted: dataThrough(out, entry) });
+      const { text, data } = forgetAnswer(ctx.brain, out, args.id);
+      return reply(out, text, data);
     },
   });
 }

@@ -14,6 +14,14 @@ export function manifestCommands(): string[] {
   return manifest.commands.map((c) => c.name);
 }
 
+/** The AI tools in package.json, each built to `tools/<name>.js`. */
+export function manifestTools(): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    tools?: { name: string }[];
+  };
+  return (manifest.tools ?? []).map((t) => t.name);
+}
+
 let built: Promise<string> | undefined;
 
 /**

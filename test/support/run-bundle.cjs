@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the bundles are CommonJS: this runner loads them with require(), as Raycast does. */
-// Runs one built command bundle in plain Node, with the @raycast/api double installed beside it
+// Runs one built command bundle (or, in mode `tool`, one AI tool's) in plain Node, with the @raycast/api double installed beside it
 // (see test/raycast-bundle.test.ts). Prints what a person would see as one JSON line.
 const path = require("node:path");
 const React = require("react");
@@ -12,6 +12,11 @@ async function main() {
   raycast.environment.assetsPath = path.join(extDir, "assets");
   raycast.environment.commandName = name;
   raycast.preferences = setup.preferences;
+  if (mode === "tool") {
+    const tool = require(path.join(extDir, "tools", `${name}.js`)).default;
+    process.stdout.write(`${JSON.stringify({ output: await tool(setup.input) })}\n`);
+    return;
+  }
   const Command = require(path.join(extDir, `${name}.js`)).default;
   const props = { launchType: "userInitiated", arguments: setup.arguments ?? {} };
   let texts = [];
