@@ -26,6 +26,21 @@ export default [
     rules: { "local/core-faces": "error" },
   },
   {
+    // Sizes (see ARCHITECTURE.md, "Sizes"): a file says one thing, a function does one thing.
+    files: ["src/**/*.ts", "src/**/*.tsx"],
+    rules: {
+      "max-lines": ["error", { max: 300, skipBlankLines: true, skipComments: true }],
+      "max-lines-per-function": ["error", { max: 40, skipBlankLines: true, skipComments: true, IIFEs: true }],
+    },
+  },
+  {
+    // A Raycast view's JSX is declarative markup (list items, their action panels): 60 lines.
+    files: ["src/**/*.tsx"],
+    rules: {
+      "max-lines-per-function": ["error", { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
+    },
+  },
+  {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
