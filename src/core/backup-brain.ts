@@ -46,7 +46,10 @@ export interface BackupBrain {
  * const backup = backupBrain(config, { secrets: () => new MemorySecretStore(), clock: systemClock });
  * const report = await backup.run();
  */
-export function backupBrain(config: BrainConfig, deps: { secrets: SecretsSource; clock: Clock }): BackupBrain {
+export function backupBrain(
+  config: BrainConfig,
+  deps: { secrets: SecretsSource; clock: Clock },
+): BackupBrain {
   const key = async () => (await loadBackupKey(deps.secrets(), { create: false })).key;
   // Key changes take the backup lock: not while a backup reads the key.
   const locked = <T>(work: () => Promise<T>) => withBackupLock(config.dbPath, work);
@@ -58,7 +61,8 @@ export function backupBrain(config: BrainConfig, deps: { secrets: SecretsSource;
       // The newest by the authenticated manifests, not by names, which anyone can change.
       const target = file ?? (await byManifestTime(listBackupFiles(config.backupDir), opened))[0]?.path;
       if (!target) throw noBackups(config.backupDir);
-      const verify = (workDir: string) => verifyBackup(target, { key: opened, workDir, native: config.native });
+      const verify = (workDir: string) =>
+        verifyBackup(target, { key: opened, workDir, native: config.native });
       return withBackupLock(config.dbPath, verify, { clean: true });
     },
     restore: async (file, to, options = {}) =>

@@ -13,6 +13,7 @@ import { askWith } from "./ask-brain.ts";
 import { embedWith, queryEmbedderFor, type EmbedOptions } from "./embed-brain.ts";
 import { noSecretStore, privacyBrain, type CloudBrain, type LedgerBrain } from "./privacy-brain.ts";
 import { backupBrain, type BackupBrain } from "./backup-brain.ts";
+import { enrichmentBrain, type EnrichmentBrain } from "./enrich-brain.ts";
 
 export type { BrainDeps } from "./brain-parts.ts";
 
@@ -53,6 +54,8 @@ export interface Brain extends GraphBrain {
   /** One pass of the background embedder with the configured model, then enrichment when it is on. */
   embed(options?: EmbedOptions): Promise<EmbedReport>;
   status(): BrainStatus;
+  /** What enrichment suggests, the answers to it, and its settings. */
+  readonly enrichment: EnrichmentBrain;
   /** Cloud consent and its API key, and the model hosts on other machines allowed. */
   readonly cloud: CloudBrain;
   /** What left this machine. */
@@ -108,9 +111,11 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}, options: 
     digest: (digestOptions) => digestWith(open(), digestOptions),
     embed: (embedOptions = {}) => embedWith(open(), deps, embedOptions),
     status: () => statusOf(open()),
+    enrichment: enrichmentBrain(open),
     ...privacyBrain(() => open().db, clock, secrets),
     backup: backupBrain(config, { secrets, clock }),
-    doctor: async () => (await import("./doctor.ts")).runDoctor(brain, { secretStore: deps.secrets && secrets }),
+    doctor: async () =>
+      (await import("./doctor.ts")).runDoctor(brain, { secretStore: deps.secrets && secrets }),
     close: () => {
       if (!parts?.db.open) return;
       parts.egress.flush();
@@ -129,7 +134,10 @@ function openParts(config: BrainConfig, deps: BrainDeps, clock: Clock): BrainPar
   });
   const egress = createEgressGate(db, clock, { ledger: deps.egressLedger });
   const whereIsOllama = () => ollamaDestination(db, config.ollamaHost);
-  const entries = createEntryStore(db, clock, [createGraphHook(db, clock), createConversationHook(db, clock)]);
+  const entries = createEntryStore(db, clock, [
+    createGraphHook(db, clock),
+    createConversationHook(db, clock),
+  ]);
   const searchDeps = {
     db,
     clock,
@@ -153,6 +161,12 @@ function lazyGraph(graph: () => GraphBrain): GraphBrain {
     link: (from, to, options) => get().link(from, to, options),
     boot: (options) => get().boot(options),
     import: (paths, options) => get().import(paths, options),
+    duplicates: (limit) => get().duplicates(limit),
+    mergeDuplicate: (keep, other) => get().mergeDuplicate(keep, other),
+    screen: {
+      related: (out, result) => get().screen.related(out, result),
+      boot: (out, context) => get().screen.boot(out, context),
+    },
   };
 }
 
@@ -167,7 +181,10 @@ async function searchWith(
   return (await import("./search/search.ts")).search(parts.searchDeps, query, options);
 }
 
-async function digestWith(parts: BrainParts, options?: { since?: string; signal?: AbortSignal }): Promise<Digest> {
+async function digestWith(
+  parts: BrainParts,
+  options?: { since?: string; signal?: AbortSignal },
+): Promise<Digest> {
   const { entries, clock } = parts;
   const model = (await parts.structured()).model;
   return (await import("./enrich/digest.ts")).makeDigest(

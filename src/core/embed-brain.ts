@@ -35,7 +35,12 @@ function dimensionsOf(model: string): number | undefined {
 }
 
 /** Ollama's embedder for `model`; the Ollama client is loaded on the first embedding, so a capture never pays for it. */
-function ollamaEmbedder(config: BrainConfig, model: string, reach: OllamaReach, timeoutMs?: number): Embedder {
+function ollamaEmbedder(
+  config: BrainConfig,
+  model: string,
+  reach: OllamaReach,
+  timeoutMs?: number,
+): Embedder {
   const dimensions = dimensionsOf(model);
   let loaded: Promise<Embedder> | undefined;
   const load = () =>
@@ -68,7 +73,11 @@ export function queryEmbedderFor(
 }
 
 /** One pass of the background embedder with the configured model, then enrichment when it is on. */
-export async function embedWith(parts: BrainParts, deps: BrainDeps, options: EmbedOptions): Promise<EmbedReport> {
+export async function embedWith(
+  parts: BrainParts,
+  deps: BrainDeps,
+  options: EmbedOptions,
+): Promise<EmbedReport> {
   const { config, db, clock, entries, egress } = parts;
   const where = deps.embedderFor
     ? { class: "local" as const, road: "ollama", name: "test" }
@@ -85,7 +94,10 @@ export async function embedWith(parts: BrainParts, deps: BrainDeps, options: Emb
     writeNeighbours: neighbourWriter(parts),
     egress: embedEgress(db, egress, where),
     afterPass: async (report) => {
-      const enrichment = await enrichAfterEmbed({ db, entries, now, route: parts.structured }, options.signal);
+      const enrichment = await enrichAfterEmbed(
+        { db, entries, now, route: parts.structured },
+        options.signal,
+      );
       if (enrichment) report.enrichment = enrichment;
     },
     ...options,

@@ -2,7 +2,6 @@ import { z } from "zod";
 import { bootMarkdown, type BootContext, type RelatedItem, type RelatedResult } from "../core/graph/index.ts";
 import { entryHead, entryLine, listed } from "./format.ts";
 import { reply } from "./gate.ts";
-import { screenBoot, screenRelated } from "./screen.ts";
 import { defineTool, limit, READ_ONLY, type AnyTool } from "./tool.ts";
 import type { ToolContext } from "./context.ts";
 
@@ -71,7 +70,7 @@ function relatedTool(ctx: ToolContext): AnyTool {
           private: true,
         });
       }
-      const result = screenRelated(ctx.brain.db, out, found);
+      const result = ctx.brain.screen.related(out, found);
       return reply(out, relatedText(result), relatedData(result));
     },
   });
@@ -101,7 +100,7 @@ function bootTool(ctx: ToolContext): AnyTool {
     annotations: READ_ONLY,
     usage: "Call it with no arguments: {}.",
     run: (_args, _extra, out) => {
-      const context = screenBoot(ctx.brain.db, out, ctx.brain.boot());
+      const context = ctx.brain.screen.boot(out, ctx.brain.boot());
       return reply(out, bootMarkdown(context), bootData(context));
     },
   });

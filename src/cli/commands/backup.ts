@@ -105,7 +105,8 @@ async function daily(ctx: CliContext): Promise<number> {
 async function list(ctx: CliContext): Promise<void> {
   const found = await backups(ctx).list();
   ctx.print({ backup_dir: ctx.config.backupDir, offsite_dir: ctx.config.offsiteDir, backups: found }, () => {
-    if (found.length === 0) return `No backups in ${ctx.config.backupDir} yet. Take one with \`brain backup\`.`;
+    if (found.length === 0)
+      return `No backups in ${ctx.config.backupDir} yet. Take one with \`brain backup\`.`;
     const lines = found.map(
       (b) =>
         `${b.created_at}  ${(b.bytes / 1048576).toFixed(1).padStart(7)} MB  key ${b.key_id ?? "unreadable"}` +

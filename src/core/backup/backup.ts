@@ -90,7 +90,7 @@ export type BackupEvent =
  * "failed" (the CLI exits non-zero).
  *
  * @example
- * const report = await runBackup(config, { secrets: detectSecretStore() });
+ * const report = await runBackup(config, { secrets: new MemorySecretStore() });
  */
 export async function runBackup(config: BrainConfig, deps: BackupDeps): Promise<BackupReport> {
   const started = performance.now();
@@ -116,7 +116,13 @@ export async function runBackup(config: BrainConfig, deps: BackupDeps): Promise<
       emit,
     );
     const offsite = await settleOffsite(offsiteCopy, emit);
-    const pruned = await pruneBoth(config, { id: keyId, bytes: key }, { local: local.file, offsite }, clock, emit);
+    const pruned = await pruneBoth(
+      config,
+      { id: keyId, bytes: key },
+      { local: local.file, offsite },
+      clock,
+      emit,
+    );
     const total_ms = performance.now() - started;
     emit({ event: "done", file: local.file, total_ms });
     const timings = { ...local.timings, total_ms };

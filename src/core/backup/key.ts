@@ -108,7 +108,9 @@ function notAKey(): BrainError {
 
 /** The refusal to replace what the store holds without --force. */
 function anotherKeyThere(storeName: string, currentId: string | undefined, keyId: string): BrainError {
-  const what = currentId ? `a different backup key (key id ${currentId})` : "an item that is not a backup key";
+  const what = currentId
+    ? `a different backup key (key id ${currentId})`
+    : "an item that is not a backup key";
   return new BrainError(
     "backup_exists",
     `The ${storeName} already holds ${what} under ${BACKUP_KEY_SERVICE}/${BACKUP_KEY_ACCOUNT}; nothing was changed.`,

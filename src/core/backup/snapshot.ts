@@ -93,9 +93,13 @@ export async function takeSnapshot(
 }
 
 function nothingToBackUp(dbPath: string): BrainError {
-  return new BrainError("not_found", `There is no brain database at ${dbPath}, so there is nothing to back up.`, {
-    hint: "Capture something first (`brain capture TEXT`), or pass the right path with --db.",
-  });
+  return new BrainError(
+    "not_found",
+    `There is no brain database at ${dbPath}, so there is nothing to back up.`,
+    {
+      hint: "Capture something first (`brain capture TEXT`), or pass the right path with --db.",
+    },
+  );
 }
 
 /**
