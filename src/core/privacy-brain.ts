@@ -27,8 +27,9 @@ export interface CloudKeyState {
   problem?: string;
 }
 
+/** The consent in force, or none; with the state of the provider's key (Anthropic's when off). */
 export type CloudStatus =
-  | ({ enabled: false; provider: CloudProvider } & { key: CloudKeyState })
+  | { enabled: false; provider: CloudProvider; key: CloudKeyState }
   | (CloudConsent & { enabled: true; key: CloudKeyState });
 
 /** Consent to use a cloud model, its API key, and the model hosts on other machines allowed. */
