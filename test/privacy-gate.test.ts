@@ -63,17 +63,20 @@ describe("every road out passes the gate", () => {
   });
 
   it("calls chat models and embedders only where the gate decides what they get", () => {
+    // ollama-structured.ts: the structured model, which enrichment and the digest use only when it is
+    // on this machine (job.ts checks `model.local`, digest.ts `assertLocal`).
     expect(filesMatching(/\.chat\(/)).toEqual([
       "src/core/adapters/ollama-chat.ts",
+      "src/core/adapters/ollama-structured.ts",
       "src/core/ask/rerank.ts",
       "src/core/ask/send.ts",
     ]);
-    // brain.ts: the lazy Ollama embedder; semantic.ts: the query, through brain.ts's queryEmbedder.
+    // embed-brain.ts: the lazy Ollama embedder; semantic.ts: the query, through embed-brain.ts's queryEmbedder.
     expect(filesMatching(/(?<!brain\(\)|brain)\.embed\(/)).toEqual([
       "src/core/adapters/ollama-embedder.ts",
-      "src/core/brain.ts",
-      "src/core/privacy/egress-embed.ts",
+      "src/core/embed-brain.ts",
       "src/core/embed/embedder.ts",
+      "src/core/privacy/egress-embed.ts",
       "src/core/search/semantic.ts",
     ]);
     expect(read("src/core/ask/send.ts")).toMatch(/egress\.pass[\s\S]*egress\.send[\s\S]*model\.chat\(/);
