@@ -84,7 +84,7 @@ describe("every road out passes the gate", () => {
     expect(read("src/core/embed/embedder.ts")).toMatch(
       /egress\?\.withheld[\s\S]*egress\?\.record[\s\S]*embedBatch/,
     );
-    expect(read("src/core/brain.ts")).toMatch(/queryEmbedder\(/);
+    expect(read("src/core/embed-brain.ts")).toMatch(/queryEmbedder\(/);
   });
 
   it("gives the Anthropic SDK its endpoint explicitly, never from the environment", () => {
