@@ -132,8 +132,10 @@ describe("brain cloud and brain ledger", () => {
   });
 
   it("records consent in the database and withdraws it", async () => {
-    const off = await brain(["cloud", "status", "--json"]);
-    expect(JSON.parse(off.stdout)).toEqual({ enabled: false });
+    // Off, with the state of the key (its exact value is checked inside a Secret Service below).
+    const off = JSON.parse((await brain(["cloud", "status", "--json"])).stdout) as Record<string, unknown>;
+    expect(off).toMatchObject({ enabled: false });
+    expect(off).not.toHaveProperty("model");
     const on = await brain(["cloud", "enable", "anthropic", "--model", "claude-test", "--json"]);
     expect(on.code).toBe(0);
     expect(JSON.parse(on.stdout)).toMatchObject({
@@ -145,7 +147,12 @@ describe("brain cloud and brain ledger", () => {
     expect(status).toMatchObject({ enabled: true, provider: "anthropic", model: "claude-test" });
     expect(["stored", "missing", "unavailable"]).toContain(status.key);
     expect((await brain(["cloud", "disable"])).stdout).toContain("Cloud use disabled");
-    expect(JSON.parse((await brain(["cloud", "status", "--json"])).stdout)).toEqual({ enabled: false });
+    const withdrawn = JSON.parse((await brain(["cloud", "status", "--json"])).stdout) as Record<
+      string,
+      unknown
+    >;
+    expect(withdrawn).toMatchObject({ enabled: false });
+    expect(withdrawn).not.toHaveProperty("model");
     expect((await brain(["cloud", "enable", "openai"])).code).toBe(2);
   });
 
@@ -204,6 +211,50 @@ describe("brain cloud and brain ledger", () => {
       expect(fs.readFileSync(db).includes("sk-ant-e2e-4242")).toBe(false);
     },
   );
+});
+
+describe.runIf(ON_LINUX)("brain cloud disable, with the real Secret Service", () => {
+  /** set-key, enable, then `disable` with FLAGS, then what the store and `brain cloud status` say. */
+  async function disableWith(flags: string[]) {
+    requireSecretServiceTools();
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "key.txt"), "sk-ant-forget-7070\n");
+    const b = `"${process.execPath}" "${BRAIN_BIN}"`;
+    const script = [
+      `${b} cloud set-key < "${dir}/key.txt"`,
+      `${b} cloud enable anthropic --model claude-test --base-url ${cloud.url}`,
+      `${b} cloud disable ${flags.join(" ")} --json > "${dir}/disable.json"`,
+      `${b} cloud status --json > "${dir}/status.json"`,
+      `${b} cloud status > "${dir}/status.txt"`,
+      // What the store itself holds, asked without the brain: empty when the item is gone.
+      `(secret-tool lookup service local-brain account anthropic-api-key || true) > "${dir}/lookup.txt"`,
+    ].join(" && ");
+    const run = await runScript(["sh", "-c", script], { BRAIN_DB: db });
+    expect(run.code, run.stderr).toBe(0);
+    const read = (name: string) => fs.readFileSync(path.join(dir, name), "utf8");
+    return {
+      disable: JSON.parse(read("disable.json")) as Record<string, unknown>,
+      status: JSON.parse(read("status.json")) as Record<string, unknown>,
+      statusText: read("status.txt"),
+      lookup: read("lookup.txt"),
+    };
+  }
+
+  it("--forget-key deletes the API key from the store, and `brain cloud status` says it is missing", async () => {
+    const after = await disableWith(["--forget-key"]);
+    expect(after.disable).toEqual({ enabled: false, changed: true, key_forgotten: true });
+    expect(after.lookup).toBe("");
+    expect(after.status).toEqual({ enabled: false, key: "missing" });
+    expect(after.statusText).toContain("API key: missing.");
+  });
+
+  it("without --forget-key the API key stays in the store", async () => {
+    const after = await disableWith([]);
+    expect(after.disable).toEqual({ enabled: false, changed: true, key_forgotten: false });
+    expect(after.lookup).toBe("sk-ant-forget-7070");
+    expect(after.status).toEqual({ enabled: false, key: "stored" });
+    expect(after.statusText).toContain("API key: stored.");
+  });
 });
 
 /** Runs a command inside a private Secret Service session, without blocking the fake servers. */

@@ -3,7 +3,7 @@ import { createAnthropicChat } from "../src/core/adapters/anthropic.ts";
 import { createOllamaChat } from "../src/core/adapters/ollama-chat.ts";
 import { messageBytes } from "../src/core/ask/send.ts";
 import { listLedger } from "../src/core/privacy/egress-ledger.ts";
-import { cloudChatFromSecretStore } from "../src/cli/cloud-chat.ts";
+import { cloudChatFromSecretStore } from "../src/core/privacy-brain.ts";
 import { ASK_SYSTEM_PROMPT } from "../src/core/ask/prompt.ts";
 import type { Brain } from "../src/core/brain.ts";
 import {

@@ -137,10 +137,10 @@ describe("every road out passes the gate", () => {
       "src/core/ask/rerank.ts",
       "src/core/ask/send.ts",
     ]);
-    // brain.ts: the lazy Ollama embedder; semantic.ts: the query, through brain.ts's queryEmbedder.
+    // embed-brain.ts: the lazy Ollama embedder; semantic.ts: the query, through embed-brain.ts's queryEmbedder.
     expect(filesMatching(/(?<!brain\(\)|brain)\.embed\(/)).toEqual([
       "src/core/adapters/ollama-embedder.ts",
-      "src/core/brain.ts",
+      "src/core/embed-brain.ts",
       "src/core/embed/embed-batch.ts",
       "src/core/privacy/egress-embed.ts",
       "src/core/search/semantic.ts",
@@ -150,7 +150,7 @@ describe("every road out passes the gate", () => {
     expect(read("src/core/embed/embedder.ts")).toMatch(
       /egress\?\.withheld[\s\S]*egress\?\.record[\s\S]*embedBatch/,
     );
-    expect(read("src/core/brain.ts")).toMatch(/queryEmbedder\(/);
+    expect(read("src/core/embed-brain.ts")).toMatch(/queryEmbedder\(/);
   });
 
   it("gives structured models (enrichment, the digest) only what passed the gate", () => {

@@ -2,7 +2,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createOllamaChat } from "../src/core/adapters/ollama-chat.ts";
-import { cloudChatFromSecretStore } from "../src/cli/cloud-chat.ts";
+import { cloudChatFromSecretStore } from "../src/core/privacy-brain.ts";
 import type { Brain } from "../src/core/brain.ts";
 import { CLOUD_KEY_SERVICE, enableCloud } from "../src/core/privacy/cloud-consent.ts";
 import { migrate, migrations } from "../src/core/db/migrations.ts";

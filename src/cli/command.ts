@@ -1,5 +1,5 @@
 import type { ParseArgsConfig } from "node:util";
-import type { Brain } from "../core/brain.ts";
+import type { Brain, BrainOptions } from "../core/brain.ts";
 import { BrainError, type BrainConfig } from "../core/base/index.ts";
 import type { CliIO } from "./io.ts";
 
@@ -13,8 +13,11 @@ export interface CliContext {
   json: boolean;
   config: BrainConfig;
   io: CliIO;
-  /** Opens the database on first use and closes it when the command ends. */
-  brain(): Brain;
+  /**
+   * The command's Brain, built on the first call and closed when the command ends. It opens the
+   * database at once unless `{ open: "on first use" }` (the backup commands, which never need it).
+   */
+  brain(options?: BrainOptions): Brain;
   /** Prints one JSON document with --json, else the human text. */
   print(value: unknown, human: string | (() => string)): void;
   /** A line on stderr that is not an error (progress, notices). Silent with --json. */

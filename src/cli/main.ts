@@ -1,8 +1,8 @@
-import type { CloudConsent } from "../core/privacy/index.ts";
-import type { Brain } from "../core/brain.ts";
-import { resolveConfig, BrainError, toBrainError, type ChatModel } from "../core/base/index.ts";
+import type { detectSecretStore as DetectSecretStore } from "../core/adapters/index.ts";
+import type { Brain, BrainDeps, BrainOptions } from "../core/brain.ts";
+import { resolveConfig, BrainError, toBrainError, type BrainConfig } from "../core/base/index.ts";
 import { parseCommandLine } from "./argv.ts";
-import type { CliContext, FlagValues } from "./command.ts";
+import type { CliCommand, CliContext, FlagValues } from "./command.ts";
 import { commandLoaders } from "./commands/index.ts";
 import { endQuietlyWhenOutputCloses, processIO, type CliIO } from "./io.ts";
 import { brainVersion } from "./version.ts";
@@ -29,13 +29,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   const load = Object.hasOwn(commandLoaders, name) ? commandLoaders[name] : undefined;
   const command = await load?.();
   if (!command) {
-    return fail(
-      io,
-      new BrainError("bad_input", `Unknown command "${name}".`, {
-        hint: "Run `brain help` to see the commands.",
-      }),
-      2,
-    );
+    const error = new BrainError("bad_input", `Unknown command "${name}".`, {
+      hint: "Run `brain help` to see the commands.",
+    });
+    return fail(io, error, 2);
   }
   let parsed: { values: FlagValues; positionals: string[] };
   try {
@@ -47,29 +44,26 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     io.stdout.write(await helpText(command.name));
     return 0;
   }
+  return runCommand(command, parsed, io);
+}
+
+/** Runs a parsed command with its context, and turns what it throws into one line and a status. */
+async function runCommand(
+  command: CliCommand,
+  parsed: { values: FlagValues; positionals: string[] },
+  io: CliIO,
+): Promise<number> {
   let brain: Brain | undefined;
-  const json = parsed.values.json === true;
   try {
     // Loaded here, not at the top: `brain --version` and `brain help` never open SQLite.
-    const { createBrain } = await import("../core/brain.ts");
+    const [{ createBrain }, { detectSecretStore }] = await Promise.all([
+      import("../core/brain.ts"),
+      import("../core/adapters/keychain.ts"),
+    ]);
     const config = resolveConfig({ dbPath: parsed.values.db as string | undefined }, io.env);
-    const ctx: CliContext = {
-      args: parsed.positionals,
-      flags: parsed.values,
-      json,
-      config,
-      io,
-      brain: () => (brain ??= createBrain(config, { cloudChat: cloudKeyFromSecretStore })),
-      print: (value, human) => {
-        io.stdout.write(
-          json ? `${JSON.stringify(value, null, 2)}\n` : `${typeof human === "string" ? human : human()}\n`,
-        );
-      },
-      note: (line) => {
-        if (!json) io.stderr.write(`${line}\n`);
-      },
-    };
-    return (await command.run(ctx)) ?? 0;
+    const deps = cliDeps(io, detectSecretStore);
+    const open = (options?: BrainOptions) => (brain ??= createBrain(config, deps, options));
+    return (await command.run(cliContext(parsed, config, io, open))) ?? 0;
   } catch (err) {
     const error = toBrainError(err, "database_error");
     if (io.env.BRAIN_DEBUG && err instanceof Error) io.stderr.write(`${err.stack}\n`);
@@ -77,6 +71,39 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   } finally {
     brain?.close();
   }
+}
+
+/**
+ * The command line's adapters: the OS secret store (Keychain on macOS, Secret Service elsewhere)
+ * for the cloud API key and the backup key, found only when a command first needs it.
+ */
+function cliDeps(io: CliIO, detectSecretStore: typeof DetectSecretStore): BrainDeps {
+  return { secrets: () => detectSecretStore(process.platform, { env: io.env as NodeJS.ProcessEnv }) };
+}
+
+function cliContext(
+  parsed: { values: FlagValues; positionals: string[] },
+  config: BrainConfig,
+  io: CliIO,
+  brain: (options?: BrainOptions) => Brain,
+): CliContext {
+  const json = parsed.values.json === true;
+  return {
+    args: parsed.positionals,
+    flags: parsed.values,
+    json,
+    config,
+    io,
+    brain,
+    print: (value, human) => {
+      io.stdout.write(
+        json ? `${JSON.stringify(value, null, 2)}\n` : `${typeof human === "string" ? human : human()}\n`,
+      );
+    },
+    note: (line) => {
+      if (!json) io.stderr.write(`${line}\n`);
+    },
+  };
 }
 
 function fail(io: CliIO, error: BrainError, status: number): number {
@@ -100,10 +127,4 @@ async function helpText(name?: string): Promise<string> {
     "Every command takes --db PATH (or BRAIN_DB) and --json. `brain help COMMAND` shows a command's flags.",
     "",
   ].join("\n");
-}
-
-/** The command line's cloud key comes from the OS secret store (`brain cloud set-key`), loaded only when asked. */
-async function cloudKeyFromSecretStore(consent: CloudConsent): Promise<ChatModel> {
-  const { cloudChatFromSecretStore } = await import("./cloud-chat.ts");
-  return cloudChatFromSecretStore()(consent);
 }

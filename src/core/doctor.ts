@@ -1,18 +1,12 @@
 import os from "node:os";
 import { checkOllama, macPermissions, type Permissions } from "./adapters/index.ts";
-import type { Brain } from "./brain.ts";
+import type { Brain, Check } from "./brain.ts";
 import { countDuplicates } from "./graph/index.ts";
 import { checkFtsIntegrity, FTS_REBUILD_SQL } from "./store/index.ts";
 import { toBrainError, type SecretStore } from "./base/index.ts";
 import { describeDiskAccess, jobsDiskAccess } from "./jobs/index.ts";
 
-export interface Check {
-  name: string;
-  status: "ok" | "warn" | "fail";
-  detail: string;
-  /** The next step, when something is wrong. */
-  fix?: string;
-}
+export type { Check } from "./brain.ts";
 
 export interface DoctorDeps {
   /** The OS secret store, or a function that throws why there is none. */

@@ -9,9 +9,16 @@ import {
   addManualEdge,
   removeManualEdge,
   type EdgeTarget,
+  listDuplicates,
+  listKeyProposals,
+  mergeDuplicate,
+  type DuplicatePair,
+  type KeyProposal,
 } from "./graph/index.ts";
+import type { Egress } from "./privacy/index.ts";
+import { screenBoot, screenRelated } from "./graph-screen.ts";
 import type { Db } from "./db/index.ts";
-import type { EntryStore } from "./store/index.ts";
+import type { Entry, EntryStore } from "./store/index.ts";
 import type { ImportOptions, ImportReport } from "./import/index.ts";
 import type { Clock } from "./base/index.ts";
 
@@ -28,6 +35,15 @@ export interface GraphBrain {
   boot(options?: BootOptions): BootContext;
   /** Imports folders of notes, an Obsidian vault, or .jsonl files (see import.ts). */
   import(paths: readonly string[], options?: ImportOptions): Promise<ImportReport>;
+  /** Pairs of memories that say the same, and keyless facts that look like a new value of a keyed one. */
+  duplicates(limit?: number): { pairs: DuplicatePair[]; proposals: KeyProposal[] };
+  /** Merges entry `other` into `keep` (its text goes to `keep`'s history); returns `keep`. */
+  mergeDuplicate(keep: number, other: number): Entry;
+  /** What of the graph may go out through `out` (an MCP client): see graph-screen.ts. */
+  readonly screen: {
+    related(out: Egress, result: RelatedResult): RelatedResult;
+    boot(out: Egress, context: BootContext): BootContext;
+  };
 }
 
 function target(value: string | number | EdgeTarget): EdgeTarget {
@@ -53,5 +69,14 @@ export function graphBrain(db: Db, entries: EntryStore, clock: Clock): GraphBrai
     boot: (options) => bootContext(db, clock.now(), options),
     import: async (paths, options) =>
       (await import("./import/import.ts")).importPaths({ db, entries }, paths, options),
+    duplicates: (limit = 50) => ({
+      pairs: listDuplicates(db, limit),
+      proposals: listKeyProposals(db, limit),
+    }),
+    mergeDuplicate: (keep, other) => mergeDuplicate(db, entries, keep, other, clock.now().getTime()),
+    screen: {
+      related: (out, result) => screenRelated(db, out, result),
+      boot: (out, context) => screenBoot(db, out, context),
+    },
   };
 }

@@ -32,8 +32,9 @@ export function openBrain(): Brain {
 }
 
 /**
- * What Raycast lends the core: the cloud model's key from the password preference. The extension
- * never reads the Keychain (the command line does, for `brain ask` and the backups).
+ * What Raycast lends the core: the cloud model's key from the password preference, and no secret
+ * store. The extension never reads the Keychain (the command line does, for `brain ask` and the
+ * backups); the clock and Ollama are createBrain's defaults.
  *
  * @example
  * createBrain(raycastConfig(), raycastDeps(getPreferenceValues<BrainPreferences>()));

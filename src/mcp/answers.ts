@@ -14,7 +14,6 @@ import {
   resultLine,
   shorten,
 } from "./format.ts";
-import { screenRelated } from "./screen.ts";
 
 /**
  * What an assistant reads back from a memory tool, for every assistant road: the MCP tools
@@ -124,7 +123,7 @@ export function relatedAnswer(
     const text = `[${start.id}] is a private memory: it and its links are withheld.`;
     return { text, data: { id: start.id, private: true } };
   }
-  const result = screenRelated(brain.db, out, found);
+  const result = brain.screen.related(out, found);
   return { text: relatedText(result), data: relatedData(result) };
 }
 

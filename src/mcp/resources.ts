@@ -5,7 +5,6 @@ import { withheldNotice } from "../core/privacy/index.ts";
 import { BrainError, isBrainError } from "../core/base/index.ts";
 import { entryBlock, shorten } from "./format.ts";
 import { openEgress, release } from "./gate.ts";
-import { screenBoot } from "./screen.ts";
 import type { ToolContext } from "./context.ts";
 
 /** How many entries `resources/list` shows: the newest ones. The template reaches every entry. */
@@ -93,7 +92,7 @@ export function registerBootResource(ctx: ToolContext): void {
     (uri) =>
       asResourceError(() => {
         const out = openEgress(ctx, `resources/read ${uri.href}`);
-        const context = screenBoot(ctx.brain.db, out, ctx.brain.boot());
+        const context = ctx.brain.screen.boot(out, ctx.brain.boot());
         const held = out.withheld ? `\n${withheldNotice(out.withheld)}\n` : "";
         return release(out, {
           contents: [{ uri: uri.href, mimeType: "text/markdown", text: bootMarkdown(context) + held }],

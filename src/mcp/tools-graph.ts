@@ -3,7 +3,6 @@ import { bootMarkdown, type BootContext } from "../core/graph/index.ts";
 import { relatedAnswer } from "./answers.ts";
 import { listed } from "./format.ts";
 import { reply } from "./gate.ts";
-import { screenBoot } from "./screen.ts";
 import { defineTool, limit, READ_ONLY, type AnyTool } from "./tool.ts";
 import type { ToolContext } from "./context.ts";
 
@@ -65,7 +64,7 @@ function bootTool(ctx: ToolContext): AnyTool {
     annotations: READ_ONLY,
     usage: "Call it with no arguments: {}.",
     run: (_args, _extra, out) => {
-      const context = screenBoot(ctx.brain.db, out, ctx.brain.boot());
+      const context = ctx.brain.screen.boot(out, ctx.brain.boot());
       return reply(out, bootMarkdown(context), bootData(context));
     },
   });

@@ -1,23 +1,5 @@
-import { detectSecretStore } from "../../core/adapters/index.ts";
-import {
-  runBackup,
-  type BackupEvent,
-  type BackupReport,
-  listBackups,
-  abandonWorkDir,
-  acquireBackupLock,
-  cleanStaleFiles,
-  ensurePrivateDir,
-  listBackupFiles,
-  workDirFor,
-  importBackupKey,
-  loadBackupKey,
-  type ImportedKey,
-  byManifestTime,
-  restoreBackup,
-  verifyBackup,
-  type VerifyReport,
-} from "../../core/backup/index.ts";
+import type { BackupBrain } from "../../core/backup-brain.ts";
+import type { BackupEvent, BackupReport, VerifyReport } from "../../core/backup/index.ts";
 import { BrainError } from "../../core/base/index.ts";
 import { stringFlag, type CliCommand, type CliContext } from "../command.ts";
 import { readSecret } from "../io.ts";
@@ -72,12 +54,7 @@ export const restore: CliCommand = {
         },
       );
     }
-    const { key } = await loadBackupKey(detectSecretStore(process.platform), { create: false });
-    const report = await restoreBackup(ctx.args[0]!, to, {
-      key,
-      force: ctx.flags.force === true,
-      native: ctx.config.native,
-    });
+    const report = await backups(ctx).restore(ctx.args[0]!, to, { force: ctx.flags.force === true });
     ctx.print(report, () =>
       [
         `restored ${report.file}`,
@@ -98,39 +75,24 @@ function renamedLine(report: VerifyReport): string[] {
   ];
 }
 
-/** The backup key when the secret store has one, else null: listing works without it. */
-async function keyIfStored(): Promise<Uint8Array | null> {
-  try {
-    return (await loadBackupKey(detectSecretStore(process.platform), { create: false })).key;
-  } catch {
-    return null;
-  }
+/** The Brain's backups: the database is not opened for them (a restore may not even have one). */
+function backups(ctx: CliContext): BackupBrain {
+  return ctx.brain({ open: "on first use" }).backup;
 }
 
-/** `brain backup`: one JSON line per event when stdout is not a terminal (launchd, systemd). */
+/**
+ * `brain backup`: one JSON line per event when stdout is not a terminal (launchd, systemd). When
+ * stopped by a signal meanwhile, the run takes its plaintext snapshot and lock along (see
+ * withBackupLock) and exits 130 or 143.
+ */
 async function daily(ctx: CliContext): Promise<number> {
   const tty = ctx.io.stderr.isTTY === true && !ctx.json;
   const logLines = !ctx.json && !tty;
-  let holdsLock = false;
   const onEvent = (event: BackupEvent) => {
-    if (event.event === "start") holdsLock = true;
     if (logLines) jsonLine(ctx.io, { ...event });
     else if (tty) ctx.note(humanEvent(event));
   };
-  // Stopped by launchd at shutdown or by Ctrl-C: take the plaintext snapshot along.
-  const stop = (signal: NodeJS.Signals) => {
-    if (holdsLock) abandonWorkDir(workDirFor(ctx.config.dbPath));
-    process.exit(signal === "SIGINT" ? 130 : 143);
-  };
-  process.on("SIGINT", stop); // `on`, not `once`: a second signal must not fall to the default
-  process.on("SIGTERM", stop);
-  let report: BackupReport;
-  try {
-    report = await runBackup(ctx.config, { secrets: detectSecretStore(process.platform), onEvent });
-  } finally {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
-  }
+  const report = await backups(ctx).run({ onEvent });
   if (!logLines) ctx.print(report, () => humanReport(report));
   if (report.offsite.status === "failed") {
     const { message, hint } = report.offsite.error;
@@ -141,40 +103,23 @@ async function daily(ctx: CliContext): Promise<number> {
 }
 
 async function list(ctx: CliContext): Promise<void> {
-  const backups = await listBackups(ctx.config, await keyIfStored());
-  ctx.print({ backup_dir: ctx.config.backupDir, offsite_dir: ctx.config.offsiteDir, backups }, () => {
-    if (backups.length === 0)
+  const found = await backups(ctx).list();
+  ctx.print({ backup_dir: ctx.config.backupDir, offsite_dir: ctx.config.offsiteDir, backups: found }, () => {
+    if (found.length === 0)
       return `No backups in ${ctx.config.backupDir} yet. Take one with \`brain backup\`.`;
-    const lines = backups.map(
+    const lines = found.map(
       (b) =>
         `${b.created_at}  ${(b.bytes / 1048576).toFixed(1).padStart(7)} MB  key ${b.key_id ?? "unreadable"}` +
         `${b.offsite ? "  offsite" : ""}  ${b.name}` +
         (b.name_disagrees ? `  (renamed: its name says ${b.name_time})` : "") +
         (b.time_from === "name" ? "  (time from its name: no key to read its manifest)" : ""),
     );
-    return [`${backups.length} backup(s) in ${ctx.config.backupDir}:`, ...lines].join("\n");
+    return [`${found.length} backup(s) in ${ctx.config.backupDir}:`, ...lines].join("\n");
   });
 }
 
 async function verify(ctx: CliContext, file: string | undefined): Promise<void> {
-  const { key } = await loadBackupKey(detectSecretStore(process.platform), { create: false });
-  // The newest by the authenticated manifests, not by names, which anyone can change.
-  const target = file ?? (await byManifestTime(listBackupFiles(ctx.config.backupDir), key))[0]?.path;
-  if (!target) {
-    throw new BrainError("not_found", `There are no backups in ${ctx.config.backupDir} to verify.`, {
-      hint: "Take one with `brain backup`, or pass a backup file: `brain backup verify FILE`.",
-    });
-  }
-  const workDir = workDirFor(ctx.config.dbPath);
-  ensurePrivateDir(workDir);
-  const release = acquireBackupLock(workDir);
-  let report: VerifyReport;
-  try {
-    cleanStaleFiles(workDir, { all: true }); // plaintext a killed run left; the lock is ours
-    report = await verifyBackup(target, { key, workDir, native: ctx.config.native });
-  } finally {
-    release();
-  }
+  const report = await backups(ctx).verify(file);
   ctx.print({ ok: true, ...report }, () =>
     [
       `ok: ${report.file}`,
@@ -188,16 +133,7 @@ async function verify(ctx: CliContext, file: string | undefined): Promise<void> 
 
 /** Prints the key on stdout, the warning on stderr, so `> file` captures only the key. */
 async function exportKey(ctx: CliContext): Promise<void> {
-  const secrets = detectSecretStore(process.platform);
-  const workDir = workDirFor(ctx.config.dbPath);
-  ensurePrivateDir(workDir);
-  const release = acquireBackupLock(workDir);
-  let loaded;
-  try {
-    loaded = await loadBackupKey(secrets, { create: true });
-  } finally {
-    release();
-  }
+  const loaded = await backups(ctx).exportKey();
   const warning =
     `This is the key to every Local Brain backup (key id ${loaded.keyId}). Without it the backups cannot be ` +
     `opened, by you or anyone: losing it loses the backups. Keep it somewhere safe and offline (a password ` +
@@ -216,35 +152,27 @@ async function exportKey(ctx: CliContext): Promise<void> {
  * printed, only its id.
  */
 async function importKey(ctx: CliContext): Promise<void> {
-  const secrets = detectSecretStore(process.platform);
   const text = await readSecret(
     ctx.io,
     "Paste the backup key `brain backup export-key` printed, and press Enter: ",
     "a backup key",
   );
-  const workDir = workDirFor(ctx.config.dbPath);
-  ensurePrivateDir(workDir);
-  const release = acquireBackupLock(workDir); // not while a backup reads the key
-  let imported: ImportedKey;
-  try {
-    imported = await importBackupKey(secrets, text, { force: ctx.flags.force === true });
-  } finally {
-    release();
-  }
-  const { keyId, outcome, replacedKeyId } = imported;
+  const { keyId, outcome, replacedKeyId, storedIn } = await backups(ctx).importKey(text, {
+    force: ctx.flags.force === true,
+  });
   const old = replacedKeyId ? ` (key id ${replacedKeyId})` : "";
   const human = {
-    stored: `Stored backup key ${keyId} in the ${secrets.name}. Backups made with it now verify and restore here (\`brain backup list\` shows each backup's key id).`,
-    unchanged: `The ${secrets.name} already holds backup key ${keyId}; nothing changed.`,
+    stored: `Stored backup key ${keyId} in the ${storedIn}. Backups made with it now verify and restore here (\`brain backup list\` shows each backup's key id).`,
+    unchanged: `The ${storedIn} already holds backup key ${keyId}; nothing changed.`,
     replaced:
-      `Replaced the backup key${old} in the ${secrets.name} with key ${keyId}; new backups use it. ` +
+      `Replaced the backup key${old} in the ${storedIn} with key ${keyId}; new backups use it. ` +
       `Backups made with the old key${old} now open only with that old key: keep it as long as you keep them.`,
   }[outcome];
   ctx.print(
     {
       key_id: keyId,
       outcome,
-      stored_in: secrets.name,
+      stored_in: storedIn,
       ...(replacedKeyId ? { replaced_key_id: replacedKeyId } : {}),
     },
     human,

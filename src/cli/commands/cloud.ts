@@ -1,19 +1,5 @@
-import { detectSecretStore } from "../../core/adapters/index.ts";
-import {
-  CLOUD_KEY_SERVICE,
-  CLOUD_PROVIDERS,
-  cloudKeyAccount,
-  disableCloud,
-  enableCloud,
-  isProvider,
-  readCloudConsent,
-  storeCloudKey,
-  type CloudProvider,
-  allowHost,
-  listAllowedHosts,
-  revokeHost,
-} from "../../core/privacy/index.ts";
-import { BrainError, toBrainError, type SecretStore } from "../../core/base/index.ts";
+import { CLOUD_PROVIDERS, isProvider, type CloudProvider } from "../../core/privacy/index.ts";
+import { BrainError } from "../../core/base/index.ts";
 import { stringFlag, type CliCommand, type CliContext } from "../command.ts";
 import { readSecret } from "../io.ts";
 
@@ -62,20 +48,13 @@ function providerArg(ctx: CliContext, required: boolean): CloudProvider {
   });
 }
 
-function secretStore(ctx: CliContext): SecretStore {
-  return detectSecretStore(process.platform, { env: ctx.io.env as NodeJS.ProcessEnv });
-}
-
 async function enable(ctx: CliContext): Promise<void> {
-  const consent = enableCloud(
-    ctx.brain().db,
-    providerArg(ctx, true),
-    stringFlag(ctx.flags, "model"),
-    new Date(),
-    stringFlag(ctx.flags, "base-url"),
-  );
-  const key = await keyState(ctx, consent.provider);
-  ctx.print({ enabled: true, ...consent, key: key.state }, () =>
+  const consent = await ctx.brain().cloud.enable(providerArg(ctx, true), {
+    model: stringFlag(ctx.flags, "model"),
+    baseUrl: stringFlag(ctx.flags, "base-url"),
+  });
+  const { key, ...rest } = consent;
+  ctx.print({ enabled: true, ...rest, key: key.state }, () =>
     [
       `Cloud use enabled: ${consent.provider}, model ${consent.model}, at ${consent.base_url}.`,
       "Questions go there only with `--route cloud`, or when the memories found do not fit the local model.",
@@ -90,14 +69,13 @@ async function enable(ctx: CliContext): Promise<void> {
 }
 
 async function disable(ctx: CliContext): Promise<void> {
-  const was = readCloudConsent(ctx.brain().db);
-  const changed = disableCloud(ctx.brain().db);
-  const forget = ctx.flags["forget-key"] === true;
-  if (forget) await secretStore(ctx).delete(CLOUD_KEY_SERVICE, cloudKeyAccount(was?.provider ?? "anthropic"));
-  ctx.print({ enabled: false, changed, key_forgotten: forget }, () =>
+  const { changed, keyForgotten } = await ctx.brain().cloud.disable({
+    forgetKey: ctx.flags["forget-key"] === true,
+  });
+  ctx.print({ enabled: false, changed, key_forgotten: keyForgotten }, () =>
     [
       changed ? "Cloud use disabled: every question stays on this machine." : "Cloud use was not enabled.",
-      forget ? "The API key was removed from the secret store." : "",
+      keyForgotten ? "The API key was removed from the secret store." : "",
     ]
       .filter(Boolean)
       .join("\n"),
@@ -106,42 +84,32 @@ async function disable(ctx: CliContext): Promise<void> {
 
 async function setKey(ctx: CliContext): Promise<void> {
   const provider = providerArg(ctx, false);
-  const store = secretStore(ctx);
   const key = await readSecret(ctx.io, `Paste the ${provider} API key and press Enter: `);
-  await storeCloudKey(store, provider, key);
-  ctx.print({ provider, stored_in: store.name }, `The ${provider} API key is stored in the ${store.name}.`);
-}
-
-async function keyState(
-  ctx: CliContext,
-  provider: CloudProvider,
-): Promise<{ state: "stored" | "missing" | "unavailable"; problem?: string }> {
-  try {
-    const key = await secretStore(ctx).get(CLOUD_KEY_SERVICE, cloudKeyAccount(provider));
-    return { state: key ? "stored" : "missing" };
-  } catch (err) {
-    return { state: "unavailable", problem: toBrainError(err, "secret_store_unavailable").sentence };
-  }
+  const { storedIn } = await ctx.brain().cloud.setKey(provider, key);
+  ctx.print({ provider, stored_in: storedIn }, `The ${provider} API key is stored in the ${storedIn}.`);
 }
 
 async function status(ctx: CliContext): Promise<void> {
-  const consent = readCloudConsent(ctx.brain().db);
-  if (!consent) {
-    ctx.print(
-      { enabled: false },
-      "Cloud use is off: every question is answered on this machine. Enable it with `brain cloud enable anthropic`.",
+  const status = await ctx.brain().cloud.status();
+  const { state, problem } = status.key;
+  const keyFields = { key: state, ...(problem ? { problem } : {}) };
+  const keyLine = `API key: ${state}${problem ? ` (${problem})` : ""}.`;
+  if (!status.enabled) {
+    ctx.print({ enabled: false, ...keyFields }, () =>
+      [
+        "Cloud use is off: every question is answered on this machine. Enable it with `brain cloud enable anthropic`.",
+        keyLine,
+      ].join("\n"),
     );
     return;
   }
-  const key = await keyState(ctx, consent.provider);
-  ctx.print(
-    { enabled: true, ...consent, key: key.state, ...(key.problem ? { problem: key.problem } : {}) },
-    () =>
-      [
-        `Cloud use is on since ${consent.enabled_at}: ${consent.provider}, model ${consent.model}, at ${consent.base_url}.`,
-        `API key: ${key.state}${key.problem ? ` (${key.problem})` : ""}.`,
-        "Disable with `brain cloud disable`; `brain ledger` lists every cloud call.",
-      ].join("\n"),
+  const { key: _key, ...consent } = status;
+  ctx.print({ ...consent, ...keyFields }, () =>
+    [
+      `Cloud use is on since ${consent.enabled_at}: ${consent.provider}, model ${consent.model}, at ${consent.base_url}.`,
+      keyLine,
+      "Disable with `brain cloud disable`; `brain ledger` lists every cloud call.",
+    ].join("\n"),
   );
 }
 
@@ -154,7 +122,7 @@ function hostArg(ctx: CliContext): string {
 }
 
 function allow(ctx: CliContext): void {
-  const allowed = allowHost(ctx.brain().db, hostArg(ctx), new Date());
+  const allowed = ctx.brain().cloud.allowHost(hostArg(ctx));
   ctx.print(
     { allowed: true, ...allowed },
     `Ollama at ${allowed.host} may now receive your memories for embedding and answers; #private ones are never sent. ` +
@@ -165,7 +133,7 @@ function allow(ctx: CliContext): void {
 
 function revoke(ctx: CliContext): void {
   const host = hostArg(ctx);
-  const changed = revokeHost(ctx.brain().db, host);
+  const changed = ctx.brain().cloud.revokeHost(host);
   ctx.print(
     { revoked: changed },
     changed ? `${host} is no longer allowed: nothing more is sent there.` : `${host} was not allowed.`,
@@ -173,7 +141,7 @@ function revoke(ctx: CliContext): void {
 }
 
 function hosts(ctx: CliContext): void {
-  const list = listAllowedHosts(ctx.brain().db);
+  const list = ctx.brain().cloud.hosts();
   ctx.print({ hosts: list }, () =>
     list.length
       ? [

@@ -1,5 +1,3 @@
-import { detectSecretStore } from "../../core/adapters/index.ts";
-import { runDoctor } from "../../core/doctor.ts";
 import type { CliCommand } from "../command.ts";
 
 const MARK = { ok: "ok  ", warn: "warn", fail: "FAIL" } as const;
@@ -10,7 +8,7 @@ export const doctor: CliCommand = {
   usage: "doctor",
   args: { min: 0, max: 0 },
   async run(ctx) {
-    const checks = await runDoctor(ctx.brain(), { secretStore: () => detectSecretStore() });
+    const checks = await ctx.brain().doctor();
     ctx.print(checks, () =>
       checks
         .map(

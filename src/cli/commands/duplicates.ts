@@ -1,4 +1,3 @@
-import { listDuplicates, listKeyProposals, mergeDuplicate } from "../../core/graph/index.ts";
 import { BrainError } from "../../core/base/index.ts";
 import { intFlag, parseId, type CliCommand } from "../command.ts";
 import { entryLine } from "../format.ts";
@@ -14,7 +13,7 @@ export const duplicates: CliCommand = {
     if (ctx.args[0] === "merge") {
       const keep = parseId(ctx.args[1], "KEEP");
       const other = parseId(ctx.args[2], "OTHER");
-      const merged = mergeDuplicate(brain.db, brain.entries, keep, other, brain.clock.now().getTime());
+      const merged = brain.mergeDuplicate(keep, other);
       ctx.print(
         { merged: merged, removed: other },
         `merged entry ${other} into ${keep} (its text is in \`brain get ${keep} --history\`): ${entryLine(merged)}`,
@@ -27,8 +26,7 @@ export const duplicates: CliCommand = {
       });
     }
     const limit = intFlag(ctx.flags, "limit") ?? 50;
-    const pairs = listDuplicates(brain.db, limit);
-    const proposals = listKeyProposals(brain.db, limit);
+    const { pairs, proposals } = brain.duplicates(limit);
     ctx.print({ duplicates: pairs, proposals }, () => {
       const lines = pairs.length
         ? pairs.map(

@@ -1,6 +1,7 @@
 import type { EnrichOutcome } from "../../core/enrich/index.ts";
 import { isBrainError } from "../../core/base/index.ts";
-import type { CliCommand } from "../command.ts";
+import type { EmbedReport } from "../../core/embed/index.ts";
+import type { CliCommand, CliContext } from "../command.ts";
 import { jsonLine, progressBar } from "../progress.ts";
 
 export const embed: CliCommand = {
@@ -28,28 +29,8 @@ export const embed: CliCommand = {
       });
       bar?.done();
       if (logLines && report.enrichment) jsonLine(ctx.io, { event: "enrich", ...report.enrichment });
-      if (!logLines) {
-        ctx.print(report, () => {
-          const head = `${report.model}: ${report.embedded} embedded, ${report.skipped} skipped (edited meanwhile), ${report.failed} failed, ${report.pending} pending`;
-          return [
-            head,
-            ...report.errors
-              .slice(0, 5)
-              .map((e) => `  ${e.entry_id ? `entry ${e.entry_id}: ` : ""}${e.message}`),
-            ...(report.enrichment ? [enrichmentLine(report.enrichment)] : []),
-          ].join("\n");
-        });
-      }
-      // Non-zero when an error kept the pass (or the enrichment after it) from doing work it had to
-      // do; the error that stopped the pass (the last one) goes to stderr as one line, as every
-      // command's failure does.
-      const stopped = report.errors.length > 0 && report.embedded === 0 && report.pending > 0;
-      const last = report.errors.at(-1);
-      if (stopped && last) {
-        const where = last.entry_id ? `entry ${last.entry_id}: ` : "";
-        ctx.io.stderr.write(`brain: ${where}${last.message.replace(/\s*\n\s*/g, " ")}\n`);
-      }
-      return stopped || enrichmentStuck(report.enrichment) ? 1 : 0;
+      if (!logLines) ctx.print(report, () => humanReport(report));
+      return exitStatus(ctx, report);
     } catch (err) {
       if (!isBrainError(err, "embedder_running")) throw err;
       if (logLines) jsonLine(ctx.io, { event: "skipped", reason: err.message });
@@ -61,6 +42,31 @@ export const embed: CliCommand = {
     }
   },
 };
+
+/** The pass in a few lines: counts, the first errors, what enrichment did. */
+function humanReport(report: EmbedReport): string {
+  const head = `${report.model}: ${report.embedded} embedded, ${report.skipped} skipped (edited meanwhile), ${report.failed} failed, ${report.pending} pending`;
+  return [
+    head,
+    ...report.errors.slice(0, 5).map((e) => `  ${e.entry_id ? `entry ${e.entry_id}: ` : ""}${e.message}`),
+    ...(report.enrichment ? [enrichmentLine(report.enrichment)] : []),
+  ].join("\n");
+}
+
+/**
+ * Non-zero when an error kept the pass (or the enrichment after it) from doing work it had to do;
+ * the error that stopped the pass (the last one) goes to stderr as one line, as every command's
+ * failure does.
+ */
+function exitStatus(ctx: CliContext, report: EmbedReport): number {
+  const stopped = report.errors.length > 0 && report.embedded === 0 && report.pending > 0;
+  const last = report.errors.at(-1);
+  if (stopped && last) {
+    const where = last.entry_id ? `entry ${last.entry_id}: ` : "";
+    ctx.io.stderr.write(`brain: ${where}${last.message.replace(/\s*\n\s*/g, " ")}\n`);
+  }
+  return stopped || enrichmentStuck(report.enrichment) ? 1 : 0;
+}
 
 /** One line on what enrichment did after the pass. */
 function enrichmentLine(outcome: EnrichOutcome): string {

@@ -1,4 +1,4 @@
-import { ledgerTotals, listLedger, type LedgerRecord, type RoadTotal } from "../../core/privacy/index.ts";
+import type { LedgerRecord, RoadTotal } from "../../core/privacy/index.ts";
 import { BrainError, parseTime } from "../../core/base/index.ts";
 import { intFlag, stringFlag, type CliCommand } from "../command.ts";
 
@@ -13,9 +13,9 @@ export const ledger: CliCommand = {
     const sinceFlag = stringFlag(ctx.flags, "since");
     const since = sinceFlag === undefined ? undefined : parseSince(sinceFlag, new Date());
     const road = stringFlag(ctx.flags, "road");
-    const db = ctx.brain().db;
-    const records = listLedger(db, { since, road, limit: intFlag(ctx.flags, "limit") ?? 100 });
-    const totals = ledgerTotals(db, since);
+    const { ledger } = ctx.brain();
+    const records = ledger.list({ since, road, limit: intFlag(ctx.flags, "limit") ?? 100 });
+    const totals = ledger.totals(since);
     ctx.print({ calls: records, totals }, () =>
       records.length
         ? [...records.map(recordLines), totalsLines(totals)].join("\n\n")

@@ -2,17 +2,11 @@ import type { Brain } from "../../core/brain.ts";
 import {
   AUTO_ACCEPT_FIELDS,
   parseAutoAccept,
-  readEnrichSettings,
-  writeEnrichSettings,
-  countPendingEnrichment,
-  listSuggestions,
   type Suggestion,
   describeModel,
   routeReach,
-  acceptSuggestion,
-  rejectSuggestion,
 } from "../../core/enrich/index.ts";
-import { entriesById, type Entry } from "../../core/store/index.ts";
+import type { Entry } from "../../core/store/index.ts";
 import { BrainError } from "../../core/base/index.ts";
 import { intFlag, parseId, stringFlag, type CliCommand } from "../command.ts";
 
@@ -24,12 +18,10 @@ export const suggestions: CliCommand = {
   options: { all: { type: "boolean" }, limit: { type: "string", short: "n" } },
   args: { min: 0, max: 0 },
   run(ctx) {
-    const brain = ctx.brain();
-    const list = listSuggestions(brain.db, {
+    const { suggestions: list, entries } = ctx.brain().enrichment.suggestions({
       all: ctx.flags.all === true,
       limit: intFlag(ctx.flags, "limit") ?? 100,
     });
-    const entries = entriesById(brain.db, [...new Set(list.map((s) => s.entry_id))]);
     ctx.print({ suggestions: list }, () =>
       list.length === 0
         ? "No suggestions are waiting."
@@ -48,12 +40,7 @@ export const accept: CliCommand = {
   usage: "accept ID",
   args: { min: 1, max: 1 },
   run(ctx) {
-    const brain = ctx.brain();
-    const id = parseId(ctx.args[0], "ID");
-    const result = acceptSuggestion(
-      { db: brain.db, entries: brain.entries, now: () => brain.clock.now().getTime() },
-      id,
-    );
+    const result = ctx.brain().enrichment.accept(parseId(ctx.args[0], "ID"));
     ctx.print(result, () =>
       result.merged_from
         ? `Accepted: entry ${result.entry.id} (key ${String(result.suggestion.value)}) now holds the text of entry ${result.merged_from}, which was removed.`
@@ -68,11 +55,7 @@ export const reject: CliCommand = {
   usage: "reject ID",
   args: { min: 1, max: 1 },
   run(ctx) {
-    const brain = ctx.brain();
-    const suggestion = rejectSuggestion(
-      { db: brain.db, now: () => brain.clock.now().getTime() },
-      parseId(ctx.args[0], "ID"),
-    );
+    const suggestion = ctx.brain().enrichment.reject(parseId(ctx.args[0], "ID"));
     ctx.print({ suggestion }, `Rejected suggestion ${suggestion.id} for entry ${suggestion.entry_id}.`);
   },
 };
@@ -92,13 +75,13 @@ export const enrich: CliCommand = {
         hint: "Use `brain enrich on`, `brain enrich off` or `brain enrich`.",
       });
     }
-    const current = readEnrichSettings(brain.db);
+    const current = brain.enrichment.settings();
     const autoAccept = stringFlag(ctx.flags, "auto-accept");
     const settings = {
       enabled: word === undefined ? current.enabled : word === "on",
       auto_accept: autoAccept === undefined ? current.auto_accept : parseAutoAccept(autoAccept),
     };
-    if (word !== undefined || autoAccept !== undefined) writeEnrichSettings(brain.db, settings);
+    if (word !== undefined || autoAccept !== undefined) brain.enrichment.setSettings(settings);
     await printState(ctx.print, brain, settings);
   },
 };
@@ -110,7 +93,7 @@ async function printState(
 ): Promise<void> {
   const route = await brain.structured();
   const reach = routeReach(route);
-  const pending = countPendingEnrichment(brain.db);
+  const pending = brain.enrichment.pending();
   const state = {
     ...settings,
     model: describeModel(route.model),

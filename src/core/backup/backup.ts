@@ -17,15 +17,8 @@ import {
   writeArchive,
   type BackupManifest,
 } from "./archive.ts";
-import {
-  acquireBackupLock,
-  cleanLeftovers,
-  commitFile,
-  ensurePrivateDir,
-  freeBackupPath,
-  partialPathFor,
-  workDirFor,
-} from "./files.ts";
+import { cleanLeftovers, commitFile, ensurePrivateDir, freeBackupPath, partialPathFor } from "./files.ts";
+import { withBackupLock } from "./lock.ts";
 import { loadBackupKey } from "./key.ts";
 import {
   discardOffsite,
@@ -97,15 +90,12 @@ export type BackupEvent =
  * "failed" (the CLI exits non-zero).
  *
  * @example
- * const report = await runBackup(config, { secrets: detectSecretStore() });
+ * const report = await runBackup(config, { secrets: new MemorySecretStore() });
  */
 export async function runBackup(config: BrainConfig, deps: BackupDeps): Promise<BackupReport> {
   const started = performance.now();
   const emit = deps.onEvent ?? (() => undefined);
-  const workDir = workDirFor(config.dbPath);
-  ensurePrivateDir(workDir);
-  const release = acquireBackupLock(workDir);
-  try {
+  return withBackupLock(config.dbPath, async (workDir) => {
     emit({
       event: "start",
       db_path: config.dbPath,
@@ -125,30 +115,55 @@ export async function runBackup(config: BrainConfig, deps: BackupDeps): Promise<
       { check: deps.check ?? checkOnWorker, copy: deps.copyFile, tag: keyId },
       emit,
     );
-    const offsite = await finishOffsite(offsiteCopy);
-    if (offsite.status === "copied") emit({ event: "offsite", file: offsite.file });
-    if (offsite.status === "failed") {
-      emit({ event: "offsite_failed", message: offsite.error.message, hint: offsite.error.hint });
-    }
-    const now = clock.now();
-    const prune = async (dir: string, protect: string, where: "local" | "offsite") => {
-      const result = await pruneFolder(dir, { id: keyId, bytes: key }, path.basename(protect), now);
-      emit({ event: "pruned", where, ...result });
-      return result;
-    };
-    const pruned = {
-      local: await prune(config.backupDir, local.file, "local"),
-      ...(offsite.status === "copied" && config.offsiteDir
-        ? { offsite: await prune(config.offsiteDir, offsite.file, "offsite") }
-        : {}),
-    };
+    const offsite = await settleOffsite(offsiteCopy, emit);
+    const pruned = await pruneBoth(
+      config,
+      { id: keyId, bytes: key },
+      { local: local.file, offsite },
+      clock,
+      emit,
+    );
     const total_ms = performance.now() - started;
     emit({ event: "done", file: local.file, total_ms });
     const timings = { ...local.timings, total_ms };
     return { ...local, key_id: keyId, key_created: created, timings, offsite, pruned };
-  } finally {
-    release();
+  });
+}
+
+/** Commits the staged offsite copy (or reports why there is none) and tells the log. */
+async function settleOffsite(
+  staged: Promise<StagedCopy | BrainError> | null,
+  emit: (event: BackupEvent) => void,
+): Promise<OffsiteResult> {
+  const offsite = await finishOffsite(staged);
+  if (offsite.status === "copied") emit({ event: "offsite", file: offsite.file });
+  if (offsite.status === "failed") {
+    emit({ event: "offsite_failed", message: offsite.error.message, hint: offsite.error.hint });
   }
+  return offsite;
+}
+
+/** Retention in the backup folder, and in the offsite folder when the copy reached it. */
+async function pruneBoth(
+  config: BrainConfig,
+  key: { id: string; bytes: Buffer },
+  made: { local: string; offsite: OffsiteResult },
+  clock: Clock,
+  emit: (event: BackupEvent) => void,
+): Promise<BackupReport["pruned"]> {
+  const now = clock.now();
+  const prune = async (dir: string, protect: string, where: "local" | "offsite") => {
+    const result = await pruneFolder(dir, key, path.basename(protect), now);
+    emit({ event: "pruned", where, ...result });
+    return result;
+  };
+  const { offsite } = made;
+  return {
+    local: await prune(config.backupDir, made.local, "local"),
+    ...(offsite.status === "copied" && config.offsiteDir
+      ? { offsite: await prune(config.offsiteDir, offsite.file, "offsite") }
+      : {}),
+  };
 }
 
 type LocalBackup = Omit<BackupReport, "key_id" | "key_created" | "offsite" | "pruned" | "timings"> & {
@@ -189,39 +204,43 @@ async function backupLocally(
     makeStandalone(snapFile, config.native);
     const manifest = manifestOf(snap, config.dbPath, snapFile, now);
     const file = freeBackupPath(config.backupDir, now);
-    const sealing = performance.now();
-    let check_ms = 0;
-    const checked = step(() => options.check(snapFile, snap.counts, config.native)).then(() => {
-      check_ms = performance.now() - sealing;
-      emit({ event: "checked", ms: check_ms });
-    });
-    const { offsiteDir } = config;
-    const stage = offsiteDir
-      ? (partial: string) =>
-          stageOffsite(partial, path.basename(file), offsiteDir, { copy: options.copy, tag: options.tag })
-      : null;
-    const { bytes, sha256, offsiteCopy } = await sealInPlace(snapFile, {
-      manifest,
-      file,
-      key,
-      checked,
-      stage,
-    });
-    const seal_ms = performance.now() - sealing;
-    emit({ event: "sealed", file, bytes, ms: seal_ms });
+    const sealed = await checkAndSeal(config, snapFile, { manifest, file, key }, options, emit);
     return {
       file,
-      bytes,
-      sha256,
       created_at: manifest.created_at,
       schema_version: snap.schemaVersion,
       counts: snap.counts,
-      timings: { snapshot_ms, check_ms, seal_ms },
-      offsiteCopy,
+      ...sealed,
+      timings: { snapshot_ms, ...sealed.timings },
     };
   } finally {
     await removeDatabaseFiles(snapFile);
   }
+}
+
+/** The snapshot's checks beside its sealing (and the offsite copy staged from the sealed file). */
+async function checkAndSeal(
+  config: BrainConfig,
+  snapFile: string,
+  seal: { manifest: BackupManifest; file: string; key: Buffer },
+  options: LocalOptions,
+  emit: (event: BackupEvent) => void,
+) {
+  const sealing = performance.now();
+  let check_ms = 0;
+  const checked = step(() => options.check(snapFile, seal.manifest.counts, config.native)).then(() => {
+    check_ms = performance.now() - sealing;
+    emit({ event: "checked", ms: check_ms });
+  });
+  const { offsiteDir } = config;
+  const name = path.basename(seal.file);
+  const stage = offsiteDir
+    ? (partial: string) => stageOffsite(partial, name, offsiteDir, { copy: options.copy, tag: options.tag })
+    : null;
+  const { bytes, sha256, offsiteCopy } = await sealInPlace(snapFile, { ...seal, checked, stage });
+  const seal_ms = performance.now() - sealing;
+  emit({ event: "sealed", file: seal.file, bytes, ms: seal_ms });
+  return { bytes, sha256, offsiteCopy, timings: { check_ms, seal_ms } };
 }
 
 function manifestOf(snap: Snapshot, dbPath: string, snapFile: string, now: Date): BackupManifest {

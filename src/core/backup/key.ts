@@ -76,32 +76,13 @@ export async function importBackupKey(
   options: { force: boolean },
 ): Promise<ImportedKey> {
   const key = parseKey(text);
-  if (!key) {
-    throw new BrainError(
-      "bad_input",
-      `That is not a Local Brain backup key: expected one line of base64 for ${MASTER_KEY_BYTES} bytes (44 characters), as \`brain backup export-key\` prints it.`,
-      { hint: "Pipe in only the key: `brain backup import-key < key.txt`, or paste it when asked." },
-    );
-  }
+  if (!key) throw notAKey();
   const keyId = keyIdOf(key);
   const stored = await secrets.get(BACKUP_KEY_SERVICE, BACKUP_KEY_ACCOUNT);
   const current = stored === null ? null : parseKey(stored);
   if (current?.equals(key)) return { keyId, outcome: "unchanged" };
   const currentId = current ? keyIdOf(current) : undefined;
-  if (stored !== null && !options.force) {
-    const what = currentId
-      ? `a different backup key (key id ${currentId})`
-      : "an item that is not a backup key";
-    throw new BrainError(
-      "backup_exists",
-      `The ${secrets.name} already holds ${what} under ${BACKUP_KEY_SERVICE}/${BACKUP_KEY_ACCOUNT}; nothing was changed.`,
-      {
-        hint:
-          `Backups made with the key there open only with that key: save it first (\`brain backup export-key\`), ` +
-          `then run \`brain backup import-key --force\` to replace it with key ${keyId}.`,
-      },
-    );
-  }
+  if (stored !== null && !options.force) throw anotherKeyThere(secrets.name, currentId, keyId);
   await secrets.set(BACKUP_KEY_SERVICE, BACKUP_KEY_ACCOUNT, key.toString("base64"));
   const back = await secrets.get(BACKUP_KEY_SERVICE, BACKUP_KEY_ACCOUNT);
   if (back === null || !parseKey(back)?.equals(key)) {
@@ -114,6 +95,31 @@ export async function importBackupKey(
     outcome: stored === null ? "stored" : "replaced",
     ...(currentId ? { replacedKeyId: currentId } : {}),
   };
+}
+
+/** Input that is not a key; the message never quotes it. */
+function notAKey(): BrainError {
+  return new BrainError(
+    "bad_input",
+    `That is not a Local Brain backup key: expected one line of base64 for ${MASTER_KEY_BYTES} bytes (44 characters), as \`brain backup export-key\` prints it.`,
+    { hint: "Pipe in only the key: `brain backup import-key < key.txt`, or paste it when asked." },
+  );
+}
+
+/** The refusal to replace what the store holds without --force. */
+function anotherKeyThere(storeName: string, currentId: string | undefined, keyId: string): BrainError {
+  const what = currentId
+    ? `a different backup key (key id ${currentId})`
+    : "an item that is not a backup key";
+  return new BrainError(
+    "backup_exists",
+    `The ${storeName} already holds ${what} under ${BACKUP_KEY_SERVICE}/${BACKUP_KEY_ACCOUNT}; nothing was changed.`,
+    {
+      hint:
+        `Backups made with the key there open only with that key: save it first (\`brain backup export-key\`), ` +
+        `then run \`brain backup import-key --force\` to replace it with key ${keyId}.`,
+    },
+  );
 }
 
 /** The 32-byte key in `text` (canonical base64, whitespace around it ignored), or null. */

@@ -60,15 +60,7 @@ export async function takeSnapshot(
   native: NativePaths = {},
   options: { stepBytes?: number } = {},
 ): Promise<Snapshot> {
-  if (!fs.existsSync(dbPath)) {
-    throw new BrainError(
-      "not_found",
-      `There is no brain database at ${dbPath}, so there is nothing to back up.`,
-      {
-        hint: "Capture something first (`brain capture TEXT`), or pass the right path with --db.",
-      },
-    );
-  }
+  if (!fs.existsSync(dbPath)) throw nothingToBackUp(dbPath);
   // A new empty file, created private before SQLite writes into it; kept open to sync it.
   const destFd = fs.openSync(dest, "wx", 0o600);
   const source = new Database(dbPath, {
@@ -98,6 +90,16 @@ export async function takeSnapshot(
     source.close();
     fs.closeSync(destFd);
   }
+}
+
+function nothingToBackUp(dbPath: string): BrainError {
+  return new BrainError(
+    "not_found",
+    `There is no brain database at ${dbPath}, so there is nothing to back up.`,
+    {
+      hint: "Capture something first (`brain capture TEXT`), or pass the right path with --db.",
+    },
+  );
 }
 
 /**

@@ -98,7 +98,7 @@ export function cloudKeyAccount(provider: CloudProvider): string {
  * Stores a provider's API key in the OS secret store (never a file, never the environment).
  *
  * @example
- * await storeCloudKey(detectSecretStore(), "anthropic", keyFromStdin);
+ * await storeCloudKey(secrets, "anthropic", keyFromStdin);
  */
 export async function storeCloudKey(
   secrets: SecretStore,

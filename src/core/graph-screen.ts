@@ -1,6 +1,6 @@
-import type { BootContext, RelatedResult } from "../core/graph/index.ts";
-import type { Db } from "../core/db/index.ts";
-import { nodeKey, publicNodeKeys, type Egress } from "../core/privacy/index.ts";
+import type { BootContext, RelatedResult } from "./graph/index.ts";
+import type { Db } from "./db/index.ts";
+import { nodeKey, publicNodeKeys, type Egress } from "./privacy/index.ts";
 
 /**
  * What of the graph and the boot context may go to a destination. Entries go through the egress;
@@ -21,7 +21,7 @@ function shownNodes(db: Db, out: Egress, nodes: NodeRef[]): (node: NodeRef) => b
  * memories link to left out, and so is every item reached through one of them.
  *
  * @example
- * const shown = screenRelated(brain.db, out, brain.related(42));
+ * const shown = screenRelated(db, out, related(db, { entry: 42 }));
  */
 export function screenRelated(db: Db, out: Egress, result: RelatedResult): RelatedResult {
   const nodes = result.items.flatMap((i) => (i.node ? [i.node] : []));
