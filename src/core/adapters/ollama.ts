@@ -147,7 +147,8 @@ function connectionError(err: unknown, message: string, context: OllamaErrorCont
     });
   }
   if (err instanceof SyntaxError) return badResponse(context, "sent a reply that is not valid JSON", err);
-  const detail = code ? `${message} (${code})` : message;
+  // The client's own message may end with a full stop: ours adds one.
+  const detail = (code ? `${message} (${code})` : message).replace(/\.+$/, "");
   if (context.midStream) {
     return new BrainError("chat_failed", `The answer from ${model} broke off: ${detail}.`, {
       hint: "Try again; if it keeps happening, restart Ollama.",
