@@ -14,6 +14,12 @@ import { FixedClock } from "./support/fixed-clock.ts";
 import { MemorySecretStore } from "./support/memory-secret-store.ts";
 import { tempDir } from "./support/tmp.ts";
 
+/**
+ * Each test runs dozens of whole backups beside a writer process: a hang guard for the test as a
+ * whole, generous because a shared 2-core machine under load takes minutes (not a speed requirement).
+ */
+const MANY_BACKUPS = { timeout: 300_000 };
+
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const child of children.splice(0)) child.kill("SIGKILL");
@@ -61,47 +67,51 @@ async function restoreAndInspect(file: string, key: Buffer): Promise<{ entries: 
 }
 
 describe("backups while another process writes", () => {
-  it("50 backups under a continuous writer, with a checkpoint forced halfway: 0 corrupt", async () => {
-    const config = backupConfig({ offsite: true });
-    seedDatabase(config, 2000);
-    await startWriter(config.dbPath);
-    const secrets = new MemorySecretStore();
-    const clock = new FixedClock("2026-03-01T03:30:00Z");
-    const reports: BackupReport[] = [];
-    let checkpoint: unknown;
-    for (let i = 0; i < 50; i++) {
-      if (i === 25) {
-        const db = new Database(config.dbPath);
-        db.pragma("busy_timeout = 10000");
-        checkpoint = db.pragma("wal_checkpoint(TRUNCATE)");
-        db.close();
+  it(
+    "50 backups under a continuous writer, with a checkpoint forced halfway: 0 corrupt",
+    MANY_BACKUPS,
+    async () => {
+      const config = backupConfig({ offsite: true });
+      seedDatabase(config, 2000);
+      await startWriter(config.dbPath);
+      const secrets = new MemorySecretStore();
+      const clock = new FixedClock("2026-03-01T03:30:00Z");
+      const reports: BackupReport[] = [];
+      let checkpoint: unknown;
+      for (let i = 0; i < 50; i++) {
+        if (i === 25) {
+          const db = new Database(config.dbPath);
+          db.pragma("busy_timeout = 10000");
+          checkpoint = db.pragma("wal_checkpoint(TRUNCATE)");
+          db.close();
+        }
+        clock.advance(3_600_000);
+        const report = await within(runBackup(config, { secrets, clock }), 60_000, `backup ${i + 1}`);
+        const { key } = await loadBackupKey(secrets, { create: false });
+        const restored = await restoreAndInspect(report.file, key);
+        // Entries are only ever appended, one per transaction: a consistent snapshot has ids 1..n.
+        expect(restored.maxId).toBe(restored.entries);
+        reports.push(report);
       }
-      clock.advance(3_600_000);
-      const report = await within(runBackup(config, { secrets, clock }), 60_000, `backup ${i + 1}`);
+      // The forced checkpoint ran (moving the WAL into the database mid-series, as a writer's would).
+      expect(checkpoint).toEqual([
+        expect.objectContaining({ busy: expect.any(Number), log: expect.any(Number) }),
+      ]);
+      // The writer really wrote throughout: every backup saw more entries than the one before.
+      const counts = reports.map((r) => r.counts.entries!);
+      for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeGreaterThanOrEqual(counts[i - 1]!);
+      expect(counts[49]! - counts[0]!).toBeGreaterThan(100);
+      // The copies kept offsite verify too.
       const { key } = await loadBackupKey(secrets, { create: false });
-      const restored = await restoreAndInspect(report.file, key);
-      // Entries are only ever appended, one per transaction: a consistent snapshot has ids 1..n.
-      expect(restored.maxId).toBe(restored.entries);
-      reports.push(report);
-    }
-    // The forced checkpoint ran (moving the WAL into the database mid-series, as a writer's would).
-    expect(checkpoint).toEqual([
-      expect.objectContaining({ busy: expect.any(Number), log: expect.any(Number) }),
-    ]);
-    // The writer really wrote throughout: every backup saw more entries than the one before.
-    const counts = reports.map((r) => r.counts.entries!);
-    for (let i = 1; i < counts.length; i++) expect(counts[i]).toBeGreaterThanOrEqual(counts[i - 1]!);
-    expect(counts[49]! - counts[0]!).toBeGreaterThan(100);
-    // The copies kept offsite verify too.
-    const { key } = await loadBackupKey(secrets, { create: false });
-    for (const file of listBackupFiles(config.offsiteDir!)) {
-      await verifyBackup(file.path, { key, workDir: workDirFor(config.dbPath) });
-    }
-  });
+      for (const file of listBackupFiles(config.offsiteDir!)) {
+        await verifyBackup(file.path, { key, workDir: workDirFor(config.dbPath) });
+      }
+    },
+  );
 });
 
 describe("a snapshot copied in many steps while another process writes", () => {
-  it("is of one instant: its counts match, it is whole, and its ids have no gap", async () => {
+  it("is of one instant: its counts match, it is whole, and its ids have no gap", MANY_BACKUPS, async () => {
     const config = backupConfig();
     seedDatabase(config, 2000);
     await startWriter(config.dbPath);
@@ -168,43 +178,47 @@ function startBackupChild(config: ReturnType<typeof backupConfig>, keyBase64: st
 }
 
 describe("a backup process killed at random points", () => {
-  it("never leaves an unverified file under a backup's final name, and the next run cleans up", async () => {
-    const config = backupConfig({ offsite: true });
-    seedDatabase(config, 8000);
-    await startWriter(config.dbPath);
-    const secrets = new MemorySecretStore();
-    const { key } = await loadBackupKey(secrets, { create: true });
-    const keyBase64 = key.toString("base64");
+  it(
+    "never leaves an unverified file under a backup's final name, and the next run cleans up",
+    MANY_BACKUPS,
+    async () => {
+      const config = backupConfig({ offsite: true });
+      seedDatabase(config, 8000);
+      await startWriter(config.dbPath);
+      const secrets = new MemorySecretStore();
+      const { key } = await loadBackupKey(secrets, { create: true });
+      const keyBase64 = key.toString("base64");
 
-    // Calibrate: how long one whole backup takes here, from its first event to its exit.
-    const calibration = startBackupChild(config, keyBase64);
-    await calibration.started;
-    const t0 = performance.now();
-    await calibration.exit;
-    const span = performance.now() - t0;
-    expect(calibration.events.at(-1)).toBe("done");
+      // Calibrate: how long one whole backup takes here, from its first event to its exit.
+      const calibration = startBackupChild(config, keyBase64);
+      await calibration.started;
+      const t0 = performance.now();
+      await calibration.exit;
+      const span = performance.now() - t0;
+      expect(calibration.events.at(-1)).toBe("done");
 
-    const random = seeded(20260301);
-    const interrupted: string[] = [];
-    for (let run = 0; run < 20; run++) {
-      const child = startBackupChild(config, keyBase64);
-      await child.started;
-      await new Promise((resolve) => setTimeout(resolve, random() * span));
-      child.kill();
-      await child.exit;
-      interrupted.push(child.events.at(-1) ?? "none");
-      await expectOnlyVerifiedFinalNames(config, key, `run ${run} killed after "${child.events.at(-1)}"`);
-    }
-    // The schedule did interrupt backups mid-way, not only after they were done.
-    expect(interrupted.filter((e) => e !== "done").length).toBeGreaterThan(0);
+      const random = seeded(20260301);
+      const interrupted: string[] = [];
+      for (let run = 0; run < 20; run++) {
+        const child = startBackupChild(config, keyBase64);
+        await child.started;
+        await new Promise((resolve) => setTimeout(resolve, random() * span));
+        child.kill();
+        await child.exit;
+        interrupted.push(child.events.at(-1) ?? "none");
+        await expectOnlyVerifiedFinalNames(config, key, `run ${run} killed after "${child.events.at(-1)}"`);
+      }
+      // The schedule did interrupt backups mid-way, not only after they were done.
+      expect(interrupted.filter((e) => e !== "done").length).toBeGreaterThan(0);
 
-    const after = await runBackup(config, { secrets });
-    expect(after.file).toBeTruthy();
-    expect(fs.readdirSync(workDirFor(config.dbPath))).toEqual([]);
-    for (const dir of [config.backupDir, config.offsiteDir!]) {
-      expect(filesUnder(dir).filter((f) => path.basename(f).startsWith("."))).toEqual([]);
-    }
-  });
+      const after = await runBackup(config, { secrets });
+      expect(after.file).toBeTruthy();
+      expect(fs.readdirSync(workDirFor(config.dbPath))).toEqual([]);
+      for (const dir of [config.backupDir, config.offsiteDir!]) {
+        expect(filesUnder(dir).filter((f) => path.basename(f).startsWith("."))).toEqual([]);
+      }
+    },
+  );
 });
 
 /** Every file under a final name verifies; everything else is an unfinished `.…partial` file. */
