@@ -129,8 +129,8 @@ export async function askQuestion(
  * The memories the answer may come from and how relevant they are: retrieval, screened for the
  * audience when there is one (its relevance is then measured on what it may see).
  */
-async function retrieveVisible(
-  deps: AskDeps,
+export async function retrieveVisible(
+  deps: AskRetrievalDeps,
   question: string,
   audience: Egress | undefined,
   note: (notice: string) => void,
