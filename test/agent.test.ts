@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Brain } from "../src/core/brain.ts";
 import type { AgentStep } from "../src/core/agent/index.ts";
-import { AGENT_SYSTEM_PROMPT } from "../src/core/agent/prompt.ts";
+import { AGENT_SYSTEM_PROMPT, ANSWER_NOW } from "../src/core/agent/prompt.ts";
 import { ABSTAIN_ANSWER } from "../src/core/ask/index.ts";
 import { FakeOllamaServer, type FakeChatRequest } from "./support/fake-ollama.ts";
 import { testBrain } from "./support/tmp.ts";
@@ -82,7 +82,7 @@ describe("the agent loop", () => {
     expect(toolMessages(requests[2]!)[1]!.content).toContain(`<memory n="2" id="${meeting}"`);
   });
 
-  it("stops offering tools after the step limit and answers from what was read", async () => {
+  it("stops offering tools after 6 steps by default, or --max-steps, and answers from what was read", async () => {
     const brain = brainWith();
     const { decision } = meetingNotes(brain);
     ollama.replyTurns((request, index) =>
@@ -90,16 +90,41 @@ describe("the agent loop", () => {
         ? { calls: [{ name: "search", arguments: { query: "stripe", mode: "keyword", limit: index + 1 } }] }
         : { content: "Stripe [1]." },
     );
-    const result = await brain.askAgent(QUESTION, { maxSteps: 2 });
-    expect(result.steps.map((s) => s.args)).toEqual([
-      { query: "stripe", mode: "keyword", limit: 1 },
-      { query: "stripe", mode: "keyword", limit: 2 },
-    ]);
-    const requests = chats();
-    expect(requests.map((r) => r.tools !== undefined)).toEqual([true, true, false]);
-    expect(requests[2]!.messages!.at(-1)).toMatchObject({ role: "user" });
-    expect(result.notices).toContain("Stopped after 2 steps: answered from what was read.");
+    const result = await brain.askAgent(QUESTION);
+    expect(result.steps.map((s) => s.step)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(chats().map((r) => r.tools !== undefined)).toEqual([true, true, true, true, true, true, false]);
+    const last = chats()[6]!.messages!.at(-1)!;
+    expect(last).toEqual({ role: "user", content: ANSWER_NOW });
+    expect(result.notices).toContain("Stopped after 6 steps: answered from what was read.");
     expect(result.citations.map((c) => c.id)).toEqual([decision]);
+    const two = await brain.askAgent(QUESTION, { maxSteps: 2 });
+    expect(two.steps.map((s) => s.args)).toEqual([
+      { query: "stripe", mode: "keyword", limit: 8 },
+      { query: "stripe", mode: "keyword", limit: 9 },
+    ]);
+    expect(two.notices).toContain("Stopped after 2 steps: answered from what was read.");
+  });
+
+  it("stops offering tools once the memories shown fill the token budget", async () => {
+    const brain = brainWith();
+    for (let i = 0; i < 3; i++) {
+      brain.entries.capture({
+        text: `Stripe billing note ${i}: ${"invoices and plans in detail ".repeat(25)}`,
+      });
+    }
+    ollama.replyTurns((request) =>
+      request.tools
+        ? { calls: [{ name: "search", arguments: { query: "stripe billing", mode: "keyword" } }] }
+        : { content: "Stripe [1]." },
+    );
+    const result = await brain.askAgent("what about stripe billing?", { toolTokens: 300 });
+    expect(result.steps.map((s) => [s.outcome, s.ids.length])).toEqual([["3 results, 2 over the budget", 1]]);
+    expect(toolMessages(chats()[1]!)[0]!.content).toContain(
+      "2 more did not fit the budget for memories: answer from what you have.",
+    );
+    expect(chats().map((r) => r.tools !== undefined)).toEqual([true, false]);
+    expect(result.notices).toContain("The budget for memories was used up: answered from what was read.");
+    expect(result.sources).toHaveLength(1);
   });
 
   it("answers an unknown tool with an error result and goes on; nothing is written", async () => {

@@ -235,6 +235,7 @@ export class FakeOllamaServer {
     const index = this.turnCount++;
     const turn =
       typeof script === "function" ? script(request, index) : script[Math.min(index, script.length - 1)]!;
+    if (turn.hang) return;
     if (fault === "badJson")
       return sendRaw(res, 200, '{"message": {"role": "assistant", "tool_calls": [', "application/json");
     const tool_calls = (turn.calls ?? []).map((c) => ({
@@ -343,6 +344,8 @@ export type StructuredScript = (request: FakeChatRequest) => unknown;
 export interface FakeTurn {
   content?: string;
   calls?: { name: string; arguments: unknown }[];
+  /** Never answered: the request hangs until the client gives up. */
+  hang?: boolean;
 }
 
 export type TurnScript = FakeTurn[] | ((request: FakeChatRequest, index: number) => FakeTurn);

@@ -71,7 +71,8 @@ function stopReason(step: number, input: LoopInput, clock: AbortSignal): Stop | 
 }
 
 const STOPPED: Record<Stop, (input: LoopInput) => string> = {
-  steps: (i) => `Stopped after ${i.limits.maxSteps} steps: answered from what was read.`,
+  steps: (i) =>
+    `Stopped after ${i.limits.maxSteps} ${i.limits.maxSteps === 1 ? "step" : "steps"}: answered from what was read.`,
   time: (i) => `Stopped at the time limit (${duration(i.limits.maxMs)}): answered from what was read.`,
   budget: () => "The budget for memories was used up: answered from what was read.",
 };
