@@ -167,6 +167,41 @@ describe("the agent loop", () => {
     expect(result.answer).toBe("Stripe [1].");
   });
 
+  it("runs at most 4 calls of one step, and a memory listed short then fetched whole keeps its number", async () => {
+    const brain = brainWith();
+    const long = brain.entries.capture({
+      text: `We chose Stripe for billing. ${"The meeting went through every plan in detail. ".repeat(20)}`,
+    }).entry.id;
+    const search = (limit: number) => ({
+      name: "search",
+      arguments: { query: "stripe", mode: "keyword", limit },
+    });
+    ollama.replyTurns([
+      { calls: [search(1), search(2), search(3), search(4), search(5)] },
+      { calls: [{ name: "get", arguments: { id: long } }] },
+      { content: "Stripe [1]." },
+    ]);
+    const result = await brain.askAgent(QUESTION);
+    expect(result.steps.map((s) => s.outcome)).toEqual([
+      "1 result",
+      "1 result",
+      "1 result",
+      "1 result",
+      "error: At most 4 calls per step: this one was not run.",
+      "1 result",
+    ]);
+    const [first, second] = [
+      toolMessages(chats()[1]!)[0]!.content,
+      toolMessages(chats()[2]!).at(-1)!.content,
+    ];
+    expect(first).toContain(`<memory n="1" id="${long}"`);
+    expect(first).toContain('truncated="true"');
+    expect(toolMessages(chats()[1]!)[1]!.content).toContain("Shown earlier: [1].");
+    expect(second).toContain(`<memory n="1" id="${long}"`);
+    expect(second).not.toContain('truncated="true"');
+    expect(result.citations).toEqual([{ n: 1, id: long, text: brain.entries.get(long).text }]);
+  });
+
   it("abstains like ask when nothing relevant is stored, without calling the model", async () => {
     const brain = brainWith();
     meetingNotes(brain);
