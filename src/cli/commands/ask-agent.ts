@@ -1,4 +1,4 @@
-import type { AgentAnswer, AgentStep } from "../../core/agent/index.ts";
+import { describeStep, type AgentAnswer } from "../../core/agent/index.ts";
 import type { AskRoute } from "../../core/ask/index.ts";
 import { toBrainError } from "../../core/base/index.ts";
 import { intFlag, type CliContext } from "../command.ts";
@@ -25,7 +25,7 @@ export async function runAgent(ctx: CliContext, question: string, route?: AskRou
       onStart: (start) => {
         if (start.route === "cloud") ctx.note(cloudNotice(start.model));
       },
-      onStep: (step) => (ctx.json ? line({ event: "step", ...step }) : ctx.note(stepLine(step))),
+      onStep: (step) => (ctx.json ? line({ event: "step", ...step }) : ctx.note(describeStep(step))),
     });
     if (ctx.json) line(jsonAnswer(result));
     else out.write(`${result.answer.trimEnd()}\n${sourcesBlock(result)}`);
@@ -38,16 +38,6 @@ export async function runAgent(ctx: CliContext, question: string, route?: AskRou
   } finally {
     process.off("SIGINT", onSigint);
   }
-}
-
-/**
- * One call on one line.
- *
- * @example
- * stepLine({ tool: "search", label: "billing decision", outcome: "4 results", ... }) // "search: billing decision → 4 results"
- */
-export function stepLine(step: AgentStep): string {
-  return `${step.tool}${step.label ? `: ${step.label}` : ""} → ${step.outcome}`;
 }
 
 function cloudNotice(model: string): string {

@@ -94,7 +94,9 @@ export async function askAgent(
     notices.push(notice);
     options.onNotice?.(notice);
   };
-  const { relevance } = await retrieveVisible(deps, q, options.audience, note);
+  // Measured on what the audience may see, counting nothing: what the tools hold back is counted below.
+  const screen = options.audience && deps.gate.open(options.audience.destination, q);
+  const { relevance } = await retrieveVisible(deps, q, screen, note);
   if (relevance < ASK_RELEVANCE_FLOOR) return { ...abstained(relevance, notices), steps: [] };
   const { model, destination } = await pickModel(deps, requested === "cloud" ? consent : null);
   options.onStart?.({ route: model.route, model: model.model });
@@ -122,7 +124,10 @@ function finish(done: {
   const { model, state, loop, note } = done;
   const held = state.held.size;
   const where = model.route === "cloud" ? "the cloud" : done.destination.name;
-  if (held > 0) note(`${held} private ${held === 1 ? "memory was" : "memories were"} kept off ${where}.`);
+  // An audience is told by its own egress (its reply says how many were withheld).
+  if (done.audience) done.audience.screen([...state.held.values()]);
+  else if (held > 0)
+    note(`${held} private ${held === 1 ? "memory was" : "memories were"} kept off ${where}.`);
   const read = state.book.memories;
   const ran = { steps: loop.steps, route: model.route, model: model.model };
   if (read.length === 0) {

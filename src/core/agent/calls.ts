@@ -27,6 +27,16 @@ export interface AgentStep {
   ids: number[];
 }
 
+/**
+ * One call on one line, for a terminal or a progress message.
+ *
+ * @example
+ * describeStep({ tool: "search", label: "billing decision", outcome: "4 results", ... }) // "search: billing decision → 4 results"
+ */
+export function describeStep(step: Pick<AgentStep, "tool" | "label" | "outcome">): string {
+  return `${step.tool}${step.label ? `: ${step.label}` : ""} → ${step.outcome}`;
+}
+
 /** What the calls of one loop share. */
 export interface CallState {
   memory: AgentMemory;
