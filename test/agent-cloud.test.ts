@@ -3,6 +3,7 @@ import type { Brain } from "../src/core/brain.ts";
 import { AGENT_SYSTEM_PROMPT } from "../src/core/agent/prompt.ts";
 import { listLedger } from "../src/core/privacy/egress-ledger.ts";
 import { CLOUD_KEY_SERVICE, enableCloud } from "../src/core/privacy/cloud-consent.ts";
+import { allowHost } from "../src/core/privacy/egress-hosts.ts";
 import { FakeAnthropicServer } from "./support/fake-anthropic.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { MemorySecretStore } from "./support/memory-secret-store.ts";
@@ -123,5 +124,29 @@ describe("the agent loop in the cloud", () => {
     const error = await failure(brain.askAgent(QUESTION, { route: "cloud" }));
     expect(error.code).toBe("cloud_failed");
     expect(listLedger(brain.db).map((r) => r.outcome)).toEqual(["failed"]);
+  });
+
+  it("with an allowed Ollama on another machine, holds #private back and records each request there", async () => {
+    const REMOTE = "http://gpu-box.test:11434";
+    const viaFake: typeof fetch = (input, init) =>
+      fetch(String(input instanceof Request ? input.url : input).replace(REMOTE, ollama.url), init);
+    const brain = testBrain({ ollamaFetch: viaFake }, { ollamaHost: REMOTE });
+    allowHost(brain.db, "gpu-box.test", new Date());
+    const open = brain.entries.capture({ text: "We chose Stripe for billing" }).entry.id;
+    const secret = brain.entries.capture({ text: "Stripe card ending 4242 #private" }).entry.id;
+    ollama.replyTurns([
+      { calls: [{ name: "search", arguments: { query: "stripe", mode: "keyword" } }] },
+      { content: "Stripe [1]." },
+    ]);
+    const result = await brain.askAgent("what did we choose, Stripe?");
+    expect(result.citations.map((c) => c.id)).toEqual([open]);
+    expect(result.notices).toContain("1 private memory was kept off gpu-box.test:11434.");
+    expect(JSON.stringify(ollama.requestsTo("/api/chat").map((r) => r.body))).not.toContain("4242");
+    const rows = listLedger(brain.db, { road: "remote-ollama" }).reverse();
+    expect(rows.map((r) => [r.destination, r.entry_ids, r.withheld, r.outcome])).toEqual([
+      ["gpu-box.test:11434", [], 0, "answered"],
+      ["gpu-box.test:11434", [open], 1, "answered"],
+    ]);
+    expect(rows.flatMap((r) => r.entry_ids)).not.toContain(secret);
   });
 });
