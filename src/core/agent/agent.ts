@@ -1,6 +1,7 @@
 import {
   ABSTAIN_ANSWER,
   ASK_RELEVANCE_FLOOR,
+  checkedQuestion,
   checkRouteAllowed,
   cloudDestination,
   estimateTokens,
@@ -20,7 +21,7 @@ import {
   type Egress,
   type EgressGate,
 } from "../privacy/index.ts";
-import { BrainError, type Clock, type ToolChatModel } from "../base/index.ts";
+import type { Clock, ToolChatModel } from "../base/index.ts";
 import type { AgentStep, CallState } from "./calls.ts";
 import { runLoop, type LoopLimits } from "./loop.ts";
 import { AGENT_SYSTEM_PROMPT } from "./prompt.ts";
@@ -81,11 +82,7 @@ export async function askAgent(
   question: string,
   options: AgentOptions = {},
 ): Promise<AgentAnswer> {
-  const q = question.trim();
-  if (q === "")
-    throw new BrainError("bad_input", "The question is empty.", {
-      hint: 'For example: brain ask --agent "who was in the meeting where we chose Stripe?"',
-    });
+  const q = checkedQuestion(question);
   const requested = options.route ?? "auto";
   const consent = readCloudConsent(deps.db);
   checkRouteAllowed(requested, consent);

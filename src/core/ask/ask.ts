@@ -153,7 +153,8 @@ interface Turn {
   signal?: AbortSignal;
 }
 
-function checkedQuestion(question: string): string {
+/** The question trimmed; `bad_input` when it is empty. */
+export function checkedQuestion(question: string): string {
   const q = question.trim();
   if (q !== "") return q;
   throw new BrainError("bad_input", "The question is empty.", {
