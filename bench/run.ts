@@ -42,6 +42,11 @@ sections.push({
 });
 
 sections.push({
+  title: "Agent loop: ask --agent per step, without model time",
+  run: async (db) => ({ rows: small(db) ? await (await import("./agent.ts")).benchAgent(db) : [] }),
+});
+
+sections.push({
   title: "Connected knowledge: graph, import, boot",
   run: async (db) => ({ rows: small(db) ? await (await import("./graph.ts")).benchGraph(db) : [] }),
 });

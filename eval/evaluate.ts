@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { withCoverage, relevanceOf, ASK_RELEVANCE_FLOOR } from "../src/core/ask/retrieval.ts";
-import { createBrain, type Brain } from "../src/core/brain.ts";
+import { createBrain, type Brain, type BrainDeps } from "../src/core/brain.ts";
 import { createOllamaEmbedder } from "../src/core/adapters/ollama-embedder.ts";
 import { resolveConfig } from "../src/core/base/config.ts";
 import type { Embedder } from "../src/core/base/ports.ts";
@@ -78,6 +78,7 @@ export async function withCollectionBrain<T>(
   collection: Collection,
   choice: EvalEmbedder,
   use: (brain: EvalBrain, embedder: Embedder) => Promise<T>,
+  models: Pick<BrainDeps, "chat" | "toolChat"> = {},
 ): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `brain-eval-${collection.name}-`));
   try {
@@ -92,11 +93,11 @@ export async function withCollectionBrain<T>(
       const component = fitCommonComponent(await plain.embed(collection.docs.map((d) => d.text)));
       const wink = createWinkEmbedder({ vectors: choice.vectors, commonComponent: component });
       const config = resolveConfig({ dbPath, offsiteDir: null, embedModel: WINK_MODEL }, {});
-      brain = createBrain(config, { embedderFor: () => wink, clock });
+      brain = createBrain(config, { embedderFor: () => wink, clock, ...models });
       embedder = wink;
     } else {
       const config = resolveConfig({ dbPath, offsiteDir: null });
-      brain = createBrain(config, { clock });
+      brain = createBrain(config, { clock, ...models });
       embedder = createOllamaEmbedder({ host: config.ollamaHost, model: config.embedModel });
     }
     try {

@@ -5,6 +5,7 @@
 // --embedder wink|ollama (ollama: the configured model, as on a Mac with mxbai-embed-large).
 import fs from "node:fs";
 import { parseArgs } from "node:util";
+import type { Collection } from "./collection.ts";
 import { cranfieldCollection } from "./cranfield.ts";
 import {
   embedderName,
@@ -14,6 +15,7 @@ import {
   type EvalEmbedder,
 } from "./evaluate.ts";
 import { formatDuplicateReport, loadDuplicateCases, measureDuplicates } from "./duplicates.ts";
+import { followPolicy, formatMultiHop, loadMultiHop, measureMultiHop, silentChat } from "./multihop.ts";
 import { personalNotesCollection } from "./personal-notes.ts";
 import { detailJson, formatTable, formatTypeTable, reachedByMode } from "./report.ts";
 import { formatSweep, sweepFusion } from "./sweep.ts";
@@ -109,9 +111,25 @@ async function evaluate(): Promise<void> {
       measureDuplicates(brain, loadDuplicateCases()),
     );
     console.log(`\n${formatDuplicateReport(report)}`);
+    console.log(`\n${formatMultiHop(await multiHop(notes))}`);
   }
   if (values.json) {
     fs.writeFileSync(values.json, detailJson({ embedder: embedderLabel, details }));
     console.log(`\nPer-question detail: ${values.json}`);
   }
+}
+
+/**
+ * Plain ask vs the agent loop on the multi-hop questions: offline (wink) with the scripted policy
+ * and a chat model that answers at once; with `--embedder ollama`, the configured chat model.
+ */
+async function multiHop(notes: Collection) {
+  const questions = loadMultiHop(new Set(notes.docs.map((d) => d.ref)));
+  const models = embedder.kind === "wink" ? { chat: silentChat, toolChat: followPolicy } : {};
+  return withCollectionBrain(
+    notes,
+    embedder,
+    (brain) => measureMultiHop(brain, questions, notes.name),
+    models,
+  );
 }

@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { toImportJsonl } from "../eval/collection.ts";
+import { loadMultiHop } from "../eval/multihop.ts";
 import {
   loadPersonalNotes,
   noteLinks,
@@ -105,6 +106,19 @@ describe("the personal-notes set", () => {
         const ties = via.flatMap((v) => tiedBy(byRef.get(v)!, byRef.get(ref)!));
         expect(ties.length, `${q.id}: ${ref} is not linked from ${via.join(",")}`).toBeGreaterThan(0);
       }
+    }
+  });
+
+  it("multi-hop questions match their first note and need a second one it links to", () => {
+    const multihop = loadMultiHop(new Set(byRef.keys()));
+    expect(multihop).toHaveLength(8);
+    for (const q of multihop) {
+      const [first, second] = q.needed.map((ref) => byRef.get(ref)!);
+      expect(matching(q.text, [first!.ref]), `${q.id} must match its first note`).toEqual([first!.ref]);
+      expect(
+        tiedBy(first!, second!).some((t) => t.startsWith("[[")),
+        `${q.id}: not linked by [[Title]]`,
+      ).toBe(true);
     }
   });
 

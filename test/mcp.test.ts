@@ -103,6 +103,9 @@ describe("brain mcp: tools over stdio", () => {
         .split("\n")
         .map((line) => line.slice(0, 3)),
     ).toEqual(["[2]", "[1]"]);
+    // `since` (shared with the agent loop's recent): created at or after that time.
+    expect(textOf(await mcp.call("recent", { since: "2999-01-01" }))).toBe("No memories yet.");
+    expect(textOf(await mcp.call("recent", { since: "2000-01-01" })).split("\n")).toHaveLength(2);
 
     const forgot = await mcp.call("forget", { id: 2 });
     expect(textOf(forgot)).toMatch(/^Forgot \[2\]/);

@@ -67,7 +67,10 @@ describe("every road out passes the gate", () => {
 
   it("builds MCP results only through the gate", () => {
     // results.ts: tool errors; transport.ts: the error for an over-long request. Neither holds memory text.
+    // anthropic-tools.ts: Anthropic's message blocks (not MCP results), built from what the agent
+    // loop let through the gate (see the test of the agent loop below).
     expect(filesMatching(/\bcontent:\s*\[|structuredContent:/)).toEqual([
+      "src/core/adapters/anthropic-tools.ts",
       "src/mcp/gate.ts",
       "src/mcp/results.ts",
       "src/mcp/transport.ts",
@@ -134,6 +137,7 @@ describe("every road out passes the gate", () => {
     expect(filesMatching(/\.chat\(/)).toEqual([
       "src/core/adapters/ollama-chat.ts",
       "src/core/adapters/ollama-structured.ts",
+      "src/core/adapters/ollama-tools.ts",
       "src/core/ask/rerank.ts",
       "src/core/ask/send.ts",
     ]);
@@ -151,6 +155,22 @@ describe("every road out passes the gate", () => {
       /egress\?\.withheld[\s\S]*egress\?\.record[\s\S]*embedBatch/,
     );
     expect(read("src/core/embed-brain.ts")).toMatch(/queryEmbedder\(/);
+  });
+
+  it("gives a model calling the memory tools only what passed the gate, and records every request", () => {
+    // The adapters (ollama-tools.ts, anthropic-tools.ts) have one caller: the loop's send().
+    expect(filesMatching(/\.turn\(/)).toEqual(["src/core/agent/loop.ts"]);
+    expect(read("src/core/agent/loop.ts")).toMatch(
+      /gate\.open\(input\.destination[\s\S]*out\.pass\(carried\)[\s\S]*out\.send\([\s\S]*settleWith\(out, model\.turn\(/,
+    );
+    // Each tool call runs through its own screen, and every tool's finding passes it.
+    expect(read("src/core/agent/calls.ts")).toMatch(
+      /gate\.open\(state\.screen[\s\S]*runAgentTool\(state\.memory, call\.name, call\.arguments, out\)/,
+    );
+    const tools = read("src/core/agent/tools.ts");
+    expect(tools).toMatch(/entries: out\.pass\(found\)/);
+    expect(tools.match(/^ {2}tool\(/gm)).toHaveLength(4);
+    expect(tools.match(/finding\(/g)).toHaveLength(6);
   });
 
   it("gives structured models (enrichment, the digest) only what passed the gate", () => {

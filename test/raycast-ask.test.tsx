@@ -75,6 +75,32 @@ describe("Ask Brain", () => {
     expect(s.one("Detail").props.navigationTitle).toBe(`note #${billing}`);
   });
 
+  it("looks the answer up step by step with the memory tools and folds the trace of calls", async () => {
+    const [billing] = await seed();
+    ollama.replyWith(["Stripe [1]."]);
+    const s = await ask("what did we decide about billing and Stripe?");
+    await s.waitFor(() => s.one("Detail").props.isLoading === false, "the plain answer");
+    expect(markdown(s)).not.toContain("**Steps**");
+    ollama.replyTurns([
+      { calls: [{ name: "search", arguments: { query: "stripe", mode: "keyword" } }] },
+      { content: "We moved billing to Stripe [1]." },
+    ]);
+    await s.run("Look up Step by Step");
+    await s.waitFor(
+      () => markdown(s).includes("We moved billing to Stripe") && s.one("Detail").props.isLoading === false,
+      "the answer with the memory tools",
+    );
+    expect(markdown(s)).toContain(`We moved billing to Stripe [\\[1\\]](${memoryLink(billing!)}).`);
+    expect(markdown(s)).toContain("**Steps** (1 tool call)\n\n1. search: stripe → 1 result");
+    const tools = ollama.requestsTo("/api/chat").map((r) => (r.body as { tools?: unknown[] }).tools?.length);
+    expect(tools).toEqual([undefined, 4, 4]);
+    await s.run("Hide Steps");
+    expect(markdown(s)).toContain("**Steps** (1 tool call, hidden: Show Steps)");
+    expect(markdown(s)).not.toContain("1. search: stripe");
+    await s.run("Show Steps");
+    expect(markdown(s)).toContain("1. search: stripe → 1 result");
+  });
+
   it("copies and pastes the answer, and asks a follow-up question in the same view", async () => {
     await seed();
     ollama.replyWith(["We moved billing ", "to Stripe ", "[1]."]);

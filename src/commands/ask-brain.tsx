@@ -25,12 +25,22 @@ interface AskArguments {
  * Ask Brain: the question (the command's argument, or the root search's text as a fallback
  * command) answered by the chat model from your own memories. The answer streams in; each citation
  * `[n]` opens the memory it cites; the route (local or cloud) and the model are in the sidebar. A
- * follow-up question is asked in the same view.
+ * follow-up question is asked in the same view. "Look up Step by Step" asks again with the memory
+ * tools (the model searches and follows links itself); its calls are listed under the answer, and
+ * Hide Steps / Show Steps folds that trace.
  */
 export default function AskBrain(props: LaunchProps<{ arguments: AskArguments }>) {
   const [question, setQuestion] = useState((props.arguments?.question || props.fallbackText || "").trim());
   const { brain, error } = useBrain();
-  const ask = useAsk(brain, question);
+  const [agent, setAgent] = useState(false);
+  const [showSteps, setShowSteps] = useState(true);
+  const ask = useAsk(brain, question, agent);
+  const trace: Trace = {
+    agent,
+    showSteps,
+    lookUp: () => setAgent(true),
+    toggle: () => setShowSteps((v) => !v),
+  };
   if (question === "") {
     return (
       <Detail
@@ -55,13 +65,14 @@ export default function AskBrain(props: LaunchProps<{ arguments: AskArguments }>
         notices: ask.notices,
         error: ask.error,
         done: !ask.isLoading,
+        ...(agent ? { steps: { lines: ask.steps, shown: showSteps } } : {}),
       });
   return (
     <Detail
       isLoading={ask.isLoading && !error}
       markdown={markdown}
       metadata={<AskMetadata ask={ask} />}
-      actions={brain && <AskActions brain={brain} ask={ask} onFollowUp={setQuestion} />}
+      actions={brain && <AskActions brain={brain} ask={ask} trace={trace} onFollowUp={setQuestion} />}
     />
   );
 }
@@ -95,13 +106,37 @@ function AskMetadata({ ask }: { ask: AskState }) {
   );
 }
 
+/** Whether the memory tools are used, and whether their trace is shown. */
+interface Trace {
+  agent: boolean;
+  showSteps: boolean;
+  lookUp(): void;
+  toggle(): void;
+}
+
+function TraceAction({ trace }: { trace: Trace }) {
+  if (!trace.agent) {
+    return <Action title="Look up Step by Step" icon={Icon.MagnifyingGlass} onAction={trace.lookUp} />;
+  }
+  return (
+    <Action
+      title={trace.showSteps ? "Hide Steps" : "Show Steps"}
+      icon={Icon.List}
+      shortcut={{ modifiers: ["cmd"], key: "t" }}
+      onAction={trace.toggle}
+    />
+  );
+}
+
 function AskActions({
   brain,
   ask,
+  trace,
   onFollowUp,
 }: {
   brain: Brain;
   ask: AskState;
+  trace: Trace;
   onFollowUp(q: string): void;
 }) {
   const cited = ask.result?.citations ?? [];
@@ -116,6 +151,7 @@ function AskActions({
         <Action.CopyToClipboard title="Copy Answer" content={ask.answer} />
         <Action.Paste title="Paste Answer" content={ask.answer} />
         <AskFollowUp title="Ask a Follow-up Question" onAsk={onFollowUp} />
+        <TraceAction trace={trace} />
       </ActionPanel.Section>
       <ActionPanel.Section>
         {entries.length > 0 && (

@@ -1,7 +1,7 @@
-import type { AskAnswer, AskOptions } from "./ask/index.ts";
+import type { AskAnswer, AskOptions, AskRetrievalDeps } from "./ask/index.ts";
 import type { BrainDeps, BrainParts } from "./brain-parts.ts";
 import { BrainError, type ChatModel } from "./base/index.ts";
-import type { CloudConsent } from "./privacy/index.ts";
+import type { CloudConsent, Destination } from "./privacy/index.ts";
 import type { SearchOptions } from "./search/index.ts";
 import { cloudChatFromSecretStore } from "./privacy-brain.ts";
 
@@ -16,27 +16,46 @@ export async function askWith(
   question: string,
   options?: AskOptions,
 ): Promise<AskAnswer> {
-  const [{ askQuestion }, models, { search }, { graphNeighbours }] = await Promise.all([
+  const [{ askQuestion }, models, retrieval] = await Promise.all([
     import("./ask/ask.ts"),
     import("./ask/models.ts"),
-    import("./search/search.ts"),
-    import("./search/graph-expand.ts"),
+    askRetrieval(parts),
   ]);
-  const { config, db, clock, egress } = parts;
-  const localDestination = parts.whereIsOllama();
-  const reach = { remoteAllowed: localDestination.class === "remote", fetch: deps.ollamaFetch };
+  const { config, clock, egress } = parts;
+  const { destination, reach } = ollamaReach(parts, deps);
   const askDeps = {
-    db,
+    ...retrieval,
     clock,
     gate: egress,
-    localDestination,
-    search: (query: string, filters: SearchOptions) => search(parts.searchDeps, query, filters),
-    expand: (found: { id: number }[], limit: number) =>
-      graphNeighbours(db, found, { limit }).map((n) => ({ ...n, coverage: 0, via: n.graph.from })),
+    localDestination: destination,
     localChat: deps.chat ?? models.defaultLocalChat(config, reach),
     cloudChat: cloudChatOf(deps),
   };
   return askQuestion(askDeps, question, options);
+}
+
+/** What retrieval for a question reads: hybrid search and one graph hop (ask and the agent loop). */
+export async function askRetrieval(parts: BrainParts): Promise<AskRetrievalDeps> {
+  const [{ search }, { graphNeighbours }] = await Promise.all([
+    import("./search/search.ts"),
+    import("./search/graph-expand.ts"),
+  ]);
+  const { db } = parts;
+  return {
+    db,
+    search: (query: string, filters: SearchOptions) => search(parts.searchDeps, query, filters),
+    expand: (found: { id: number }[], limit: number) =>
+      graphNeighbours(db, found, { limit }).map((n) => ({ ...n, coverage: 0, via: n.graph.from })),
+  };
+}
+
+/** Where Ollama is, and how the chat adapters may reach it (a remote host the person allowed). */
+export function ollamaReach(
+  parts: BrainParts,
+  deps: BrainDeps,
+): { destination: Destination; reach: { remoteAllowed: boolean; fetch?: typeof fetch } } {
+  const destination = parts.whereIsOllama();
+  return { destination, reach: { remoteAllowed: destination.class === "remote", fetch: deps.ollamaFetch } };
 }
 
 /** The cloud model: the runtime's own, else the key from the secret store it lent, else a refusal. */

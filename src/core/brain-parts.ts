@@ -1,5 +1,5 @@
 import type { CloudConsent, Destination, EgressGate } from "./privacy/index.ts";
-import type { BrainConfig, ChatModel, Clock, Embedder } from "./base/index.ts";
+import type { BrainConfig, ChatModel, Clock, Embedder, ToolChatModel } from "./base/index.ts";
 import type { Db } from "./db/index.ts";
 import type { EntryStore } from "./store/index.ts";
 import type { SearchDeps } from "./search/index.ts";
@@ -16,6 +16,8 @@ export interface BrainDeps {
   embedderFor?: (model: string) => Embedder;
   /** The local chat model for `ask`; Ollama's `config.chatModel` by default. */
   chat?: ChatModel;
+  /** The local chat model with tools for `ask --agent`; Ollama's `config.chatModel` by default. */
+  toolChat?: ToolChatModel;
   /**
    * The OS secret store (Keychain, Secret Service), built when a call first needs it: the cloud
    * API key and the backup key live there. Only the CLI lends one; without it, cloud keys and

@@ -1,3 +1,4 @@
+import type { AgentAnswer, AgentMemory, AgentOptions } from "./agent/index.ts";
 import type { AskAnswer, AskOptions } from "./ask/index.ts";
 import type { Digest, StructuredRoute } from "./enrich/index.ts";
 import { createEgressGate, type Destination, type EgressGate, ollamaDestination } from "./privacy/index.ts";
@@ -10,6 +11,7 @@ import { graphBrain, type GraphBrain } from "./graph-brain.ts";
 import { QueryVectorCache, type SearchOptions, type SearchResponse } from "./search/index.ts";
 import type { BrainDeps, BrainParts } from "./brain-parts.ts";
 import { askWith } from "./ask-brain.ts";
+import { askAgentWith } from "./agent-brain.ts";
 import { embedWith, queryEmbedderFor, type EmbedOptions } from "./embed-brain.ts";
 import { noSecretStore, privacyBrain, type CloudBrain, type LedgerBrain } from "./privacy-brain.ts";
 import { backupBrain, type BackupBrain } from "./backup-brain.ts";
@@ -47,6 +49,8 @@ export interface Brain extends GraphBrain {
   search(query: string, options?: SearchOptions): Promise<SearchResponse>;
   /** A question answered from the memories (see ask.ts). */
   ask(question: string, options?: AskOptions): Promise<AskAnswer>;
+  /** A question answered by a model that calls the read-only memory tools in a loop (see agent/agent.ts). */
+  askAgent(question: string, options?: AgentOptions): Promise<AgentAnswer>;
   /** The model structured tasks (enrichment, digest) use, and why. */
   structured(): Promise<StructuredRoute>;
   /** A summary of what was captured since `since` (default `7d`), see digest.ts. */
@@ -106,7 +110,7 @@ export function createBrain(config: BrainConfig, deps: BrainDeps = {}, options: 
     ollamaDestination: () => open().whereIsOllama(),
     ...lazyGraph(() => graphBrain(open().db, open().entries, clock)),
     search: (query, searchOptions) => searchWith(open(), deps, query, searchOptions),
-    ask: (question, askOptions) => askWith(open(), deps, question, askOptions),
+    ...askMethods(open, deps, () => brain),
     structured: () => open().structured(),
     digest: (digestOptions) => digestWith(open(), digestOptions),
     embed: (embedOptions = {}) => embedWith(open(), deps, embedOptions),
@@ -156,6 +160,29 @@ function openParts(config: BrainConfig, deps: BrainDeps, clock: Clock): BrainPar
           ollamaFetch: deps.ollamaFetch,
         });
   return { config, db, clock, egress, entries, whereIsOllama, searchDeps, structured };
+}
+
+/** `ask` and `ask --agent`, over the parts opened on their first call. */
+function askMethods(
+  open: () => BrainParts,
+  deps: BrainDeps,
+  brain: () => Brain,
+): Pick<Brain, "ask" | "askAgent"> {
+  return {
+    ask: (question, options) => askWith(open(), deps, question, options),
+    askAgent: (question, options) => askAgentWith(open(), deps, agentMemory(brain()), question, options),
+  };
+}
+
+/** What the agent loop's tools read: the same functions the MCP tools call. */
+function agentMemory(brain: Brain): AgentMemory {
+  return {
+    search: (query, options) => brain.search(query, options),
+    get: (id) => brain.entries.get(id),
+    related: (target, options) => brain.related(target, options),
+    screenRelated: (out, result) => brain.screen.related(out, result),
+    recent: (options) => brain.entries.list(options),
+  };
 }
 
 /** The graph methods over a database opened on their first call. */

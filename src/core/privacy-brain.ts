@@ -18,7 +18,14 @@ import {
   type LedgerRecord,
   type RoadTotal,
 } from "./privacy/index.ts";
-import { BrainError, toBrainError, type ChatModel, type Clock, type SecretStore } from "./base/index.ts";
+import {
+  BrainError,
+  toBrainError,
+  type ChatModel,
+  type Clock,
+  type SecretStore,
+  type ToolChatModel,
+} from "./base/index.ts";
 import type { Db } from "./db/index.ts";
 
 /** Whether the provider's API key is in the secret store, and why not when the store cannot say. */
@@ -138,5 +145,19 @@ export function cloudChatFromSecretStore(
     const apiKey = await readCloudKey(secrets(), consent.provider);
     const { createAnthropicChat } = await import("./adapters/anthropic.ts");
     return createAnthropicChat({ apiKey, model: consent.model, baseURL: consent.base_url });
+  };
+}
+
+/**
+ * The consented cloud model for the agent loop (Anthropic tool use), with its key from the secret
+ * store read at the moment it is needed, like {@link cloudChatFromSecretStore}.
+ */
+export function cloudToolChatFromSecretStore(
+  secrets: SecretsSource,
+): (consent: CloudConsent) => Promise<ToolChatModel> {
+  return async (consent) => {
+    const apiKey = await readCloudKey(secrets(), consent.provider);
+    const { createAnthropicToolChat } = await import("./adapters/anthropic-tools.ts");
+    return createAnthropicToolChat({ apiKey, model: consent.model, baseURL: consent.base_url });
   };
 }

@@ -12,6 +12,8 @@ export interface AnswerView {
   notices: string[];
   error?: string;
   done: boolean;
+  /** With the memory tools: each call, and whether the trace is shown or folded. */
+  steps?: { lines: string[]; shown: boolean };
 }
 
 /**
@@ -38,7 +40,32 @@ export function answerMarkdown(view: AnswerView): string {
       parts.push(`${s.n}. [${escapeLink(firstLine(s.text, 90))}](${memoryLink(s.id)})${mark}`);
     }
   }
+  if (view.steps) parts.push(...stepsMarkdown(view.steps));
   return parts.join("\n");
+}
+
+/**
+ * The trace of the memory tools' calls under the answer, or one line saying it is folded.
+ *
+ * @example
+ * stepsMarkdown({ lines: ["search: billing → 4 results"], shown: true }) // ["", "---", "", "**Steps** (1 tool call)", "", "1. search: billing → 4 results"]
+ */
+export function stepsMarkdown(steps: { lines: string[]; shown: boolean }): string[] {
+  const count = `${steps.lines.length} tool ${steps.lines.length === 1 ? "call" : "calls"}`;
+  if (!steps.shown) return ["", "---", "", `**Steps** (${count}, hidden: Show Steps)`];
+  return [
+    "",
+    "---",
+    "",
+    `**Steps** (${count})`,
+    "",
+    ...steps.lines.map((l, i) => `${i + 1}. ${escapeMarkdown(l)}`),
+  ];
+}
+
+/** A line whose markdown characters show as themselves (a step names what the model asked for). */
+function escapeMarkdown(text: string): string {
+  return text.replace(/([\\`*_[\]<>#|])/g, "\\$1");
 }
 
 function escapeHeading(text: string): string {

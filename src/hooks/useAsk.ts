@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState, type Dispatch, type SetStateAction } from "react";
+import { describeStep } from "../core/agent/index.ts";
 import type { AskAnswer, Citation } from "../core/ask/index.ts";
 import type { Brain } from "../core/brain.ts";
 import { isBrainError } from "../core/base/index.ts";
@@ -13,6 +14,8 @@ export interface AskState {
   /** Set once the answer is complete. */
   result?: AskAnswer;
   notices: string[];
+  /** With the memory tools: each call as it happened ("search: billing → 4 results"). */
+  steps: string[];
   error?: string;
   isLoading: boolean;
   /** Asks again from the start. */
@@ -24,10 +27,13 @@ export interface AskState {
  * and shown about every 100 ms (not a render per token); leaving the view stops the request.
  * Failures become a toast with the fix (and Retry) and an `error` line in the view.
  *
+ * With `agent`, the model looks the memories up itself with the memory tools: each call is added
+ * to `steps` as it happens, and the answer arrives whole.
+ *
  * @example
  * const { answer, sources, route, model, isLoading } = useAsk(brain, question);
  */
-export function useAsk(brain: Brain | null, question: string): AskState {
+export function useAsk(brain: Brain | null, question: string, agent = false): AskState {
   const [state, setState] = useState<Omit<AskState, "retry">>(initial);
   const [attempt, setAttempt] = useState(0);
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
@@ -40,9 +46,10 @@ export function useAsk(brain: Brain | null, question: string): AskState {
     }
     const controller = new AbortController();
     setState(initial());
-    streamAnswer(brain, question, controller.signal, setState, retry);
+    const run = agent ? agentAnswer : streamAnswer;
+    run(brain, question, controller.signal, setState, retry);
     return () => controller.abort();
-  }, [brain, question, attempt, retry]);
+  }, [brain, question, agent, attempt, retry]);
 
   return { ...state, retry };
 }
@@ -72,21 +79,46 @@ function streamAnswer(
     })
     .then((result) => {
       tokens.stop();
-      if (live()) setState(answered(result));
+      if (live()) setState((s) => answered(result, s.steps));
     })
     .catch((err: unknown) => {
       tokens.flush();
       tokens.stop();
-      if (!live() || isBrainError(err, "cancelled")) return;
-      setState((s) => ({ ...s, error: describeError(err), isLoading: false }));
-      void showFailure("Could not answer", err, retry);
+      failed(err, live, setState, retry);
     });
 }
 
+/** Asks with the memory tools: each call into `steps` as it happens, then the whole answer. */
+function agentAnswer(
+  brain: Brain,
+  question: string,
+  signal: AbortSignal,
+  setState: AskSetter,
+  retry: () => void,
+) {
+  const live = () => !signal.aborted;
+  brain
+    .askAgent(question, {
+      signal,
+      onStart: ({ route, model }) => live() && setState((s) => ({ ...s, route, model })),
+      onStep: (step) => live() && setState((s) => ({ ...s, steps: [...s.steps, describeStep(step)] })),
+      onNotice: (notice) => live() && setState((s) => ({ ...s, notices: [...s.notices, notice] })),
+    })
+    .then((result) => live() && setState((s) => answered(result, s.steps)))
+    .catch((err: unknown) => failed(err, live, setState, retry));
+}
+
+/** A failure (not a cancel): an `error` line and a toast with Retry. */
+function failed(err: unknown, live: () => boolean, setState: AskSetter, retry: () => void) {
+  if (!live() || isBrainError(err, "cancelled")) return;
+  setState((s) => ({ ...s, error: describeError(err), isLoading: false }));
+  void showFailure("Could not answer", err, retry);
+}
+
 /** The state of a complete answer. */
-function answered(result: AskAnswer): Omit<AskState, "retry"> {
+function answered(result: AskAnswer, steps: string[]): Omit<AskState, "retry"> {
   const { answer, route, model, sources, notices } = result;
-  return { answer, route, model, sources, result, notices, isLoading: false };
+  return { answer, route, model, sources, result, notices, steps, isLoading: false };
 }
 
 /** How often streamed text is shown: often enough to read as it comes, few enough renders. */
@@ -114,5 +146,5 @@ export function batchTokens(
 }
 
 function initial(): Omit<AskState, "retry"> {
-  return { answer: "", sources: [], notices: [], isLoading: true };
+  return { answer: "", sources: [], notices: [], steps: [], isLoading: true };
 }

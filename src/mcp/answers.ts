@@ -100,11 +100,11 @@ export function getAnswer(brain: Brain, out: Egress, id: number): Answer {
   return { text, data: { entry: entryData(entry), history } };
 }
 
-/** The newest memories that may go, optionally of one kind or tag. */
+/** The newest memories that may go, optionally of one kind or tag, or since a time. */
 export function recentAnswer(
   brain: Brain,
   out: Egress,
-  options: { limit?: number; kind?: Kind; tag?: string },
+  options: { limit?: number; kind?: Kind; tag?: string; since?: string },
 ): Answer {
   const entries = out.pass(brain.entries.list({ ...options, limit: options.limit ?? 10 }));
   return { text: entryList(entries, "No memories yet."), data: { entries: entries.map(listed) } };

@@ -7,7 +7,8 @@ import type {
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import { z } from "zod";
 import type { Egress } from "../core/privacy/index.ts";
-import { KINDS, MAX_ENTRY_BYTES } from "../core/store/index.ts";
+import { MAX_ENTRY_BYTES } from "../core/store/index.ts";
+export { entryId, kind, limit, tag, time } from "../core/agent/index.ts";
 import type { ToolContext } from "./context.ts";
 import { isReleased, openEgress, release } from "./gate.ts";
 import { failure, toolError } from "./results.ts";
@@ -89,13 +90,8 @@ export const READ_ONLY: ToolAnnotations = {
   idempotentHint: true,
 };
 
-// Argument schemas. Each message completes "`name` ..." in an input error.
-
-/** An entry id. */
-export const entryId = z
-  .int({ error: "must be an entry id, a whole number such as 42" })
-  .min(1, { error: "must be an entry id, a whole number such as 42" })
-  .describe("The entry's id, the number in [brackets] in every result.");
+// Argument schemas (the read-only tools' are shared with the agent loop, core/agent/tool-specs.ts).
+// Each message completes "`name` ..." in an input error.
 
 /** A memory's text, at most 10 MB (checked again in UTF-8 bytes by the core). */
 export const memoryText = z
@@ -103,30 +99,6 @@ export const memoryText = z
   .min(1, { error: "must be the memory's text, a non-empty string" })
   .max(MAX_ENTRY_BYTES, { error: "is over 10 MB, the most one memory holds; split it into several memories" })
   .describe("What to remember, in plain words. #tags, @people and [[links]] in the text are picked up.");
-
-/** One of the kinds of memory. */
-export const kind = z.enum(KINDS, { error: `must be one of ${KINDS.join(", ")}` });
-
-/** A tag, with or without '#'. */
-export const tag = z
-  .string({ error: "must be a tag such as billing" })
-  .min(1, { error: "must be a tag such as billing" })
-  .max(64, { error: "must be a tag of at most 64 characters" });
-
-/** How many results, 1 to `max`. */
-export function limit(max: number, fallback: number) {
-  const message = `must be a whole number from 1 to ${max}`;
-  return z
-    .int({ error: message })
-    .min(1, { error: message })
-    .max(max, { error: message })
-    .describe(`How many results, ${fallback} when not given.`);
-}
-
-/** A time filter. */
-export const time = z
-  .string({ error: "must be an ISO 8601 time such as 2026-03-01" })
-  .max(64, { error: "must be an ISO 8601 time such as 2026-03-01" });
 
 /** A short string field such as a key or a source. */
 export function shortText(what: string, max = 200) {

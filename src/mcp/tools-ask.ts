@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { describeStep, type AgentStep } from "../core/agent/index.ts";
 import type { AskAnswer } from "../core/ask/index.ts";
+import type { Egress } from "../core/privacy/index.ts";
 import { shorten } from "./format.ts";
 import { reply } from "./gate.ts";
 import { defineTool, READ_ONLY, type AnyTool, type ToolExtra } from "./tool.ts";
@@ -19,10 +21,20 @@ function answerText(answer: AskAnswer): string {
   return lines.join("\n");
 }
 
-/** Sends MCP progress notifications while tokens arrive, when the client asked for progress. */
-function progressReporter(extra: ToolExtra): ((token: string) => void) | undefined {
+/** Sends one MCP progress notification, when the client asked for progress (else `undefined`). */
+function progressSender(extra: ToolExtra): ((progress: number, message: string) => void) | undefined {
   const progressToken = extra._meta?.progressToken;
   if (progressToken === undefined) return undefined;
+  return (progress, message) =>
+    void extra
+      .sendNotification({ method: "notifications/progress", params: { progressToken, progress, message } })
+      .catch(() => {});
+}
+
+/** Progress while tokens arrive, at most once a second. */
+function progressReporter(extra: ToolExtra): ((token: string) => void) | undefined {
+  const send = progressSender(extra);
+  if (!send) return undefined;
   let tokens = 0;
   let last = 0;
   return () => {
@@ -30,13 +42,53 @@ function progressReporter(extra: ToolExtra): ((token: string) => void) | undefin
     const now = Date.now();
     if (now - last < PROGRESS_EVERY_MS) return;
     last = now;
-    void extra
-      .sendNotification({
-        method: "notifications/progress",
-        params: { progressToken, progress: tokens, message: `${tokens} tokens of the answer` },
-      })
-      .catch(() => {});
+    send(tokens, `${tokens} tokens of the answer`);
   };
+}
+
+/** Progress per tool call of the agent loop: "search: billing → 4 results". */
+function stepReporter(extra: ToolExtra): ((step: AgentStep) => void) | undefined {
+  const send = progressSender(extra);
+  if (!send) return undefined;
+  let calls = 0;
+  return (step) => send(++calls, describeStep(step));
+}
+
+/** The answer: plain, or from the agent loop (`agent: true`), which sends progress per tool call. */
+function answer(
+  ctx: ToolContext,
+  args: AskArgs,
+  extra: ToolExtra,
+  out: Egress,
+): Promise<AskAnswer & { steps?: AgentStep[] }> {
+  const route = args.route ?? "local";
+  if (!args.agent) {
+    return ctx.brain.ask(args.question, {
+      route,
+      audience: out,
+      signal: extra.signal,
+      onToken: progressReporter(extra),
+    });
+  }
+  return ctx.brain.askAgent(args.question, {
+    route,
+    audience: out,
+    signal: extra.signal,
+    onStep: stepReporter(extra),
+  });
+}
+
+/** The answer as fields; with the agent loop, each tool call as one line. */
+function answerData(result: AskAnswer & { steps?: AgentStep[] }): Record<string, unknown> {
+  const { answer: text, abstained, citations, route, model, notices, steps } = result;
+  const data = { answer: text, abstained, citations, route, model, notices };
+  return steps ? { ...data, steps: steps.map(describeStep) } : data;
+}
+
+interface AskArgs {
+  question: string;
+  route?: "local" | "cloud";
+  agent?: boolean;
 }
 
 /**
@@ -61,24 +113,19 @@ export function askTool(ctx: ToolContext): AnyTool {
         .enum(["local", "cloud"], { error: "must be local or cloud" })
         .optional()
         .describe("local (the default): the person's own model; cloud: their enabled cloud model."),
+      agent: z
+        .boolean({ error: "must be true or false" })
+        .optional()
+        .describe(
+          "true: the model looks the memories up itself with search, get, related and recent, in several steps " +
+            "(for questions that need more than one lookup); progress is sent per step.",
+        ),
     },
     annotations: { ...READ_ONLY, idempotentHint: false },
     usage: 'Call it like {"question": "what did we decide about billing?"}.',
     run: async (args, extra, out) => {
-      const answer = await ctx.brain.ask(args.question, {
-        route: args.route ?? "local",
-        audience: out,
-        signal: extra.signal,
-        onToken: progressReporter(extra),
-      });
-      return reply(out, answerText(answer), {
-        answer: answer.answer,
-        abstained: answer.abstained,
-        citations: answer.citations,
-        route: answer.route,
-        model: answer.model,
-        notices: answer.notices,
-      });
+      const result = await answer(ctx, args, extra, out);
+      return reply(out, answerText(result), answerData(result));
     },
   });
 }

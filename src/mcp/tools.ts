@@ -1,19 +1,8 @@
 import { z } from "zod";
-import { SEARCH_MODES } from "../core/search/index.ts";
+import { GET_TOOL, RECENT_TOOL, SEARCH_TOOL } from "../core/agent/index.ts";
 import { forgetAnswer, getAnswer, recentAnswer, rememberAnswer, searchAnswer } from "./answers.ts";
 import { reply } from "./gate.ts";
-import {
-  defineTool,
-  entryId,
-  kind,
-  limit,
-  memoryText,
-  READ_ONLY,
-  shortText,
-  tag,
-  time,
-  type AnyTool,
-} from "./tool.ts";
+import { defineTool, entryId, kind, memoryText, READ_ONLY, shortText, tag, type AnyTool } from "./tool.ts";
 import type { ToolContext } from "./context.ts";
 
 /**
@@ -51,25 +40,8 @@ function rememberTool(ctx: ToolContext): AnyTool {
 
 function searchTool(ctx: ToolContext): AnyTool {
   return defineTool({
-    name: "search",
-    title: "Search memory",
-    description:
-      "Search the person's memories by keyword and meaning (hybrid by default). Returns one line per memory: " +
-      "[id] (kind, date, #tags) text. Use `get` with an id for the whole text, `related` for linked memories.",
-    input: {
-      query: z
-        .string({ error: "must be the words to search for, a string" })
-        .max(2000, { error: "must be at most 2,000 characters" })
-        .describe("Words or a question to search for."),
-      mode: z.enum(SEARCH_MODES, { error: `must be one of ${SEARCH_MODES.join(", ")}` }).optional(),
-      kind: kind.optional(),
-      tag: tag.optional().describe("Only memories with this tag."),
-      since: time.optional().describe("Only memories created at or after this time."),
-      until: time.optional().describe("Only memories created before this time."),
-      limit: limit(50, 10).optional(),
-    },
+    ...SEARCH_TOOL,
     annotations: READ_ONLY,
-    usage: 'Call it like {"query": "billing database", "limit": 5}.',
     run: async (args, _extra, out) => {
       const { text, data } = await searchAnswer(ctx.brain, out, args.query, args);
       return reply(out, text, data);
@@ -79,12 +51,8 @@ function searchTool(ctx: ToolContext): AnyTool {
 
 function getTool(ctx: ToolContext): AnyTool {
   return defineTool({
-    name: "get",
-    title: "Get a memory",
-    description: "The whole memory with this id, with where it came from and its earlier values.",
-    input: { id: entryId },
+    ...GET_TOOL,
     annotations: READ_ONLY,
-    usage: 'Call it like {"id": 42}; ids are the numbers in [brackets] that search and recent return.',
     run: (args, _extra, out) => {
       const { text, data } = getAnswer(ctx.brain, out, args.id);
       return reply(out, text, data);
@@ -94,12 +62,8 @@ function getTool(ctx: ToolContext): AnyTool {
 
 function recentTool(ctx: ToolContext): AnyTool {
   return defineTool({
-    name: "recent",
-    title: "Recent memories",
-    description: "The most recently created memories, newest first, optionally of one kind or tag.",
-    input: { limit: limit(100, 10).optional(), kind: kind.optional(), tag: tag.optional() },
+    ...RECENT_TOOL,
     annotations: READ_ONLY,
-    usage: 'Call it like {"limit": 10} or {"kind": "decision"}.',
     run: (args, _extra, out) => {
       const { text, data } = recentAnswer(ctx.brain, out, args);
       return reply(out, text, data);

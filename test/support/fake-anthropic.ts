@@ -21,6 +21,8 @@ export class FakeAnthropicServer {
   private readonly sockets = new Set<Socket>();
   private chunks: string[] = ["Hello from the cloud."];
   private fault: CloudFault | null = null;
+  private turns: CloudTurn[] | null = null;
+  private turnCount = 0;
 
   private constructor(server: http.Server) {
     this.server = server;
@@ -44,6 +46,15 @@ export class FakeAnthropicServer {
   /** The text deltas of the next answers. */
   replyWith(chunks: string[]): void {
     this.chunks = chunks;
+  }
+
+  /**
+   * Scripts the answers to requests that are not streamed (tool use): each gets the next turn (the
+   * last one repeats), as a message of `text` and `tool_use` blocks.
+   */
+  replyTurns(turns: CloudTurn[]): void {
+    this.turns = turns;
+    this.turnCount = 0;
   }
 
   /**
@@ -80,8 +91,35 @@ export class FakeAnthropicServer {
     }
     const fault = this.fault;
     if (fault?.kind === "status") return sendError(res, fault.status, fault.type, fault.message);
+    if (body.stream !== true && this.turns) return this.turn(res, body.model ?? "claude-test");
     if (body.stream !== true) return sendError(res, 400, "invalid_request_error", "This fake streams only.");
     this.stream(res, body.model ?? "claude-test", fault);
+  }
+
+  private turn(res: http.ServerResponse, model: string): void {
+    const turns = this.turns!;
+    const turn = turns[Math.min(this.turnCount++, turns.length - 1)]!;
+    const content = [
+      ...(turn.text ? [{ type: "text", text: turn.text }] : []),
+      ...(turn.calls ?? []).map((c, i) => ({
+        type: "tool_use",
+        id: `toolu_${this.turnCount}_${i + 1}`,
+        name: c.name,
+        input: c.input,
+      })),
+    ];
+    const text = JSON.stringify({
+      id: `msg_fake_${this.turnCount}`,
+      type: "message",
+      role: "assistant",
+      model,
+      content,
+      stop_reason: turn.calls?.length ? "tool_use" : "end_turn",
+      stop_sequence: null,
+      usage: { input_tokens: 10, output_tokens: 1 },
+    });
+    res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(text) });
+    res.end(text);
   }
 
   private stream(res: http.ServerResponse, model: string, fault: CloudFault | null): void {
@@ -130,6 +168,12 @@ export class FakeAnthropicServer {
   }
 }
 
+/** One scripted tool-use turn: text, and the tools it calls. */
+export interface CloudTurn {
+  text?: string;
+  calls?: { name: string; input: unknown }[];
+}
+
 export type CloudFault =
   | { kind: "status"; status: number; type: string; message: string }
   | { kind: "drop" | "hang" | "sseError"; after: number };
@@ -148,7 +192,7 @@ export interface CloudRequestBody {
   model: string;
   system?: string;
   messages: { role: string; content: string }[];
-  stream: boolean;
+  stream?: boolean;
   tools?: unknown;
 }
 

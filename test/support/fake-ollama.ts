@@ -36,6 +36,8 @@ export class FakeOllamaServer {
   private fault: { kind: FakeFault; times: number; after?: number; path?: string } | null = null;
   private script: ChatScript | null = null;
   private structuredScript: StructuredScript | null = null;
+  private turns: TurnScript | null = null;
+  private turnCount = 0;
 
   private constructor(server: http.Server, options: FakeOllamaOptions) {
     this.server = server;
@@ -94,6 +96,19 @@ export class FakeOllamaServer {
    */
   replyStructured(script: StructuredScript | null): void {
     this.structuredScript = script;
+  }
+
+  /**
+   * Scripts tool-calling turns (`tools`, `message.tool_calls`): each chat request gets the next turn
+   * of the list (the last one repeats), or what the function returns for it (`index` counts the
+   * requests from 0). `null` restores plain answers.
+   *
+   * @example
+   * ollama.replyTurns([{ calls: [{ name: "search", arguments: { query: "stripe" } }] }, { content: "Stripe [1]." }]);
+   */
+  replyTurns(script: TurnScript | null): void {
+    this.turns = script;
+    this.turnCount = 0;
   }
 
   /** Requests to one path, e.g. `/api/embed`. */
@@ -192,6 +207,7 @@ export class FakeOllamaServer {
   private chat(body: Record<string, unknown>, res: http.ServerResponse, active: ActiveFault | null): void {
     const request = body as unknown as FakeChatRequest;
     const fault = active?.kind ?? null;
+    if (this.turns && !request.format) return this.turn(request, res, fault);
     const chunks = fault === "empty" ? [] : this.replyChunks(request, fault);
     const line = (content: string, done: boolean) => ({
       model: request.model,
@@ -211,6 +227,27 @@ export class FakeOllamaServer {
     if (!broken) return void res.end(lines + JSON.stringify(line("", true)) + "\n");
     // Destroy only once the sent parts are flushed, so the client really gets them first.
     res.write(lines, () => fault === "drop" && res.socket?.destroy());
+  }
+
+  /** A scripted tool-calling turn, answered whole (or broken as the fault asks). */
+  private turn(request: FakeChatRequest, res: http.ServerResponse, fault: FakeFault | null): void {
+    const script = this.turns!;
+    const index = this.turnCount++;
+    const turn =
+      typeof script === "function" ? script(request, index) : script[Math.min(index, script.length - 1)]!;
+    if (turn.hang) return;
+    if (fault === "badJson")
+      return sendRaw(res, 200, '{"message": {"role": "assistant", "tool_calls": [', "application/json");
+    const tool_calls = (turn.calls ?? []).map((c) => ({
+      function: { name: c.name, arguments: c.arguments },
+    }));
+    const message = {
+      role: "assistant",
+      content: turn.content ?? "",
+      ...(tool_calls.length ? { tool_calls } : {}),
+    };
+    const done = { done: true, done_reason: "stop", total_duration: 1000, eval_count: 1 };
+    sendJson(res, 200, { model: request.model, created_at: new Date().toISOString(), message, ...done });
   }
 
   private replyChunks(request: FakeChatRequest, fault: FakeFault | null): string[] {
@@ -285,7 +322,14 @@ export interface FakeOllamaOptions {
 
 export interface FakeChatRequest {
   model: string;
-  messages?: { role: string; content: string }[];
+  messages?: {
+    role: string;
+    content: string;
+    tool_name?: string;
+    tool_calls?: { function: { name: string; arguments: unknown } }[];
+  }[];
+  /** The tools offered (tool calling). */
+  tools?: { type: string; function: { name: string; description: string; parameters: unknown } }[];
   stream?: boolean;
   think?: boolean;
   options?: Record<string, unknown>;
@@ -295,6 +339,16 @@ export interface FakeChatRequest {
 
 /** The value a structured request is answered with. */
 export type StructuredScript = (request: FakeChatRequest) => unknown;
+
+/** One scripted model turn: text, and the tools it calls. */
+export interface FakeTurn {
+  content?: string;
+  calls?: { name: string; arguments: unknown }[];
+  /** Never answered: the request hangs until the client gives up. */
+  hang?: boolean;
+}
+
+export type TurnScript = FakeTurn[] | ((request: FakeChatRequest, index: number) => FakeTurn);
 
 export type ChatScript = string[] | string | ((request: FakeChatRequest) => string[] | string);
 

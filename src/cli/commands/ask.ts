@@ -1,22 +1,24 @@
 import { ASK_ROUTES, type AskAnswer, type Citation } from "../../core/ask/index.ts";
-import { toBrainError } from "../../core/base/index.ts";
-import { choiceFlag, type CliCommand } from "../command.ts";
-
-/** The exit status of a question stopped with Ctrl-C (128 + SIGINT), as shells report it. */
-const INTERRUPTED = 130;
+import { BrainError, toBrainError } from "../../core/base/index.ts";
+import { choiceFlag, type CliCommand, type FlagValues } from "../command.ts";
+import { INTERRUPTED, sourcesBlock } from "./ask-output.ts";
 
 export const ask: CliCommand = {
   name: "ask",
   summary: "Answer a question from your memories (local model; cloud only if you allowed it)",
-  usage: "ask QUESTION [--route auto|local|cloud] [--rerank]",
+  usage: "ask QUESTION [--route auto|local|cloud] [--rerank] [--agent [--max-steps N]]",
   options: {
     route: { type: "string", short: "r" },
     rerank: { type: "boolean" },
+    agent: { type: "boolean" },
+    "max-steps": { type: "string" },
   },
   args: { min: 1, max: Infinity },
   async run(ctx) {
     const question = ctx.args.join(" ");
     const route = choiceFlag(ctx.flags, "route", ASK_ROUTES);
+    if (ctx.flags.agent === true) return (await import("./ask-agent.ts")).runAgent(ctx, question, route);
+    checkPlainFlags(ctx.flags);
     const controller = new AbortController();
     const onSigint = () => controller.abort(new Error("Stopped with Ctrl-C."));
     process.once("SIGINT", onSigint);
@@ -54,6 +56,14 @@ export const ask: CliCommand = {
   },
 };
 
+/** The flags only `--agent` takes. */
+function checkPlainFlags(flags: FlagValues): void {
+  if (flags["max-steps"] === undefined) return;
+  throw new BrainError("bad_input", "--max-steps goes with --agent.", {
+    hint: 'For example: brain ask --agent --max-steps 4 "who was in the meeting where we chose Stripe?"',
+  });
+}
+
 function cloudNotice(model: string, sources: Citation[]): string {
   const bytes = sources.reduce((sum, s) => sum + Buffer.byteLength(s.text, "utf8"), 0);
   const ids = sources.map((s) => s.id).join(", ");
@@ -64,22 +74,4 @@ function cloudNotice(model: string, sources: Citation[]): string {
 function jsonAnswer(result: AskAnswer): Record<string, unknown> {
   const { answer, citations, sources, route, model, abstained, relevance, notices } = result;
   return { answer, citations, route, model, abstained, relevance, sources, notices };
-}
-
-/**
- * The list after a streamed answer: the cited memories; when the answer cites none, every memory
- * the model was given, under "Sources considered", so a person can still check the answer.
- */
-function sourcesBlock(result: AskAnswer): string {
-  const cited = result.citations.length > 0;
-  const list = cited ? result.citations : result.sources;
-  if (list.length === 0) return "";
-  const title = cited ? "Sources:" : "Sources considered (none cited):";
-  const lines = list.map((c) => `  [${c.n}] #${c.id}  ${firstLine(c.text)}`);
-  return `\n${title}\n${lines.join("\n")}\n`;
-}
-
-function firstLine(text: string, width = 90): string {
-  const line = (text.split("\n", 1)[0] ?? "").trim();
-  return line.length > width ? `${line.slice(0, width - 1)}…` : line;
 }

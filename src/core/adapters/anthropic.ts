@@ -36,7 +36,18 @@ export interface AnthropicChatOptions {
  * for await (const token of model.chat(messages, { signal })) process.stdout.write(token);
  */
 export function createAnthropicChat(options: AnthropicChatOptions): ChatModel {
-  const client = new Anthropic({
+  const client = anthropicClient(options);
+  return {
+    route: "cloud",
+    model: options.model,
+    contextTokens: options.contextTokens ?? 200_000,
+    chat: (messages, { signal } = {}) => stream(client, options, messages, signal),
+  };
+}
+
+/** The SDK's client with the endpoint and key given, no retries, no telemetry, no logging. */
+export function anthropicClient(options: AnthropicChatOptions): Anthropic {
+  return new Anthropic({
     apiKey: options.apiKey,
     authToken: null,
     baseURL: options.baseURL,
@@ -48,12 +59,6 @@ export function createAnthropicChat(options: AnthropicChatOptions): ChatModel {
     // ANTHROPIC_LOG=debug would print requests, headers included, to the console.
     logLevel: "off",
   });
-  return {
-    route: "cloud",
-    model: options.model,
-    contextTokens: options.contextTokens ?? 200_000,
-    chat: (messages, { signal } = {}) => stream(client, options, messages, signal),
-  };
 }
 
 async function* stream(
@@ -117,7 +122,7 @@ export function withoutSecrets(error: BrainError, key: string): BrainError {
 /** The way out of a request that failed in the cloud. */
 const LOCAL = "or ask locally with `--route local`";
 
-function cancelled(cause?: unknown): BrainError {
+export function cancelled(cause?: unknown): BrainError {
   return new BrainError("cancelled", "Cancelled: the request to Anthropic was stopped.", { cause });
 }
 

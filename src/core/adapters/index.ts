@@ -5,3 +5,4 @@ export * from "./ollama-chat.ts";
 export * from "./ollama-structured.ts";
 export * from "./ollama.ts";
 export * from "./permissions.ts";
+export * from "./ollama-tools.ts";

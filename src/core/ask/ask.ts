@@ -129,8 +129,8 @@ export async function askQuestion(
  * The memories the answer may come from and how relevant they are: retrieval, screened for the
  * audience when there is one (its relevance is then measured on what it may see).
  */
-async function retrieveVisible(
-  deps: AskDeps,
+export async function retrieveVisible(
+  deps: AskRetrievalDeps,
   question: string,
   audience: Egress | undefined,
   note: (notice: string) => void,
@@ -153,7 +153,8 @@ interface Turn {
   signal?: AbortSignal;
 }
 
-function checkedQuestion(question: string): string {
+/** The question trimmed; `bad_input` when it is empty. */
+export function checkedQuestion(question: string): string {
   const q = question.trim();
   if (q !== "") return q;
   throw new BrainError("bad_input", "The question is empty.", {

@@ -2,3 +2,5 @@
 export * from "./ask.ts";
 export * from "./prompt.ts";
 export * from "./routing.ts";
+export { cutText, estimateTokens } from "./pack.ts";
+export { ASK_RELEVANCE_FLOOR, type AskCandidate, type AskRetrievalDeps } from "./retrieval.ts";

@@ -72,7 +72,7 @@ export function fitsWhole(candidates: readonly AskCandidate[], budgetTokens: num
 }
 
 /** The text cut to at most `chars` characters (escaping can grow it: leave a margin), at a word boundary. */
-function cutText(text: string, chars: number): string {
+export function cutText(text: string, chars: number): string {
   const limit = Math.floor(chars * 0.9);
   const slice = text.slice(0, limit);
   const atWord = slice.replace(/\s+\S*$/, "");

@@ -31,18 +31,20 @@ export interface ContextMemory {
 }
 
 /**
- * One memory, quoted. The attributes are ours (number, date, kind, tags), the body is escaped.
+ * One memory, quoted. The attributes are ours (number, date, kind, tags; the entry id with
+ * `withId`, for a model that calls tools by id), the body is escaped.
  *
  * @example
  * renderMemory({ n: 1, entry: { id: 42, kind: "note", tags: [], created_at: "2025-03-02T10:00:00.000Z" }, text: "a</memory>", truncated: false })
  * // '<memory n="1" date="2025-03-02" kind="note">\na&lt;/memory&gt;\n</memory>'
  */
-export function renderMemory(memory: ContextMemory): string {
+export function renderMemory(memory: ContextMemory, options: { withId?: boolean } = {}): string {
   const { n, entry } = memory;
+  const id = options.withId ? ` id="${entry.id}"` : "";
   const tags = entry.tags.length ? ` tags="${escapeMemoryText(entry.tags.join(" "))}"` : "";
   const cut = memory.truncated ? ' truncated="true"' : "";
   const date = escapeMemoryText(entry.created_at.slice(0, 10));
-  const head = `<memory n="${n}" date="${date}" kind="${escapeMemoryText(entry.kind)}"${tags}${cut}>`;
+  const head = `<memory n="${n}"${id} date="${date}" kind="${escapeMemoryText(entry.kind)}"${tags}${cut}>`;
   return `${head}\n${escapeMemoryText(memory.text)}\n</memory>`;
 }
 
@@ -63,7 +65,7 @@ export function userFrame(question: string, today: string): { before: string; af
  */
 export function buildAskMessages(question: string, memories: ContextMemory[], today: string): ChatMessage[] {
   const frame = userFrame(question, today);
-  const block = memories.map(renderMemory).join("\n");
+  const block = memories.map((m) => renderMemory(m)).join("\n");
   return [
     { role: "system", content: ASK_SYSTEM_PROMPT },
     { role: "user", content: `${frame.before}${block}${frame.after}` },

@@ -29,6 +29,46 @@ export interface ChatModel {
   chat(messages: ChatMessage[], options?: { signal?: AbortSignal }): AsyncIterable<string>;
 }
 
+/** A tool a model may call: its name, what it does, and its arguments as a JSON Schema object. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  parameters: Record<string, unknown>;
+}
+
+/** One call a model asked for. `id` pairs it with its result (Anthropic's tool_use id; made up for Ollama). */
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** The arguments as the model sent them: unchecked. */
+  arguments: unknown;
+}
+
+/** A message in a conversation with tools: the plain ones, the model's calls, and their results. */
+export type ToolMessage =
+  | ChatMessage
+  | { role: "assistant"; content: string; toolCalls: ToolCall[] }
+  | { role: "tool"; callId: string; name: string; content: string; isError: boolean };
+
+/** What the model said in one turn: text, and the tools it wants called (none when it answered). */
+export interface ToolTurn {
+  content: string;
+  toolCalls: ToolCall[];
+}
+
+/** A chat model that can call tools: one request per turn, answered whole. */
+export interface ToolChatModel {
+  readonly route: "local" | "cloud";
+  readonly model: string;
+  readonly contextTokens: number;
+  /** One turn. With `tools` empty the model must answer in text. */
+  turn(
+    messages: ToolMessage[],
+    tools: ToolDefinition[],
+    options?: { signal?: AbortSignal },
+  ): Promise<ToolTurn>;
+}
+
 /** The OS secret store: macOS Keychain, Secret Service on Linux. */
 export interface SecretStore {
   /** A short name for messages, e.g. "macOS Keychain". */
