@@ -95,7 +95,7 @@ async function searchLists(deps: SearchDeps, query: string, options: SearchOptio
   const shown = understood ? { understood: describeUnderstanding(understood) } : {};
   const fused = fuse(deps.db, lists.keyword, lists.semantic, limit, {
     extra: lists.extra,
-    kinds: understood?.kinds,
+    kinds: lists.kindsFirst ? undefined : understood?.kinds,
   });
   return {
     mode,
@@ -111,6 +111,8 @@ interface RankedLists {
   semantic: VectorHit[];
   /** Lists restricted to the understood time window: found again there, ranked higher. */
   extra: number[][];
+  /** The window's list already puts the preferred kinds first (a question without a topic). */
+  kindsFirst?: boolean;
   model?: string;
   notices: string[];
 }
@@ -135,13 +137,17 @@ async function rankLists(
   if (understood && !hasTopic(keywordText)) {
     // Nothing to match: the time and the kind are all there is to rank by.
     const within = understood.time ? window : options;
-    const extra = within ? [recentInWindow(deps.db, within, understood.kinds ?? [], depth)] : [];
-    return { keyword: [], semantic: [], extra, notices: [] };
+    const extra = within
+      ? [recentInWindow(deps.db, within, understood.kinds ?? [], depth, understood.says)]
+      : [];
+    return { keyword: [], semantic: [], extra, kindsFirst: true, notices: [] };
   }
   const keyword = mode === "semantic" ? [] : keywordList(deps.db, keywordText, { ...options, limit: depth });
   const lists = { keyword, semantic: [] as VectorHit[], extra: [] as number[][], notices: [] as string[] };
   if (mode !== "keyword" && semanticText.trim() !== "") {
-    const semantic = await semanticSearch(deps, semanticText, { ...options, limit: depth });
+    // Hybrid: the best keyword matches steer the meaning query (semantic.ts, STEER_DOCS).
+    const steer = keyword.map((k) => k.id);
+    const semantic = await semanticSearch(deps, semanticText, { ...options, limit: depth, steer });
     if (semantic.hits === null) {
       lists.notices.push(mode === "hybrid" ? `${semantic.notice} Showing keyword results.` : semantic.notice);
     } else {

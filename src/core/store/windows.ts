@@ -6,22 +6,28 @@ import type { Kind } from "./kinds.ts";
 /** Entries in a time window: what a question with a time ("what did we decide last week?") reads. */
 
 /**
- * Entries in the filters' window, the preferred kinds first, newest first: what a question with a
- * time and no topic is answered from.
+ * Entries in the filters' window, newest first within each tier: the preferred kinds in the order
+ * given (preferences before facts), then entries of other kinds whose text matches `says` (an FTS5
+ * expression: a note that says "decided"), then the rest. What a question with a time and no
+ * topic is answered from.
  */
 export function recentInWindow(
   db: Db,
   filters: SearchFilters,
   kinds: readonly Kind[],
   limit: number,
+  says?: string,
 ): number[] {
+  const stated = says ? "e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @says)" : "0";
   const rows = prepareCached<Record<string, unknown>, { id: number }>(
     db,
     `SELECT e.id FROM entries e
      WHERE e.created_at >= @since AND e.created_at < @until
        AND (@kind IS NULL OR e.kind = @kind)
        AND (@tag IS NULL OR e.id IN (SELECT entry_id FROM entry_tags WHERE tag = @tag))
-     ORDER BY e.kind IN (SELECT value FROM json_each(@kinds)) DESC, e.created_at DESC, e.id DESC
+     ORDER BY coalesce((SELECT CAST(k.key AS INTEGER) FROM json_each(@kinds) k WHERE k.value = e.kind),
+                       json_array_length(@kinds) + CASE WHEN ${stated} THEN 0 ELSE 1 END),
+              e.created_at DESC, e.id DESC
      LIMIT @limit`,
   ).all({
     since: parseTime(filters.since ?? new Date(0), "--since"),
@@ -30,6 +36,7 @@ export function recentInWindow(
     tag: filters.tag ?? null,
     kinds: JSON.stringify(kinds),
     limit,
+    ...(says ? { says } : {}),
   });
   return rows.map((r) => r.id);
 }
