@@ -117,6 +117,13 @@ describe("search with time and intent", () => {
     ]);
   });
 
+  it("answers an intent without a time or a subject from every entry, the asked kind first", async () => {
+    const { brain, ids } = brainWithHistory();
+    const response = await brain.search("what did we decide?", { mode: "keyword" });
+    expect(response.results.map((r) => r.id)).toEqual([ids.decided, ids.old, ids.lunch, ids.sync]);
+    expect(response.understood?.summary).toBe("decisions first");
+  });
+
   it("ranks the window first but keeps what lies outside it (a soft boost)", async () => {
     const { brain, ids } = brainWithHistory();
     const response = await brain.search("billing last week", { mode: "keyword" });

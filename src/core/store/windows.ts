@@ -30,8 +30,7 @@ export function recentInWindow(
               e.created_at DESC, e.id DESC
      LIMIT @limit`,
   ).all({
-    since: parseTime(filters.since ?? new Date(0), "--since"),
-    until: parseTime(filters.until ?? new Date(8.64e15), "--until"),
+    ...bounds(filters),
     kind: filters.kind ?? null,
     tag: filters.tag ?? null,
     kinds: JSON.stringify(kinds),
@@ -47,10 +46,17 @@ export function idsInWindow(db: Db, ids: number[], filters: SearchFilters): Set<
   const rows = prepareCached<[string, number, number], { id: number }>(
     db,
     "SELECT id FROM entries WHERE id IN (SELECT value FROM json_each(?)) AND created_at >= ? AND created_at < ?",
-  ).all(
-    JSON.stringify([...new Set(ids)]),
-    parseTime(filters.since ?? new Date(0), "--since"),
-    parseTime(filters.until ?? new Date(8.64e15), "--until"),
-  );
+  ).all(JSON.stringify([...new Set(ids)]), bounds(filters).since, bounds(filters).until);
   return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * The window's bounds in Unix ms; an open end is unbounded. (A far-off Date as the open end would
+ * be refused by `parseTime`, which allows the years 1970-9999 only.)
+ */
+function bounds(filters: SearchFilters): { since: number; until: number } {
+  return {
+    since: filters.since === undefined ? 0 : parseTime(filters.since, "--since"),
+    until: filters.until === undefined ? Number.MAX_SAFE_INTEGER : parseTime(filters.until, "--until"),
+  };
 }
