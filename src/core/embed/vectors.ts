@@ -260,14 +260,14 @@ export function computeMean(db: Db, model: EmbeddingModel): { mean: Float32Array
   return { mean: acc.mean(), count: acc.count };
 }
 
-/** The chunks of the model belonging to `entryIds` (the chunks' entry index), in no order. */
+/** The chunks of the model belonging to `entryIds`, in no order: a seek per entry on (entry, model). */
 function entryChunks(db: Db, model: EmbeddingModel, entryIds: readonly number[]): ChunkRow[] {
   if (entryIds.length === 0) return [];
-  return prepareCached<[number, string], ChunkRow>(
+  return prepareCached<[string, number], ChunkRow>(
     db,
-    `SELECT entry_id, start, end, vector FROM chunks
-     WHERE model_id = ? AND entry_id IN (SELECT value FROM json_each(?))`,
-  ).all(model.id, JSON.stringify(entryIds));
+    `SELECT c.entry_id, c.start, c.end, c.vector FROM json_each(?) AS ids
+     CROSS JOIN chunks c ON c.entry_id = ids.value AND c.model_id = ?`,
+  ).all(JSON.stringify(entryIds), model.id);
 }
 
 /** Exact cosine of the given entries' chunks to the query, best chunk per entry, best first. */

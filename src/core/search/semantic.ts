@@ -36,7 +36,17 @@ export interface SemanticDeps {
 export const STEER_DOCS = 3;
 export const STEER_WEIGHT = 0.3;
 
-export type SemanticOutcome = { hits: VectorHit[]; model: string } | { hits: null; notice: string };
+export type SemanticOutcome =
+  | {
+      hits: VectorHit[];
+      model: string;
+      /**
+       * When the query was steered: the similarity of each of the given entries to the question as
+       * asked, for the results shown (a hit's own similarity is to the steered query).
+       */
+      asAsked?: (entryIds: number[]) => Map<number, number>;
+    }
+  | { hits: null; notice: string };
 
 /**
  * Entries nearest in meaning to the query, or a notice saying why meaning search is unavailable
@@ -73,24 +83,23 @@ export async function semanticSearch(
   }
   const steered = steerTowards(deps.db, model, vector, options.steer ?? []);
   const hits = nearestFiltered(deps.db, model, steered, options);
-  return { hits: steered === vector ? hits : asAsked(deps.db, model, vector, hits), model: model.name };
+  if (steered === vector) return { hits, model: model.name };
+  const asked = vector;
+  return { hits, model: model.name, asAsked: (ids) => similarities(deps.db, model, asked, ids) };
 }
 
 /**
- * Steered hits in their order, each with its similarity (and best chunk) to the query as asked:
- * a similarity is what `ask`'s relevance floor and a person read, and it must not be inflated by
- * the keyword matches the query was steered towards.
+ * Each entry's similarity (best chunk) to `query`: what `ask`'s relevance floor and a person read,
+ * so it must not be inflated by the keyword matches the query was steered towards. Read for the
+ * results shown only (one seek per entry).
  */
-function asAsked(db: Db, model: EmbeddingModel, query: Float32Array, hits: VectorHit[]): VectorHit[] {
-  const asked = new Map(
-    rescoreEntries(
-      db,
-      model,
-      query,
-      hits.map((h) => h.entryId),
-    ).map((h) => [h.entryId, h]),
-  );
-  return hits.map((h) => asked.get(h.entryId) ?? h);
+function similarities(
+  db: Db,
+  model: EmbeddingModel,
+  query: Float32Array,
+  ids: number[],
+): Map<number, number> {
+  return new Map(rescoreEntries(db, model, query, ids).map((h) => [h.entryId, h.similarity]));
 }
 
 /**
