@@ -97,6 +97,33 @@ describe("search with time and intent", () => {
     expect(response.understood?.summary).toBe("last week = 2026-11-23..2026-11-29; decisions first");
   });
 
+  it("lists the kinds asked for in their order, then notes that say they decided or prefer", async () => {
+    const { brain, ids } = brainWithHistory();
+    const at = (day: string) => `${day}T10:00:00Z`;
+    const said = brain.entries.capture({ text: "road bike? decided against it", at: at("2026-11-23") });
+    const decisions = await brain.search("what did we decide last week?", { mode: "keyword" });
+    expect(decisions.results.map((r) => r.id)).toEqual([ids.decided, said.entry.id, ids.sync]);
+    const fact = brain.entries.capture({ text: "desk: 160 cm", kind: "fact", at: at("2026-11-27") });
+    const pref = brain.entries.capture({ text: "tea, green", kind: "preference", at: at("2026-11-24") });
+    const likes = brain.entries.capture({ text: "my favourite mug is the blue one", at: at("2026-11-26") });
+    const preferences = await brain.search("what were my preferences last week?", { mode: "keyword" });
+    expect(preferences.results.map((r) => r.id)).toEqual([
+      pref.entry.id,
+      fact.entry.id,
+      likes.entry.id,
+      ids.decided,
+      ids.sync,
+      said.entry.id,
+    ]);
+  });
+
+  it("answers an intent without a time or a subject from every entry, the asked kind first", async () => {
+    const { brain, ids } = brainWithHistory();
+    const response = await brain.search("what did we decide?", { mode: "keyword" });
+    expect(response.results.map((r) => r.id)).toEqual([ids.decided, ids.old, ids.lunch, ids.sync]);
+    expect(response.understood?.summary).toBe("decisions first");
+  });
+
   it("ranks the window first but keeps what lies outside it (a soft boost)", async () => {
     const { brain, ids } = brainWithHistory();
     const response = await brain.search("billing last week", { mode: "keyword" });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { createOllamaEmbedder } from "../src/core/adapters/ollama-embedder.ts";
 import { buildFtsQuery, ftsWords } from "../src/core/search/fts-query.ts";
 import { reciprocalRankFusion } from "../src/core/search/search.ts";
+import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { testBrain } from "./support/tmp.ts";
 
 /** Strings people type (or paste) that break naive FTS5 MATCH queries. */
@@ -221,5 +223,50 @@ describe("reciprocal rank fusion", () => {
   it("splits words as the FTS5 tokenizer does, never producing MATCH syntax", () => {
     expect(ftsWords('C++ "AND" (pnpm) café')).toEqual(["c", "and", "pnpm", "café"]);
     expect(ftsWords("***")).toEqual([]);
+  });
+});
+
+describe("hybrid search steers meaning towards its keyword matches", () => {
+  // Unit-length directions (padded to 1024 by the fake server): the question is nearest the
+  // stroll, the pour-over lies between the question and the one note that shares its word.
+  const VECTORS: Record<string, number[]> = {
+    "coffee habits": [1, 0.35],
+    "coffee: black, no sugar": [0, 1],
+    "pour-over with a light roast": [0.6, 0.8],
+    "evening stroll by the canal": [1, 0],
+  };
+
+  async function brainWithCoffee(ollama: FakeOllamaServer) {
+    for (const [text, vector] of Object.entries(VECTORS)) ollama.setVector(text, vector);
+    const brain = testBrain(
+      { embedderFor: (model) => createOllamaEmbedder({ host: ollama.url, model, dimensions: 1024 }) },
+      { ollamaHost: ollama.url },
+    );
+    const id = (text: string) => brain.entries.capture({ text }).entry.id;
+    const ids = {
+      black: id("coffee: black, no sugar"),
+      pourOver: id("pour-over with a light roast"),
+      stroll: id("evening stroll by the canal"),
+    };
+    await brain.embed();
+    return { brain, ids };
+  }
+
+  it("ranks the note that says the same as the keyword match above the question's nearest alone, and reports the similarity to the question as asked", async () => {
+    const ollama = await FakeOllamaServer.start();
+    try {
+      const { brain, ids } = await brainWithCoffee(ollama);
+      const semantic = await brain.search("coffee habits", { mode: "semantic" });
+      expect(semantic.results.map((r) => r.id)).toEqual([ids.stroll, ids.pourOver, ids.black]);
+      const hybrid = await brain.search("coffee habits", { mode: "hybrid" });
+      const byId = new Map(hybrid.results.map((r) => [r.id, r]));
+      expect(byId.get(ids.black)!.ranks).toEqual({ keyword: 1, semantic: 3 });
+      expect(byId.get(ids.pourOver)!.ranks).toEqual({ semantic: 1 });
+      expect(byId.get(ids.stroll)!.ranks).toEqual({ semantic: 2 });
+      // cos(question, pour-over) = 0.88 / 1.0595 = 0.831; against the steered query it would be 0.94.
+      expect(byId.get(ids.pourOver)!.similarity).toBeCloseTo(0.831, 1);
+    } finally {
+      await ollama.close();
+    }
   });
 });

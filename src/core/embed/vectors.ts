@@ -7,6 +7,7 @@ import {
   cosineToStored,
   encodeInt8,
   MeanAccumulator,
+  normalize,
   signBits,
   storedToVector,
 } from "./vector-math.ts";
@@ -257,4 +258,39 @@ export function computeMean(db: Db, model: EmbeddingModel): { mean: Float32Array
   const acc = new MeanAccumulator(model.dimensions);
   for (const { vector } of allVectors(db, model)) acc.add(vector);
   return { mean: acc.mean(), count: acc.count };
+}
+
+/** The chunks of the model belonging to `entryIds`, in no order: a seek per entry on (entry, model). */
+function entryChunks(db: Db, model: EmbeddingModel, entryIds: readonly number[]): ChunkRow[] {
+  if (entryIds.length === 0) return [];
+  return prepareCached<[string, number], ChunkRow>(
+    db,
+    `SELECT c.entry_id, c.start, c.end, c.vector FROM json_each(?) AS ids
+     CROSS JOIN chunks c ON c.entry_id = ids.value AND c.model_id = ?`,
+  ).all(JSON.stringify(entryIds), model.id);
+}
+
+/** Exact cosine of the given entries' chunks to the query, best chunk per entry, best first. */
+export function rescoreEntries(
+  db: Db,
+  model: EmbeddingModel,
+  query: Float32Array,
+  entryIds: readonly number[],
+): VectorHit[] {
+  return bestPerEntry(entryChunks(db, model, entryIds), query);
+}
+
+/**
+ * The direction of each of `entryIds` that has vectors of the model: the mean of its chunks, unit
+ * length. Hybrid search steers its meaning query with the best keyword matches'
+ * (search/semantic.ts).
+ */
+export function entryVectors(db: Db, model: EmbeddingModel, entryIds: readonly number[]): Float32Array[] {
+  const byEntry = new Map<number, MeanAccumulator>();
+  for (const { entry_id: entryId, vector } of entryChunks(db, model, entryIds)) {
+    let acc = byEntry.get(entryId);
+    if (!acc) byEntry.set(entryId, (acc = new MeanAccumulator(model.dimensions)));
+    acc.add(storedToVector(vector, model.dimensions));
+  }
+  return [...byEntry.values()].map((acc) => normalize(acc.mean()));
 }

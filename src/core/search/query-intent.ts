@@ -12,6 +12,11 @@ export interface QueryUnderstanding {
   time?: TimeWindow;
   /** Kinds preferred, best first. */
   kinds?: Kind[];
+  /**
+   * An FTS5 expression for the words with which a text states the intent itself ("decided",
+   * "prefer"): an entry saved as a note that says so counts as the kind asked for.
+   */
+  says?: string;
   /** The text keyword search matches: the question without its time and intent words. */
   keywordText: string;
   /** The text meaning search embeds: the question without its time words. */
@@ -22,6 +27,8 @@ export interface QueryUnderstanding {
 
 interface Intent {
   kinds: Kind[];
+  /** FTS5 terms (stemmed by the index) for a text that states the intent. */
+  says: string;
   /** Matches the words that carry the intent (removed from the keywords). */
   words: RegExp;
   label: string;
@@ -30,11 +37,13 @@ interface Intent {
 const INTENTS: Intent[] = [
   {
     kinds: ["decision"],
+    says: '"decide" OR "decision" OR "agreed" OR "settled" OR "chose" OR "chosen"',
     words: /\b(?:decid(?:e|ed|es|ing)|decisions?|(?:agreed?|settled?) on|cho(?:se|sen|ose))\b/giu,
     label: "decisions first",
   },
   {
     kinds: ["preference", "fact"],
+    says: '"prefer" OR "preference" OR "favourite" OR "favorite"',
     words:
       /\b(?:prefer(?:s|red|ence|ences)?|favou?rites?|(?<=\b(?:do|did|am|are|should) (?:i|we) )(?:use|using|like))\b/giu,
     label: "preferences and facts first",
@@ -62,7 +71,7 @@ export function understandQuery(text: string, now: Date): QueryUnderstanding | n
   ];
   return {
     ...(time ? { time } : {}),
-    ...(intent ? { kinds: intent.kinds } : {}),
+    ...(intent ? { kinds: intent.kinds, says: intent.says } : {}),
     keywordText: tidy(keywordText),
     semanticText: tidy(withoutTime),
     summary: parts.join("; "),

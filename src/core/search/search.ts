@@ -93,10 +93,13 @@ async function searchLists(deps: SearchDeps, query: string, options: SearchOptio
       : understandQuery(query, (deps.clock ?? systemClock).now());
   const lists = await rankLists(deps, query, understood, { ...options, mode, limit });
   const shown = understood ? { understood: describeUnderstanding(understood) } : {};
-  const fused = fuse(deps.db, lists.keyword, lists.semantic, limit, {
-    extra: lists.extra,
-    kinds: understood?.kinds,
-  });
+  const fused = withAskedSimilarity(
+    fuse(deps.db, lists.keyword, lists.semantic, limit, {
+      extra: lists.extra,
+      kinds: lists.kindsFirst ? undefined : understood?.kinds,
+    }),
+    lists.asAsked,
+  );
   return {
     mode,
     ...(lists.model ? { model: lists.model } : {}),
@@ -111,6 +114,10 @@ interface RankedLists {
   semantic: VectorHit[];
   /** Lists restricted to the understood time window: found again there, ranked higher. */
   extra: number[][];
+  /** The window's list already puts the preferred kinds first (a question without a topic). */
+  kindsFirst?: boolean;
+  /** Similarities to the question as asked, when the meaning query was steered (semantic.ts). */
+  asAsked?: (entryIds: number[]) => Map<number, number>;
   model?: string;
   notices: string[];
 }
@@ -135,17 +142,21 @@ async function rankLists(
   if (understood && !hasTopic(keywordText)) {
     // Nothing to match: the time and the kind are all there is to rank by.
     const within = understood.time ? window : options;
-    const extra = within ? [recentInWindow(deps.db, within, understood.kinds ?? [], depth)] : [];
-    return { keyword: [], semantic: [], extra, notices: [] };
+    const extra = within
+      ? [recentInWindow(deps.db, within, understood.kinds ?? [], depth, understood.says)]
+      : [];
+    return { keyword: [], semantic: [], extra, kindsFirst: true, notices: [] };
   }
   const keyword = mode === "semantic" ? [] : keywordList(deps.db, keywordText, { ...options, limit: depth });
   const lists = { keyword, semantic: [] as VectorHit[], extra: [] as number[][], notices: [] as string[] };
   if (mode !== "keyword" && semanticText.trim() !== "") {
-    const semantic = await semanticSearch(deps, semanticText, { ...options, limit: depth });
+    // Hybrid: the best keyword matches steer the meaning query (semantic.ts, STEER_DOCS).
+    const steer = keyword.map((k) => k.id);
+    const semantic = await semanticSearch(deps, semanticText, { ...options, limit: depth, steer });
     if (semantic.hits === null) {
       lists.notices.push(mode === "hybrid" ? `${semantic.notice} Showing keyword results.` : semantic.notice);
     } else {
-      Object.assign(lists, { semantic: semantic.hits, model: semantic.model });
+      Object.assign(lists, { semantic: semantic.hits, model: semantic.model, asAsked: semantic.asAsked });
     }
   }
   if (window)
@@ -155,6 +166,16 @@ async function rankLists(
       window,
     );
   return lists;
+}
+
+/** The results' similarities re-read against the question as asked, when the query was steered. */
+function withAskedSimilarity(
+  results: SearchResult[],
+  asAsked: ((entryIds: number[]) => Map<number, number>) | undefined,
+): SearchResult[] {
+  if (!asAsked) return results;
+  const asked = asAsked(results.filter((r) => r.similarity !== undefined).map((r) => r.id));
+  return results.map((r) => (asked.has(r.id) ? { ...r, similarity: asked.get(r.id)! } : r));
 }
 
 /** Keyword ranks, with pseudo-relevance feedback for long questions. */
