@@ -203,7 +203,7 @@ describe("brain cloud and brain ledger", () => {
       expect(read("ask.json")).toMatchObject({ answer: "Stripe [1].", route: "cloud", model: "claude-test" });
       expect(read("status.json")).toMatchObject({ enabled: true, key: "stored" });
       const [request] = cloud.requests;
-      expect(request!.headers.authorization ?? request!.headers["x-api-key"]).toContain("sk-ant-e2e-4242");
+      expect(request!.headers.authorization).toBe("Bearer sk-ant-e2e-4242");
       expect(JSON.stringify(request!.body)).not.toContain("123456");
       expect((request!.body as CloudRequestBody).messages[0]!.content).toContain("Billing moved to Stripe");
       const ledger = read("ledger.json") as { calls: Record<string, unknown>[] };
