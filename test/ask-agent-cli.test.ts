@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BRAIN_BIN, ROOT, cleanEnv, runBrain, type CliRun } from "./support/cli.ts";
+import { BRAIN_BIN, runBrain, startProcess, type CliRun } from "./support/cli.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { tempDir } from "./support/tmp.ts";
 
@@ -113,18 +112,14 @@ describe("brain ask --agent", () => {
       { calls: [{ name: "search", arguments: { query: "chose stripe", mode: "keyword" } }] },
       { hang: true },
     ]);
-    const child = spawn(process.execPath, [BRAIN_BIN, "ask", "--agent", QUESTION], {
-      cwd: ROOT,
-      env: { ...cleanEnv(), BRAIN_DB: db, OLLAMA_HOST: ollama.url },
+    const run = startProcess(process.execPath, [BRAIN_BIN, "ask", "--agent", QUESTION], {
+      BRAIN_DB: db,
+      OLLAMA_HOST: ollama.url,
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const exit = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
     await expect.poll(() => ollama.requestsTo("/api/chat").length, { timeout: 10_000 }).toBe(2);
-    child.kill("SIGINT");
-    expect(await exit).toBe(130);
+    run.child.kill("SIGINT");
+    const { code, stdout, stderr } = await run.done;
+    expect(code).toBe(130);
     expect(stdout).toBe("");
     expect(stderr).toBe(
       `${RETRIEVAL_NOTES}search: chose stripe → 1 result\nbrain: Stopped: the question was cancelled.\n`,

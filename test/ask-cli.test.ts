@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { BRAIN_BIN, ROOT, cleanEnv, runBrain, type CliRun } from "./support/cli.ts";
+import { BRAIN_BIN, runBrain, startProcess, type CliRun } from "./support/cli.ts";
 import { FakeAnthropicServer, type CloudRequestBody } from "./support/fake-anthropic.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { tempDir } from "./support/tmp.ts";
@@ -103,18 +102,14 @@ describe("brain ask", () => {
     await capture("Billing moved to Stripe in March");
     ollama.replyWith(["Billing ", "moved ", "to Stripe [1]."]);
     ollama.fail("hang", { after: 1, path: "/api/chat" });
-    const child = spawn(process.execPath, [BRAIN_BIN, "ask", "billing"], {
-      cwd: ROOT,
-      env: { ...cleanEnv(), BRAIN_DB: db, OLLAMA_HOST: ollama.url },
+    const run = startProcess(process.execPath, [BRAIN_BIN, "ask", "billing"], {
+      BRAIN_DB: db,
+      OLLAMA_HOST: ollama.url,
     });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const exit = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-    await expect.poll(() => stdout, { timeout: 10_000 }).toBe("Billing ");
-    child.kill("SIGINT");
-    expect(await exit).toBe(130);
+    await expect.poll(() => run.stdout, { timeout: 10_000 }).toBe("Billing ");
+    run.child.kill("SIGINT");
+    const { code, stdout, stderr } = await run.done;
+    expect(code).toBe(130);
     expect(stdout).toBe("Billing \n[answer incomplete: stopped]\n");
     expect(stderr).toContain("Stopped");
     await expect.poll(() => ollama.requestsTo("/api/chat")[0]?.closedEarly).toBe(true);
@@ -266,13 +261,5 @@ describe.runIf(ON_LINUX)("brain cloud disable, with the real Secret Service", ()
 
 /** Runs a command inside a private Secret Service session, without blocking the fake servers. */
 function runScript(args: string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(WITH_SECRET_SERVICE, args, { cwd: ROOT, env: { ...cleanEnv(), ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  return startProcess(WITH_SECRET_SERVICE, args, env).done;
 }

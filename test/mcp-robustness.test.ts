@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { openDatabase } from "../src/core/db/open.ts";
-import { BRAIN_BIN, ROOT, cleanEnv, projectVersion, runNode } from "./support/cli.ts";
+import { BRAIN_BIN, ROOT, projectVersion, runNode, startProcess } from "./support/cli.ts";
 import { startMcp, textOf, type McpSession } from "./support/mcp-client.ts";
 import { tempDir } from "./support/tmp.ts";
 import { countEntries } from "./support/db.ts";
@@ -99,17 +98,8 @@ describe("brain mcp: bad input", () => {
 
   it("writes only protocol to stdout, survives lines that are not JSON, and exits when stdin ends", async () => {
     const db = freshDb();
-    const child = spawn(process.execPath, [BRAIN_BIN, "mcp", "--db", db], {
-      cwd: ROOT,
-      env: cleanEnv(),
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-    const send = (line: string) => child.stdin.write(`${line}\n`);
+    const run = startProcess(process.execPath, [BRAIN_BIN, "mcp", "--db", db]);
+    const send = (line: string) => run.child.stdin.write(`${line}\n`);
     send("this is not json");
     send('{"jsonrpc":"2.0","id":"no-method"}');
     send(
@@ -136,8 +126,9 @@ describe("brain mcp: bad input", () => {
         params: { name: "recent", arguments: {} },
       }),
     );
-    child.stdin.end();
-    expect(await exited).toBe(0);
+    run.child.stdin.end();
+    const { code, stdout, stderr } = await run.done;
+    expect(code).toBe(0);
     const messages = stdout
       .split("\n")
       .filter(Boolean)

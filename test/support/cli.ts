@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,21 +40,43 @@ export function runNode(
   args: string[],
   options: { input?: string | Buffer; env?: Record<string, string> } = {},
 ): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: ROOT,
-      env: { ...cleanEnv(), ...options.env },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
-    child.stdin.on("error", () => {});
-    child.stdin.end(options.input ?? "");
+  const run = startProcess(process.execPath, args, options.env);
+  run.child.stdin.on("error", () => {});
+  run.child.stdin.end(options.input ?? "");
+  return run.done;
+}
+
+/** A child process started by `startProcess`: what it has printed so far, and its end. */
+export interface LiveRun {
+  child: ChildProcessWithoutNullStreams;
+  stdout: string;
+  stderr: string;
+  /** Settles once it has exited and its output is closed. */
+  done: Promise<CliRun>;
+}
+
+/**
+ * Starts `command` from the project's folder with a clean environment plus `env`, collecting its
+ * output as it comes (for tests that act while it runs: a signal, input, a poll).
+ *
+ * @example
+ * const run = startProcess(process.execPath, [BRAIN_BIN, "ask", "billing"], { BRAIN_DB: db });
+ * await expect.poll(() => run.stdout).toBe("Billing ");
+ */
+export function startProcess(command: string, args: string[], env: Record<string, string> = {}): LiveRun {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...cleanEnv(), ...env },
+    stdio: ["pipe", "pipe", "pipe"],
   });
+  const run: LiveRun = { child, stdout: "", stderr: "", done: Promise.resolve({} as CliRun) };
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (run.stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (run.stderr += d));
+  run.done = new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout: run.stdout, stderr: run.stderr }));
+  });
+  return run;
 }
 
 /** The environment without anything that would point a child at a real user's brain or Ollama. */

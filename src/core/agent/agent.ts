@@ -1,17 +1,16 @@
 import {
-  ABSTAIN_ANSWER,
+  abstain,
   ASK_RELEVANCE_FLOOR,
   checkedQuestion,
   checkRouteAllowed,
   cloudDestination,
   estimateTokens,
   parseCitations,
+  toCitation,
   retrieveVisible,
   type AskAnswer,
   type AskOptions,
   type AskRetrievalDeps,
-  type Citation,
-  type ContextMemory,
 } from "../ask/index.ts";
 import {
   mayPass,
@@ -94,7 +93,7 @@ export async function askAgent(
   // Measured on what the audience may see, counting nothing: what the tools hold back is counted below.
   const screen = options.audience && deps.gate.open(options.audience.destination, q);
   const { relevance } = await retrieveVisible(deps, q, screen, note);
-  if (relevance < ASK_RELEVANCE_FLOOR) return { ...abstained(relevance, notices), steps: [] };
+  if (relevance < ASK_RELEVANCE_FLOOR) return { ...abstain(relevance, notices), steps: [] };
   const { model, destination } = await pickModel(deps, requested === "cloud" ? consent : null);
   options.onStart?.({ route: model.route, model: model.model });
   const state = callState(deps, q, model, destination, options);
@@ -129,7 +128,7 @@ function finish(done: {
   const ran = { steps: loop.steps, route: model.route, model: model.model };
   if (read.length === 0) {
     note("The memory tools found nothing to answer from.");
-    return { ...abstained(done.relevance, done.notices), ...ran };
+    return { ...abstain(done.relevance, done.notices), ...ran };
   }
   done.audience?.pass(read.map((m) => m.entry));
   const { cited, unknown } = parseCitations(loop.answer, read);
@@ -180,21 +179,4 @@ function callState(
     held: new Map(),
     signal: options.signal,
   };
-}
-
-function abstained(relevance: number, notices: string[]): AskAnswer {
-  return {
-    answer: ABSTAIN_ANSWER,
-    abstained: true,
-    citations: [],
-    sources: [],
-    route: "none",
-    model: null,
-    relevance,
-    notices,
-  };
-}
-
-function toCitation(memory: ContextMemory): Citation {
-  return { n: memory.n, id: memory.entry.id, text: memory.text };
 }

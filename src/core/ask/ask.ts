@@ -196,7 +196,8 @@ async function planAnswer(deps: AskDeps, turn: Turn, found: AskCandidate[], reor
   return planContext(deps, choice.route, turn, candidates);
 }
 
-function abstain(relevance: number, notices: string[]): AskAnswer {
+/** The answer when nothing in memory is relevant enough: no model is asked. */
+export function abstain(relevance: number, notices: string[]): AskAnswer {
   return {
     answer: ABSTAIN_ANSWER,
     abstained: true,
@@ -209,7 +210,8 @@ function abstain(relevance: number, notices: string[]): AskAnswer {
   };
 }
 
-function toCitation(memory: ContextMemory): Citation {
+/** What a numbered memory given to the model is cited as. */
+export function toCitation(memory: ContextMemory): Citation {
   return { n: memory.n, id: memory.entry.id, text: memory.text };
 }
 
