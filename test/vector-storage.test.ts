@@ -44,13 +44,21 @@ function oldBrain(count: number, dims: number): { brain: Brain; vectors: Float32
         const { entry } = brain.entries.capture({ text: `entry ${i}` });
         writeEntryVectors(brain.db, model, entry.id, entry.hash, [{ seq: 0, start: 0, end: 1, vector }]);
       });
-      // What an older version stored: the float32 vector itself.
-      const rows = brain.db.prepare("SELECT id, entry_id FROM chunks").all() as {
+      // What an older version stored: the float32 vector itself, whole, with its sign bits and
+      // the text's whole hash in the chunk's row.
+      const rows = brain.db
+        .prepare("SELECT c.id, c.entry_id, e.hash FROM chunks c JOIN entries e ON e.id = c.entry_id")
+        .all() as {
         id: number;
         entry_id: number;
+        hash: string;
       }[];
-      const update = brain.db.prepare("UPDATE chunks SET vector = ? WHERE id = ?");
-      for (const row of rows) update.run(vectorToBlob(vectors[row.entry_id - 1]!), row.id);
+      const update = brain.db.prepare("UPDATE chunks SET vector = ?, bits = ?, hash = ? WHERE id = ?");
+      for (const row of rows) {
+        const vector = vectors[row.entry_id - 1]!;
+        update.run(vectorToBlob(vector), Buffer.from(signBits(vector, null)), row.hash, row.id);
+      }
+      brain.db.prepare("DELETE FROM chunk_heads").run();
     })
     .immediate();
   recentreIfStale(brain.db, getModel(brain.db, "m")!);

@@ -1,10 +1,12 @@
 import { prepareCached, type Db } from "../db/index.ts";
+import { chunkBits } from "./stored-vectors.ts";
 
 /**
  * Sign bits of many chunks in one row (table `bit_blocks`, migration 010), so a new process loads
  * the bit index from a few hundred rows instead of a row per chunk: at a million chunks, reading
  * the chunks one by one took longer than the whole half-second a fresh search may take.
- * Blocks are copies of `chunks.bits`; only the embedder (holding the embed lock) seals them.
+ * A block's bits are taken from its chunks' stored vectors; only the embedder (holding the embed
+ * lock) seals them.
  */
 export const BLOCK_ROWS = 4096;
 
@@ -23,6 +25,8 @@ export interface ModelRef {
   id: number;
   generation: number;
   dimensions: number;
+  /** The mean the sign bits of this generation are taken around. */
+  mean: Float32Array | null;
 }
 
 /** Planes of 256 bits (32 bytes) per row. */
@@ -41,19 +45,6 @@ export function* readBlocks(db: Db, model: ModelRef): Generator<BitBlock> {
   for (const row of rows) {
     yield { firstId: row.first_id, lastId: row.last_id, ids: toFloat64(row.ids), bits: row.bits };
   }
-}
-
-/** Chunks of the model with after < id <= upTo, in id order. */
-export function readChunkBits(
-  db: Db,
-  modelId: number,
-  after: number,
-  upTo: number,
-): { id: number; bits: Buffer }[] {
-  return prepareCached<[number, number, number], { id: number; bits: Buffer }>(
-    db,
-    "SELECT id, bits FROM chunks WHERE model_id = ? AND id > ? AND id <= ? ORDER BY id",
-  ).all(modelId, after, upTo);
 }
 
 /**
@@ -88,10 +79,7 @@ export function sealBitBlocks(db: Db, model: ModelRef): number {
 
 /** Seals the next block after `after` (up to `upTo`); a partial block only when `bounded`. */
 function sealOne(db: Db, model: ModelRef, after: number, upTo: number, bounded: boolean): number | null {
-  const rows = prepareCached<[number, number, number, number], { id: number; bits: Buffer }>(
-    db,
-    "SELECT id, bits FROM chunks WHERE model_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?",
-  ).all(model.id, after, upTo, BLOCK_ROWS);
+  const rows = chunkBits(db, model, after, upTo, BLOCK_ROWS);
   if (rows.length === 0 || (rows.length < BLOCK_ROWS && !bounded)) return null;
   const planes = planesFor(model.dimensions);
   const ids = new Float64Array(rows.length);

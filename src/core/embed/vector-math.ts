@@ -119,6 +119,26 @@ function cosineToFloat(query: Float32Array, blob: Uint8Array, dimensions: number
   return dot;
 }
 
+/**
+ * Bytes of a stored vector kept in its own row (table `chunk_heads`, migration 014): a table row
+ * of at most 1,020 bytes fits four to a 4 KB page, and an int8 vector of 1,024 components with its
+ * scales (1,088 bytes) fits only three, leaving a quarter of every page empty. So a longer stored
+ * vector is split: its first 1,008 bytes in `chunk_heads`, the rest (the last components and the
+ * scales) in its `chunks` row. Shorter ones stay whole in `chunks`.
+ */
+export const HEAD_BYTES = 1008;
+
+/** A stored vector split for storage: the head (null when it stays whole) and the rest. */
+export function splitStored(stored: Buffer): { head: Buffer | null; tail: Buffer } {
+  if (stored.byteLength <= HEAD_BYTES) return { head: null, tail: stored };
+  return { head: stored.subarray(0, HEAD_BYTES), tail: stored.subarray(HEAD_BYTES) };
+}
+
+/** The stored vector again from its head (if it was split) and the rest. */
+export function joinStored(head: Buffer | null, tail: Buffer): Buffer {
+  return head ? Buffer.concat([head, tail]) : tail;
+}
+
 /** The unit vector a stored one (either form) stands for. */
 export function storedToVector(blob: Buffer, dimensions: number): Float32Array {
   if (blob.byteLength === dimensions * 4) return blobToVector(blob);

@@ -1,19 +1,23 @@
 import { prepareCached, type Db } from "../db/index.ts";
 import { bitIndexFor } from "./bit-index.ts";
+import { storedVectors } from "./stored-vectors.ts";
 import { BrainError } from "../base/index.ts";
 import { entryHash } from "../store/index.ts";
 import {
   blobToVector,
   cosineToStored,
   encodeInt8,
+  joinStored,
   MeanAccumulator,
   signBits,
+  splitStored,
   storedToVector,
 } from "./vector-math.ts";
 
 /**
  * The vector store: per-model chunk vectors (int8, for rescoring; float32 in databases not yet
- * converted) and their mean-centred sign bits (for a fast candidate scan). All SQL on vectors
+ * converted), a longer one split between `chunk_heads` and `chunks` (vector-math.ts, HEAD_BYTES).
+ * Their mean-centred sign bits, for the candidate scan, are in `bit_blocks`. All SQL on vectors
  * lives here.
  */
 export interface EmbeddingModel {
@@ -104,12 +108,13 @@ export function pendingEntries(
   afterId: number,
   limit: number,
 ): { id: number; text: string; hash: string }[] {
-  // seq 0 exists for every embedded entry; its hash says which text the vectors were made from.
+  // seq 0 exists for every embedded entry; its hash says which text the vectors were made from
+  // (its first 16 characters since migration 014, all 64 before: both compare).
   return prepareCached<[number, number, number], { id: number; text: string; hash: string }>(
     db,
     `SELECT e.id, e.text, e.hash FROM entries e
      WHERE e.id > ? AND NOT EXISTS (
-       SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0 AND c.hash = e.hash)
+       SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0 AND substr(c.hash, 1, 16) = substr(e.hash, 1, 16))
      ORDER BY e.id LIMIT ?`,
   ).all(afterId, model?.id ?? -1, limit);
 }
@@ -118,7 +123,7 @@ export function countPending(db: Db, model: EmbeddingModel | null): number {
   return prepareCached<[number], { n: number }>(
     db,
     `SELECT count(*) AS n FROM entries e WHERE NOT EXISTS (
-       SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0 AND c.hash = e.hash)`,
+       SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0 AND substr(c.hash, 1, 16) = substr(e.hash, 1, 16))`,
   ).get(model?.id ?? -1)!.n;
 }
 
@@ -137,14 +142,30 @@ export function writeEntryVectors(
   prepareCached(db, "DELETE FROM chunks WHERE entry_id = ? AND model_id = ?").run(entryId, model.id);
   const insert = prepareCached(
     db,
-    `INSERT INTO chunks(entry_id, model_id, seq, hash, start, end, bits, vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO chunks(entry_id, model_id, seq, hash, start, end, bits, vector) VALUES (?, ?, ?, ?, ?, ?, x'', ?)`,
   );
   for (const chunk of chunks) {
-    const bits = Buffer.from(signBits(chunk.vector, model.mean));
-    const vector = encodeInt8(chunk.vector);
-    insert.run(entryId, model.id, chunk.seq, hash, chunk.start, chunk.end, bits, vector);
+    const { head, tail } = splitStored(encodeInt8(chunk.vector));
+    const id = insert.run(
+      entryId,
+      model.id,
+      chunk.seq,
+      hash.slice(0, CHUNK_HASH_CHARS),
+      chunk.start,
+      chunk.end,
+      tail,
+    ).lastInsertRowid;
+    if (head) writeHead(db, id, head);
   }
   return true;
+}
+
+/** Characters of the text's hash a chunk keeps: enough to tell that the text changed. */
+const CHUNK_HASH_CHARS = 16;
+
+/** Stores the first part of a split vector (vector-math.ts, HEAD_BYTES). */
+export function writeHead(db: Db, chunkId: number | bigint, head: Buffer): void {
+  prepareCached(db, "INSERT OR REPLACE INTO chunk_heads(id, head) VALUES (?, ?)").run(chunkId, head);
 }
 
 /**
@@ -177,6 +198,7 @@ interface ChunkRow {
   start: number;
   end: number;
   vector: Buffer;
+  head: Buffer | null;
 }
 
 /** Exact cosine of the given chunks to the query, best chunk per entry, best first. */
@@ -184,7 +206,7 @@ export function rescore(db: Db, query: Float32Array, chunkIds: number[]): Vector
   if (chunkIds.length === 0) return [];
   const rows = prepareCached<[string], ChunkRow>(
     db,
-    `SELECT c.entry_id, c.start, c.end, c.vector FROM chunks c
+    `SELECT c.entry_id, c.start, c.end, c.vector, h.head FROM chunks c LEFT JOIN chunk_heads h ON h.id = c.id
      WHERE c.id IN (SELECT value FROM json_each(?))`,
   ).all(JSON.stringify(chunkIds));
   return bestPerEntry(rows, query);
@@ -200,8 +222,8 @@ export function exactScan(
 ): VectorHit[] {
   const rows = prepareCached<Record<string, unknown>, ChunkRow>(
     db,
-    `SELECT c.entry_id, c.start, c.end, c.vector FROM chunks c JOIN entries e ON e.id = c.entry_id
-     WHERE c.model_id = @model AND ${filter.sql}`,
+    `SELECT c.entry_id, c.start, c.end, c.vector, h.head FROM chunks c JOIN entries e ON e.id = c.entry_id
+     LEFT JOIN chunk_heads h ON h.id = c.id WHERE c.model_id = @model AND ${filter.sql}`,
   ).all({ ...filter.params, model: model.id });
   return bestPerEntry(rows, query).slice(0, k);
 }
@@ -213,8 +235,8 @@ export function exactScan(
  */
 function bestPerEntry(rows: ChunkRow[], query: Float32Array): VectorHit[] {
   const best = new Map<number, VectorHit>();
-  for (const { entry_id: entryId, start, end, vector } of rows) {
-    const similarity = cosineToStored(query, vector, query.length);
+  for (const { entry_id: entryId, start, end, vector, head } of rows) {
+    const similarity = cosineToStored(query, joinStored(head, vector), query.length);
     const seen = best.get(entryId);
     if (!seen || similarity > seen.similarity) best.set(entryId, { entryId, similarity, start, end });
   }
@@ -240,13 +262,9 @@ export function* allVectors(
   page = 5000,
 ): Generator<{ id: number; vector: Float32Array }> {
   let after = 0;
-  const read = prepareCached<[number, number, number], { id: number; vector: Buffer }>(
-    db,
-    "SELECT id, vector FROM chunks WHERE model_id = ? AND id > ? ORDER BY id LIMIT ?",
-  );
   for (;;) {
-    const rows = read.all(model.id, after, page);
-    for (const row of rows) yield { id: row.id, vector: storedToVector(row.vector, model.dimensions) };
+    const rows = storedVectors(db, model.id, after, Number.MAX_SAFE_INTEGER, page);
+    for (const row of rows) yield { id: row.id, vector: storedToVector(row.stored, model.dimensions) };
     if (rows.length < page) return;
     after = rows[rows.length - 1]!.id;
   }
