@@ -4,7 +4,8 @@ import type { Brain } from "../src/core/brain.ts";
 import { bitIndexFor } from "../src/core/embed/bit-index.ts";
 import { sealBitBlocks } from "../src/core/embed/bit-blocks.ts";
 import { convertVectors, reclaimSpace } from "../src/core/embed/vector-convert.ts";
-import { encodeInt8, HEAD_BYTES, normalize, signBits } from "../src/core/embed/vector-math.ts";
+import { encodeInt8, HEAD_BYTES, int8Bytes, normalize, signBits } from "../src/core/embed/vector-math.ts";
+import { encodeInt8Per64 } from "./support/int8-per-64.ts";
 import {
   countPending,
   ensureModel,
@@ -71,7 +72,7 @@ function toOldLayout(brain: Brain, vectors: Float32Array[]): void {
     .transaction(() => {
       for (const row of rows) {
         const vector = vectors[row.entry_id - 1]!;
-        update.run(encodeInt8(vector), Buffer.from(signBits(vector, model.mean)), row.hash, row.id);
+        update.run(encodeInt8Per64(vector), Buffer.from(signBits(vector, model.mean)), row.hash, row.id);
       }
       brain.db.prepare("DELETE FROM chunk_heads").run();
     })
@@ -87,7 +88,7 @@ describe("compact chunk rows (migration 014)", () => {
     expect(rows[0]!.hash).toBe(hash.slice(0, 16));
     expect(rows[0]!.bits.byteLength).toBe(0);
     expect(rows[0]!.head!.byteLength).toBe(HEAD_BYTES);
-    expect(rows[0]!.vector.byteLength).toBe(1024 + 16 * 4 - HEAD_BYTES);
+    expect(rows[0]!.vector.byteLength).toBe(int8Bytes(1024) - HEAD_BYTES);
     expect(Buffer.concat([rows[0]!.head!, rows[0]!.vector])).toEqual(encodeInt8(vectors[0]!));
     expect(countPending(brain.db, getModel(brain.db, "m"))).toBe(0);
     brain.entries.delete(1);
@@ -99,8 +100,8 @@ describe("compact chunk rows (migration 014)", () => {
     const brain = brainWith(vectors);
     const rows = chunkRows(brain);
     expect(rows.map((r) => [r.head, r.vector.byteLength, r.bits.byteLength])).toEqual([
-      [null, 768 + 12 * 4, 0],
-      [null, 768 + 12 * 4, 0],
+      [null, int8Bytes(768), 0],
+      [null, int8Bytes(768), 0],
     ]);
   });
 
@@ -125,14 +126,20 @@ describe("compact chunk rows (migration 014)", () => {
       },
     });
     expect(converted).toBe(2000);
-    // The int8 bytes are the same in both forms, so every score is the same to the last bit.
+    // The int8 bytes are kept as they were, so every score is the same to the last bit.
     expect(during).toEqual(before);
     expect(top()).toEqual(before);
     expect(top(testBrain({}, { dbPath: brain.config.dbPath }).db)).toEqual(before);
     expect(countPending(brain.db, model)).toBe(0);
     const rows = chunkRows(brain);
     expect(
-      rows.every((r) => r.bits.byteLength === 0 && r.hash.length === 16 && r.head!.byteLength === HEAD_BYTES),
+      rows.every(
+        (r) =>
+          r.bits.byteLength === 0 &&
+          r.hash.length === 16 &&
+          r.head!.byteLength === HEAD_BYTES &&
+          r.vector.byteLength === 1088 - HEAD_BYTES,
+      ),
     ).toBe(true);
     expect(brain.db.prepare("SELECT count(*) FROM bit_blocks").pluck().get()).toBe(0);
     expect(convertVectors(brain.db)).toBe(0);

@@ -9,15 +9,9 @@ import { restoreBackup } from "../src/core/backup/restore.ts";
 import { createBrain } from "../src/core/brain.ts";
 import { resolveConfig } from "../src/core/base/config.ts";
 import { migrate, migrations } from "../src/core/db/migrations.ts";
-import {
-  encodeInt8,
-  HEAD_BYTES,
-  int8Bytes,
-  normalize,
-  signBits,
-  vectorToBlob,
-} from "../src/core/embed/vector-math.ts";
+import { HEAD_BYTES, int8Bytes, normalize, signBits, vectorToBlob } from "../src/core/embed/vector-math.ts";
 import { backupConfig } from "./support/backup-fixtures.ts";
+import { encodeInt8Per64 } from "./support/int8-per-64.ts";
 import { MemorySecretStore } from "./support/memory-secret-store.ts";
 import { tempDir } from "./support/tmp.ts";
 
@@ -47,7 +41,7 @@ function writeOldDatabase(file: string, count: number, version: "009" | "013" = 
       const vector = normalize(
         Float32Array.from({ length: dims }, (_, d) => Math.sin(i * 7 + d * ((i % 5) + 1))),
       );
-      const stored = version === "009" ? vectorToBlob(vector) : encodeInt8(vector);
+      const stored = version === "009" ? vectorToBlob(vector) : encodeInt8Per64(vector);
       db.prepare(
         "INSERT INTO chunks(entry_id, model_id, seq, hash, start, end, bits, vector) VALUES (?, 1, 0, ?, 0, 1, ?, ?)",
       ).run(lastInsertRowid, hash, Buffer.from(signBits(vector, null)), stored);
@@ -120,7 +114,8 @@ describe("a backup made before compact chunk rows", () => {
           "SELECT DISTINCT length(c.vector) AS rest, length(h.head) AS head, length(c.bits) AS bits FROM chunks c JOIN chunk_heads h ON h.id = c.id",
         )
         .all();
-      expect(rows).toEqual([{ rest: int8Bytes(dims) - HEAD_BYTES, head: HEAD_BYTES, bits: 0 }]);
+      // The int8 bytes as migration 012 wrote them (a scale per 64 components), split.
+      expect(rows).toEqual([{ rest: 1024 + 16 * 4 - HEAD_BYTES, head: HEAD_BYTES, bits: 0 }]);
       expect(await search()).toEqual(before);
     } finally {
       brain.close();
