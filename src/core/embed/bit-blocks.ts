@@ -49,10 +49,12 @@ export function* readBlocks(db: Db, model: ModelRef): Generator<BitBlock> {
 
 /**
  * Brings the model's blocks up to date: drops those of an older generation, then seals every run of BLOCK_ROWS
- * chunks not in a block (and the rows between two blocks), one short IMMEDIATE transaction per
- * block that reads the bits and writes the block together. The newest chunks (fewer than
- * BLOCK_ROWS past the last block) stay unsealed; readers take them from `chunks`. Returns how
- * many blocks were written.
+ * chunks not in a block (and the rows between two blocks). A block's bits are taken from its
+ * chunks' vectors before the write lock is taken (4,096 vectors: tens of ms); the short IMMEDIATE
+ * transaction that writes it checks that its chunks are still the same ones, and takes their
+ * bits again itself only when they are not. The newest chunks (fewer than BLOCK_ROWS past the
+ * last block) stay unsealed; readers take their bits from the vectors. Returns how many blocks
+ * were written.
  */
 export function sealBitBlocks(db: Db, model: ModelRef): number {
   db.prepare("DELETE FROM bit_blocks WHERE model_id = ? AND generation != ?").run(model.id, model.generation);
@@ -67,7 +69,10 @@ export function sealBitBlocks(db: Db, model: ModelRef): number {
   for (const next of [...bounds, null]) {
     const upTo = next ? next.first_id - 1 : Number.MAX_SAFE_INTEGER;
     while (after < upTo) {
-      const lastId = db.transaction(() => sealOne(db, model, after, upTo, next !== null)).immediate();
+      const read = chunkBits(db, model, after, upTo, BLOCK_ROWS);
+      const lastId = db
+        .transaction(() => sealOne(db, model, { after, upTo, bounded: next !== null }, read))
+        .immediate();
       if (lastId === null) break;
       sealed++;
       after = lastId;
@@ -77,9 +82,22 @@ export function sealBitBlocks(db: Db, model: ModelRef): number {
   return sealed;
 }
 
-/** Seals the next block after `after` (up to `upTo`); a partial block only when `bounded`. */
-function sealOne(db: Db, model: ModelRef, after: number, upTo: number, bounded: boolean): number | null {
-  const rows = chunkBits(db, model, after, upTo, BLOCK_ROWS);
+/**
+ * Seals the next block after `after` (up to `upTo`; a partial block only when `bounded`) from the
+ * bits `read` before the transaction, or read again when its chunks changed meanwhile.
+ */
+function sealOne(
+  db: Db,
+  model: ModelRef,
+  { after, upTo, bounded }: { after: number; upTo: number; bounded: boolean },
+  read: { id: number; bits: Uint8Array }[],
+): number | null {
+  const now = prepareCached<[number, number, number, number], { id: number }>(
+    db,
+    "SELECT id FROM chunks WHERE model_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?",
+  ).all(model.id, after, upTo, BLOCK_ROWS);
+  const same = now.length === read.length && now.every((row, i) => row.id === read[i]!.id);
+  const rows = same ? read : chunkBits(db, model, after, upTo, BLOCK_ROWS);
   if (rows.length === 0 || (rows.length < BLOCK_ROWS && !bounded)) return null;
   const planes = planesFor(model.dimensions);
   const ids = new Float64Array(rows.length);
