@@ -75,6 +75,8 @@ function toOldLayout(brain: Brain, vectors: Float32Array[]): void {
         update.run(encodeInt8Per64(vector), Buffer.from(signBits(vector, model.mean)), row.hash, row.id);
       }
       brain.db.prepare("DELETE FROM chunk_heads").run();
+      // An older version's database has no record that its rows are compact.
+      brain.db.prepare("DELETE FROM meta WHERE name = 'vectors_compact'").run();
     })
     .immediate();
 }

@@ -59,6 +59,8 @@ function oldBrain(count: number, dims: number): { brain: Brain; vectors: Float32
         update.run(vectorToBlob(vector), Buffer.from(signBits(vector, null)), row.hash, row.id);
       }
       brain.db.prepare("DELETE FROM chunk_heads").run();
+      // An older version's database has no record that its rows are compact.
+      brain.db.prepare("DELETE FROM meta WHERE name = 'vectors_compact'").run();
     })
     .immediate();
   recentreIfStale(brain.db, getModel(brain.db, "m")!);

@@ -13,7 +13,8 @@ export const migrations014on: Migration[] = [
     // the first 16 characters of the text's hash. Existing rows are rewritten by the embedder in
     // short transactions (vector-convert.ts); rescoring reads either form meanwhile. Bits are no
     // longer rewritten in `chunks` (a re-centring bumps the generation instead), so the trigger
-    // that dropped a block when its chunks' bits changed goes.
+    // that dropped a block when its chunks' bits changed goes. A database without chunks has
+    // nothing to convert: it says so at once, so its first embedder pass does not look.
     // The duplicate check's index on entries (entries_hash) keys the hash's first 16 characters
     // instead of all 64 and the kind: 3 MB at 100k entries instead of 9; the query compares the
     // whole hash and the kind on the row it finds. (Built in this migration's one transaction: a
@@ -22,6 +23,7 @@ export const migrations014on: Migration[] = [
       DROP TRIGGER IF EXISTS chunks_bit_blocks_au;
       DROP INDEX IF EXISTS entries_hash;
       CREATE INDEX entries_hash ON entries(substr(hash, 1, 16));
+      INSERT OR IGNORE INTO meta(name, value) SELECT 'vectors_compact', '1' WHERE NOT EXISTS (SELECT 1 FROM chunks);
       CREATE TABLE chunk_heads (
         id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
         head BLOB NOT NULL
