@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bitIndexFor } from "../src/core/embed/bit-index.ts";
 import { HammingRows } from "../src/core/embed/hamming.ts";
-import { normalize, signBits } from "../src/core/embed/vector-math.ts";
+import { encodeInt8, normalize, signBits, storedToVector } from "../src/core/embed/vector-math.ts";
 import { ensureModel, exactScan, getModel, nearest, writeEntryVectors } from "../src/core/embed/vectors.ts";
 import { testBrain } from "./support/tmp.ts";
 
@@ -37,10 +37,12 @@ describe("the bit index", () => {
     write(0, 5000);
     const model = getModel(brain.db, "m")!;
     const query = signBits(vectors[42]!, null);
+    // The index takes each chunk's bits from its stored (int8) vector.
+    const storedBits = (v: Float32Array) => signBits(storedToVector(encodeInt8(v), dims), null);
     const brute = (n: number) =>
       vectors
         .slice(0, n)
-        .map((v, i) => ({ id: i + 1, d: hamming(signBits(v, null), query) }))
+        .map((v, i) => ({ id: i + 1, d: hamming(storedBits(v), query) }))
         .sort((a, b) => a.d - b.d || a.id - b.id);
     const check = (n: number) => {
       const got = bitIndexFor(brain.db, model).nearest(query, 50);

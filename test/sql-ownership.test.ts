@@ -22,6 +22,7 @@ const OWNERS: Record<string, string> = {
   embedding_models: "embed",
   chunks: "embed",
   bit_blocks: "embed",
+  chunk_heads: "embed",
   nodes: "graph",
   edges: "graph",
   entry_titles: "graph",

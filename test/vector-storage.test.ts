@@ -44,13 +44,23 @@ function oldBrain(count: number, dims: number): { brain: Brain; vectors: Float32
         const { entry } = brain.entries.capture({ text: `entry ${i}` });
         writeEntryVectors(brain.db, model, entry.id, entry.hash, [{ seq: 0, start: 0, end: 1, vector }]);
       });
-      // What an older version stored: the float32 vector itself.
-      const rows = brain.db.prepare("SELECT id, entry_id FROM chunks").all() as {
+      // What an older version stored: the float32 vector itself, whole, with its sign bits and
+      // the text's whole hash in the chunk's row.
+      const rows = brain.db
+        .prepare("SELECT c.id, c.entry_id, e.hash FROM chunks c JOIN entries e ON e.id = c.entry_id")
+        .all() as {
         id: number;
         entry_id: number;
+        hash: string;
       }[];
-      const update = brain.db.prepare("UPDATE chunks SET vector = ? WHERE id = ?");
-      for (const row of rows) update.run(vectorToBlob(vectors[row.entry_id - 1]!), row.id);
+      const update = brain.db.prepare("UPDATE chunks SET vector = ?, bits = ?, hash = ? WHERE id = ?");
+      for (const row of rows) {
+        const vector = vectors[row.entry_id - 1]!;
+        update.run(vectorToBlob(vector), Buffer.from(signBits(vector, null)), row.hash, row.id);
+      }
+      brain.db.prepare("DELETE FROM chunk_heads").run();
+      // An older version's database has no record that its rows are compact.
+      brain.db.prepare("DELETE FROM meta WHERE name = 'vectors_compact'").run();
     })
     .immediate();
   recentreIfStale(brain.db, getModel(brain.db, "m")!);
@@ -65,7 +75,7 @@ describe("int8 vectors", () => {
     const [a, ...others] = randomVectors(50, 1024, 3);
     for (const b of others) {
       const stored = encodeInt8(b);
-      expect(stored.byteLength).toBe(1024 + 16 * 4);
+      expect(stored.byteLength).toBe(1024 + 4 + 64);
       expect(Math.abs(cosineToStored(a!, stored, 1024) - dot(a!, b))).toBeLessThan(0.002);
       expect(dot(storedToVector(stored, 1024), b)).toBeGreaterThan(0.9999);
     }
@@ -85,7 +95,7 @@ describe("int8 vectors", () => {
       })
       .immediate();
     expect(vectorLengths(brain)).toEqual([int8Bytes(100)]);
-    expect(int8Bytes(100)).toBe(100 + 2 * 4);
+    expect(int8Bytes(100)).toBe(100 + 4 + 7);
   });
 });
 

@@ -2,6 +2,7 @@ import type Database from "better-sqlite3";
 import type { Migration } from "./migration.ts";
 import { migrations001to009 } from "./migrations-001-009.ts";
 import { migrations010to013 } from "./migrations-010-013.ts";
+import { migrations014on } from "./migrations-014.ts";
 
 export type { Migration } from "./migration.ts";
 
@@ -10,7 +11,7 @@ export type { Migration } from "./migration.ts";
  * has shipped: add a new one (to the newest file, or a new file when it would pass 300 lines).
  * Each carries its why next to its SQL.
  */
-export const migrations: Migration[] = [...migrations001to009, ...migrations010to013];
+export const migrations: Migration[] = [...migrations001to009, ...migrations010to013, ...migrations014on];
 
 /**
  * Applies the migrations not yet recorded, each in its own IMMEDIATE transaction, so two

@@ -1,10 +1,12 @@
 import { prepareCached, type Db } from "../db/index.ts";
+import { chunkBits } from "./stored-vectors.ts";
 
 /**
  * Sign bits of many chunks in one row (table `bit_blocks`, migration 010), so a new process loads
  * the bit index from a few hundred rows instead of a row per chunk: at a million chunks, reading
  * the chunks one by one took longer than the whole half-second a fresh search may take.
- * Blocks are copies of `chunks.bits`; only the embedder (holding the embed lock) seals them.
+ * A block's bits are taken from its chunks' stored vectors; only the embedder (holding the embed
+ * lock) seals them.
  */
 export const BLOCK_ROWS = 4096;
 
@@ -23,6 +25,8 @@ export interface ModelRef {
   id: number;
   generation: number;
   dimensions: number;
+  /** The mean the sign bits of this generation are taken around. */
+  mean: Float32Array | null;
 }
 
 /** Planes of 256 bits (32 bytes) per row. */
@@ -43,25 +47,14 @@ export function* readBlocks(db: Db, model: ModelRef): Generator<BitBlock> {
   }
 }
 
-/** Chunks of the model with after < id <= upTo, in id order. */
-export function readChunkBits(
-  db: Db,
-  modelId: number,
-  after: number,
-  upTo: number,
-): { id: number; bits: Buffer }[] {
-  return prepareCached<[number, number, number], { id: number; bits: Buffer }>(
-    db,
-    "SELECT id, bits FROM chunks WHERE model_id = ? AND id > ? AND id <= ? ORDER BY id",
-  ).all(modelId, after, upTo);
-}
-
 /**
  * Brings the model's blocks up to date: drops those of an older generation, then seals every run of BLOCK_ROWS
- * chunks not in a block (and the rows between two blocks), one short IMMEDIATE transaction per
- * block that reads the bits and writes the block together. The newest chunks (fewer than
- * BLOCK_ROWS past the last block) stay unsealed; readers take them from `chunks`. Returns how
- * many blocks were written.
+ * chunks not in a block (and the rows between two blocks). A block's bits are taken from its
+ * chunks' vectors before the write lock is taken (4,096 vectors: tens of ms); the short IMMEDIATE
+ * transaction that writes it checks that its chunks are still the same ones, and takes their
+ * bits again itself only when they are not. The newest chunks (fewer than BLOCK_ROWS past the
+ * last block) stay unsealed; readers take their bits from the vectors. Returns how many blocks
+ * were written.
  */
 export function sealBitBlocks(db: Db, model: ModelRef): number {
   db.prepare("DELETE FROM bit_blocks WHERE model_id = ? AND generation != ?").run(model.id, model.generation);
@@ -76,7 +69,10 @@ export function sealBitBlocks(db: Db, model: ModelRef): number {
   for (const next of [...bounds, null]) {
     const upTo = next ? next.first_id - 1 : Number.MAX_SAFE_INTEGER;
     while (after < upTo) {
-      const lastId = db.transaction(() => sealOne(db, model, after, upTo, next !== null)).immediate();
+      const read = chunkBits(db, model, after, upTo, BLOCK_ROWS);
+      const lastId = db
+        .transaction(() => sealOne(db, model, { after, upTo, bounded: next !== null }, read))
+        .immediate();
       if (lastId === null) break;
       sealed++;
       after = lastId;
@@ -86,12 +82,22 @@ export function sealBitBlocks(db: Db, model: ModelRef): number {
   return sealed;
 }
 
-/** Seals the next block after `after` (up to `upTo`); a partial block only when `bounded`. */
-function sealOne(db: Db, model: ModelRef, after: number, upTo: number, bounded: boolean): number | null {
-  const rows = prepareCached<[number, number, number, number], { id: number; bits: Buffer }>(
+/**
+ * Seals the next block after `after` (up to `upTo`; a partial block only when `bounded`) from the
+ * bits `read` before the transaction, or read again when its chunks changed meanwhile.
+ */
+function sealOne(
+  db: Db,
+  model: ModelRef,
+  { after, upTo, bounded }: { after: number; upTo: number; bounded: boolean },
+  read: { id: number; bits: Uint8Array }[],
+): number | null {
+  const now = prepareCached<[number, number, number, number], { id: number }>(
     db,
-    "SELECT id, bits FROM chunks WHERE model_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?",
+    "SELECT id FROM chunks WHERE model_id = ? AND id > ? AND id <= ? ORDER BY id LIMIT ?",
   ).all(model.id, after, upTo, BLOCK_ROWS);
+  const same = now.length === read.length && now.every((row, i) => row.id === read[i]!.id);
+  const rows = same ? read : chunkBits(db, model, after, upTo, BLOCK_ROWS);
   if (rows.length === 0 || (rows.length < BLOCK_ROWS && !bounded)) return null;
   const planes = planesFor(model.dimensions);
   const ids = new Float64Array(rows.length);

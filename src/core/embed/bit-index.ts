@@ -1,4 +1,5 @@
-import { readBlocks, readChunkBits, type ModelRef } from "./bit-blocks.ts";
+import { readBlocks, type ModelRef } from "./bit-blocks.ts";
+import { chunkBits } from "./stored-vectors.ts";
 import { prepareCached, type Db } from "../db/index.ts";
 import { HammingRows } from "./hamming.ts";
 
@@ -7,7 +8,7 @@ import { HammingRows } from "./hamming.ts";
  * Hamming distance (src/core/embed/hamming.ts). Loaded once per process and model, then kept current
  * cheaply: `data_version` and `total_changes()` say whether any connection wrote; new chunks (ids
  * only grow) are appended; a re-centred model (new generation) or many deletions reload it. A load
- * reads sealed blocks of 4,096 rows (bit-blocks.ts) and only the rest from `chunks`.
+ * reads sealed blocks of 4,096 rows (bit-blocks.ts) and takes the rest from the chunks' vectors.
  * Deleted chunks still in the index are dropped by the exact rescoring step, which reads chunks
  * by id.
  */
@@ -24,7 +25,8 @@ export class BitIndex {
   }
 
   /** Brings the index up to date with the database. */
-  refresh(db: Db, generation: number, dimensions: number): void {
+  refresh(db: Db, model: ModelRef): void {
+    const { generation } = model;
     // data_version moves when another connection commits; total_changes when this one writes.
     const version = prepareCached<[], { v: string }>(
       db,
@@ -42,9 +44,9 @@ export class BitIndex {
       stats.n < this.size * 0.9 ||
       (stats.max ?? 0) < this.maxId;
     if (stale) {
-      this.load(db, { id: this.modelId, generation, dimensions }, stats.n);
+      this.load(db, model, stats.n);
     } else if ((stats.max ?? 0) > this.maxId) {
-      this.appendRows(readChunkBits(db, this.modelId, this.maxId, Number.MAX_SAFE_INTEGER));
+      this.appendRows(chunkBits(db, model, this.maxId, Number.MAX_SAFE_INTEGER));
     }
   }
 
@@ -56,16 +58,16 @@ export class BitIndex {
     this.generation = model.generation;
     for (const block of readBlocks(db, model)) {
       if (block.firstId > this.maxId + 1) {
-        this.appendRows(readChunkBits(db, model.id, this.maxId, block.firstId - 1));
+        this.appendRows(chunkBits(db, model, this.maxId, block.firstId - 1));
       }
       this.rows.appendPlanes(block.bits, block.ids.length);
       this.pushIds(block.ids);
       this.maxId = block.lastId;
     }
-    this.appendRows(readChunkBits(db, model.id, this.maxId, Number.MAX_SAFE_INTEGER));
+    this.appendRows(chunkBits(db, model, this.maxId, Number.MAX_SAFE_INTEGER));
   }
 
-  private appendRows(read: { id: number; bits: Buffer }[]): void {
+  private appendRows(read: { id: number; bits: Uint8Array }[]): void {
     if (read.length === 0) return;
     this.rows!.append(read.map((row) => row.bits));
     this.pushIds(Float64Array.from(read, (row) => row.id));
@@ -95,11 +97,11 @@ export class BitIndex {
 const indexes = new WeakMap<Db, Map<number, BitIndex>>();
 
 /** The process's bit index for a model on this connection, up to date. */
-export function bitIndexFor(db: Db, model: { id: number; generation: number; dimensions: number }): BitIndex {
+export function bitIndexFor(db: Db, model: ModelRef): BitIndex {
   let byModel = indexes.get(db);
   if (!byModel) indexes.set(db, (byModel = new Map()));
   let index = byModel.get(model.id);
   if (!index) byModel.set(model.id, (index = new BitIndex(model.id)));
-  index.refresh(db, model.generation, model.dimensions);
+  index.refresh(db, model);
   return index;
 }

@@ -1,24 +1,32 @@
 import { sealBitBlocks } from "./bit-blocks.ts";
 import { prepareCached, readMeta, writeMeta, type Db } from "../db/index.ts";
-import { blobToVector, encodeInt8 } from "./vector-math.ts";
-import { getModel, listModels, type EmbeddingModel } from "./vectors.ts";
+import { blobToVector, encodeInt8, splitStored } from "./vector-math.ts";
+import { getModel, listModels, writeHead, type EmbeddingModel } from "./vectors.ts";
 
 /*
- * Upkeep of the stored vectors, run by the embedder (which holds the embed lock): float32
- * rescoring vectors from before migration 010 become int8 in place, the sign-bit blocks are
- * sealed, and the pages this frees go back to the file system. Every step is a short
+ * Upkeep of the stored vectors, run by the embedder (which holds the embed lock): chunk rows from
+ * before migration 014 take the compact form in place (float32 rescoring vectors from before
+ * migration 012 become int8, a longer vector is split off into `chunk_heads`, the per-chunk sign
+ * bits are dropped and the hash shortened: vectors.ts), the sign-bit blocks are sealed, and the pages this frees go back to the file system. Every step is a short
  * transaction: searches keep working (rescoring reads either format), captures wait a few ms at
  * most, and a killed process leaves only whole steps behind, so the next pass resumes.
  */
-/** Rows converted per transaction: about 2 ms of work, so a capture never waits long behind it. */
-export const CONVERT_PAGE = 256;
-
-/** Set in `meta` once every vector is int8: every vector written since is int8 too. */
-const CONVERTED_KEY = "vectors_int8";
+/**
+ * Rows converted per transaction, so a capture never waits long behind one: each row is deleted
+ * and written again with its indexes (about 15 ms a page at 100k chunks on a busy 2-core machine).
+ */
+export const CONVERT_PAGE = 128;
 
 /**
- * Converts every float32 vector of every model to int8. Returns how many it converted. Once done
- * it says so in `meta` (a backup restored from before carries no such row, and converts).
+ * Set in `meta` once every chunk row is compact: every row written since is compact too. (Migration
+ * 012's conversion to int8 set `vectors_int8`; a database with only that converts again.)
+ */
+const CONVERTED_KEY = "vectors_compact";
+
+/**
+ * Rewrites every chunk row of every model not yet in the compact form (int8, split, no bits).
+ * Returns how many it converted. Once done it says so in `meta` (a backup restored from before
+ * carries no such row, and converts).
  */
 export function convertVectors(
   db: Db,
@@ -37,9 +45,20 @@ export function convertVectors(
       after = page.lastId;
       options.onPage?.(converted);
     }
+    if (after > 0) sealBitBlocks(db, model);
   }
   writeMeta(db, CONVERTED_KEY, "1");
   return converted;
+}
+
+interface OldRow {
+  id: number;
+  entry_id: number;
+  seq: number;
+  hash: string;
+  start: number;
+  end: number;
+  vector: Buffer;
 }
 
 function convertPage(
@@ -48,13 +67,29 @@ function convertPage(
   after: number,
   page: number,
 ): { rows: number; lastId: number } {
-  // length() of a BLOB is read from the record header: the 4 KB vectors are not loaded to find them.
-  const rows = prepareCached<[number, number, number, number], { id: number; vector: Buffer }>(
+  // A row from before 014 has its sign bits; length() of a BLOB is read from the record header.
+  const rows = prepareCached<[number, number, number], OldRow>(
     db,
-    "SELECT id, vector FROM chunks WHERE model_id = ? AND id > ? AND length(vector) = ? ORDER BY id LIMIT ?",
-  ).all(model.id, after, model.dimensions * 4, page);
-  const update = prepareCached(db, "UPDATE chunks SET vector = ? WHERE id = ?");
-  for (const row of rows) update.run(encodeInt8(blobToVector(row.vector)), row.id);
+    `SELECT id, entry_id, seq, hash, start, end, vector FROM chunks
+     WHERE model_id = ? AND id > ? AND length(bits) > 0 ORDER BY id LIMIT ?`,
+  ).all(model.id, after, page);
+  // Deleted and inserted again under the same ids, not updated: SQLite merges pages a delete
+  // leaves underfull, but leaves a row that shrank in place on its page (measured at 100k: the
+  // rows took the same 130 MB after an UPDATE). The delete drops the rows' bit block, sealed
+  // again when the model is done.
+  const remove = prepareCached(db, "DELETE FROM chunks WHERE id = ?");
+  for (const row of rows) remove.run(row.id);
+  const insert = prepareCached(
+    db,
+    `INSERT INTO chunks(id, entry_id, model_id, seq, hash, start, end, bits, vector)
+     VALUES (?, ?, ?, ?, substr(?, 1, 16), ?, ?, x'', ?)`,
+  );
+  for (const row of rows) {
+    const float32 = row.vector.byteLength === model.dimensions * 4;
+    const { head, tail } = splitStored(float32 ? encodeInt8(blobToVector(row.vector)) : row.vector);
+    insert.run(row.id, row.entry_id, model.id, row.seq, row.hash, row.start, row.end, tail);
+    if (head) writeHead(db, row.id, head);
+  }
   return { rows: rows.length, lastId: rows.length ? rows[rows.length - 1]!.id : after };
 }
 

@@ -1,7 +1,7 @@
 import { readMeta, writeMeta, type Db } from "../db/index.ts";
-import { vectorToBlob, signBits } from "./vector-math.ts";
+import { sealBitBlocks } from "./bit-blocks.ts";
+import { vectorToBlob } from "./vector-math.ts";
 import {
-  allVectors,
   chunkCount,
   computeMean,
   countPending,
@@ -53,11 +53,11 @@ export function dropModel(db: Db, model: EmbeddingModel): void {
 }
 
 /**
- * Re-computes the sign bits around a fresh mean when the model's vectors have outgrown the mean
- * they were taken with, in pages of short transactions, then records the new mean and bumps the
- * generation (which makes every process reload its bit index). Only the embedder, holding the
- * embed lock, writes vectors, so no chunk is written with the old mean meanwhile; searches during
- * the rewrite see a mix and lose a little recall, never results.
+ * Takes a fresh mean when the model's vectors have outgrown the mean their sign bits were taken
+ * around: records it and bumps the generation (which makes every process reload its bit index,
+ * and retires the blocks of the old generation), then seals the blocks again around the new mean,
+ * one short transaction per block. No bits are stored per chunk (migration 014), so nothing else
+ * is rewritten; a process that loads before the blocks are sealed takes the bits from the vectors.
  */
 export function recentreIfStale(db: Db, model: EmbeddingModel): EmbeddingModel {
   const count = chunkCount(db, model);
@@ -65,24 +65,12 @@ export function recentreIfStale(db: Db, model: EmbeddingModel): EmbeddingModel {
     model.mean === null || (count >= model.meanCount * RECENTRE_GROWTH && model.meanCount < RECENTRE_CAP);
   if (!stale || count === 0) return model;
   const { mean, count: meanCount } = computeMean(db, model);
-  const update = db.prepare("UPDATE chunks SET bits = ? WHERE id = ?");
-  let page: { id: number; bits: Uint8Array }[] = [];
-  const flush = () => {
-    const rows = page;
-    page = [];
-    db.transaction(() => {
-      for (const row of rows) update.run(Buffer.from(row.bits), row.id);
-    }).immediate();
-  };
-  for (const { id, vector } of allVectors(db, model)) {
-    page.push({ id, bits: signBits(vector, mean) });
-    if (page.length >= 2000) flush();
-  }
-  flush();
   db.prepare(
     "UPDATE embedding_models SET generation = generation + 1, mean = ?, mean_count = ? WHERE id = ?",
   ).run(vectorToBlob(mean), meanCount, model.id);
-  return getModel(db, model.name)!;
+  const recentred = getModel(db, model.name)!;
+  sealBitBlocks(db, recentred);
+  return recentred;
 }
 
 export interface ModelStatus {

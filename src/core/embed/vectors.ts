@@ -1,20 +1,24 @@
 import { prepareCached, type Db } from "../db/index.ts";
 import { bitIndexFor } from "./bit-index.ts";
+import { storedVectors } from "./stored-vectors.ts";
 import { BrainError } from "../base/index.ts";
 import { entryHash } from "../store/index.ts";
 import {
   blobToVector,
   cosineToStored,
   encodeInt8,
+  joinStored,
   MeanAccumulator,
   normalize,
   signBits,
+  splitStored,
   storedToVector,
 } from "./vector-math.ts";
 
 /**
  * The vector store: per-model chunk vectors (int8, for rescoring; float32 in databases not yet
- * converted) and their mean-centred sign bits (for a fast candidate scan). All SQL on vectors
+ * converted), a longer one split between `chunk_heads` and `chunks` (vector-math.ts, HEAD_BYTES).
+ * Their mean-centred sign bits, for the candidate scan, are in `bit_blocks`. All SQL on vectors
  * lives here.
  */
 export interface EmbeddingModel {
@@ -105,12 +109,13 @@ export function pendingEntries(
   afterId: number,
   limit: number,
 ): { id: number; text: string; hash: string }[] {
-  // seq 0 exists for every embedded entry; its hash says which text the vectors were made from.
+  // seq 0 exists for every embedded entry; its hash says which text the vectors were made from
+  // (its first 16 characters since migration 014, all 64 before: both compare).
   return prepareCached<[number, number, number], { id: number; text: string; hash: string }>(
     db,
     `SELECT e.id, e.text, e.hash FROM entries e
      WHERE e.id > ? AND NOT EXISTS (
-       SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0 AND c.hash = e.hash)
+       SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0 AND substr(c.hash, 1, 16) = substr(e.hash, 1, 16))
      ORDER BY e.id LIMIT ?`,
   ).all(afterId, model?.id ?? -1, limit);
 }
@@ -119,7 +124,7 @@ export function countPending(db: Db, model: EmbeddingModel | null): number {
   return prepareCached<[number], { n: number }>(
     db,
     `SELECT count(*) AS n FROM entries e WHERE NOT EXISTS (
-       SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0 AND c.hash = e.hash)`,
+       SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0 AND substr(c.hash, 1, 16) = substr(e.hash, 1, 16))`,
   ).get(model?.id ?? -1)!.n;
 }
 
@@ -138,14 +143,30 @@ export function writeEntryVectors(
   prepareCached(db, "DELETE FROM chunks WHERE entry_id = ? AND model_id = ?").run(entryId, model.id);
   const insert = prepareCached(
     db,
-    `INSERT INTO chunks(entry_id, model_id, seq, hash, start, end, bits, vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO chunks(entry_id, model_id, seq, hash, start, end, bits, vector) VALUES (?, ?, ?, ?, ?, ?, x'', ?)`,
   );
   for (const chunk of chunks) {
-    const bits = Buffer.from(signBits(chunk.vector, model.mean));
-    const vector = encodeInt8(chunk.vector);
-    insert.run(entryId, model.id, chunk.seq, hash, chunk.start, chunk.end, bits, vector);
+    const { head, tail } = splitStored(encodeInt8(chunk.vector));
+    const id = insert.run(
+      entryId,
+      model.id,
+      chunk.seq,
+      hash.slice(0, CHUNK_HASH_CHARS),
+      chunk.start,
+      chunk.end,
+      tail,
+    ).lastInsertRowid;
+    if (head) writeHead(db, id, head);
   }
   return true;
+}
+
+/** Characters of the text's hash a chunk keeps: enough to tell that the text changed. */
+const CHUNK_HASH_CHARS = 16;
+
+/** Stores the first part of a split vector (vector-math.ts, HEAD_BYTES). */
+export function writeHead(db: Db, chunkId: number | bigint, head: Buffer): void {
+  prepareCached(db, "INSERT OR REPLACE INTO chunk_heads(id, head) VALUES (?, ?)").run(chunkId, head);
 }
 
 /**
@@ -157,19 +178,38 @@ export function writeEntryVectors(
 const RESCORE_COMPONENTS = 200 * 1024;
 
 /**
+ * One candidate per this many chunks, when that is more than the rest give: the more chunks, the
+ * more of them lie about as close to a query as its true nearest ten, and the more of those
+ * differ from them in the sign bits. At a million chunks of the bench's vectors (about 500 notes
+ * a sub-topic), 200 candidates found 0.79 of the exact top 10 and 1,000 found 0.96; at 100k and
+ * below nothing changes (200).
+ */
+const CHUNKS_PER_CANDIDATE = 1000;
+
+/**
  * Nearest entries to `query`: a Hamming scan of the sign bits for `candidates` chunks, then the
  * cosine on their stored vectors, best chunk per entry. 200 candidates at 1024-d (20x for the
  * default k of 10, 4x for a hybrid list of 50) keep recall@10 against an exact float32 search at
- * 0.99 or more in `npm run bench`; each extra candidate costs a 1 KB read and a cosine.
+ * 0.99 or more in `npm run bench` up to 100k chunks, more above (CHUNKS_PER_CANDIDATE); each
+ * extra candidate costs a 1 KB read and a cosine.
  */
 export function nearest(
   db: Db,
   model: EmbeddingModel,
   query: Float32Array,
   k: number,
-  candidates = Math.max(k * 4, 200, Math.ceil(RESCORE_COMPONENTS / model.dimensions)),
+  candidates?: number,
 ): VectorHit[] {
-  const ids = bitIndexFor(db, model).nearest(signBits(query, model.mean), Math.max(k, candidates));
+  const index = bitIndexFor(db, model);
+  const count =
+    candidates ??
+    Math.max(
+      k * 4,
+      200,
+      Math.ceil(RESCORE_COMPONENTS / model.dimensions),
+      Math.ceil(index.size / CHUNKS_PER_CANDIDATE),
+    );
+  const ids = index.nearest(signBits(query, model.mean), Math.max(k, count));
   return rescore(db, query, ids).slice(0, k);
 }
 
@@ -178,6 +218,7 @@ interface ChunkRow {
   start: number;
   end: number;
   vector: Buffer;
+  head: Buffer | null;
 }
 
 /** Exact cosine of the given chunks to the query, best chunk per entry, best first. */
@@ -185,7 +226,7 @@ export function rescore(db: Db, query: Float32Array, chunkIds: number[]): Vector
   if (chunkIds.length === 0) return [];
   const rows = prepareCached<[string], ChunkRow>(
     db,
-    `SELECT c.entry_id, c.start, c.end, c.vector FROM chunks c
+    `SELECT c.entry_id, c.start, c.end, c.vector, h.head FROM chunks c LEFT JOIN chunk_heads h ON h.id = c.id
      WHERE c.id IN (SELECT value FROM json_each(?))`,
   ).all(JSON.stringify(chunkIds));
   return bestPerEntry(rows, query);
@@ -201,21 +242,21 @@ export function exactScan(
 ): VectorHit[] {
   const rows = prepareCached<Record<string, unknown>, ChunkRow>(
     db,
-    `SELECT c.entry_id, c.start, c.end, c.vector FROM chunks c JOIN entries e ON e.id = c.entry_id
-     WHERE c.model_id = @model AND ${filter.sql}`,
+    `SELECT c.entry_id, c.start, c.end, c.vector, h.head FROM chunks c JOIN entries e ON e.id = c.entry_id
+     LEFT JOIN chunk_heads h ON h.id = c.id WHERE c.model_id = @model AND ${filter.sql}`,
   ).all({ ...filter.params, model: model.id });
   return bestPerEntry(rows, query).slice(0, k);
 }
 
 /**
  * The best chunk per entry by cosine, best first. The cosine is taken here, on the stored bytes:
- * sqlite-vec's int8 distance has one scale per vector, and int8 with one scale per 64 components
+ * sqlite-vec's int8 distance has one scale per vector, and int8 with a scale per 16 components
  * is what keeps recall@10 at 0.99 against float32 (vector-math.ts, INT8_BLOCK).
  */
 function bestPerEntry(rows: ChunkRow[], query: Float32Array): VectorHit[] {
   const best = new Map<number, VectorHit>();
-  for (const { entry_id: entryId, start, end, vector } of rows) {
-    const similarity = cosineToStored(query, vector, query.length);
+  for (const { entry_id: entryId, start, end, vector, head } of rows) {
+    const similarity = cosineToStored(query, joinStored(head, vector), query.length);
     const seen = best.get(entryId);
     if (!seen || similarity > seen.similarity) best.set(entryId, { entryId, similarity, start, end });
   }
@@ -241,13 +282,9 @@ export function* allVectors(
   page = 5000,
 ): Generator<{ id: number; vector: Float32Array }> {
   let after = 0;
-  const read = prepareCached<[number, number, number], { id: number; vector: Buffer }>(
-    db,
-    "SELECT id, vector FROM chunks WHERE model_id = ? AND id > ? ORDER BY id LIMIT ?",
-  );
   for (;;) {
-    const rows = read.all(model.id, after, page);
-    for (const row of rows) yield { id: row.id, vector: storedToVector(row.vector, model.dimensions) };
+    const rows = storedVectors(db, model.id, after, Number.MAX_SAFE_INTEGER, page);
+    for (const row of rows) yield { id: row.id, vector: storedToVector(row.stored, model.dimensions) };
     if (rows.length < page) return;
     after = rows[rows.length - 1]!.id;
   }

@@ -37,9 +37,11 @@ export interface EntryStatements {
 export function prepareEntryStatements(db: Db, hooks: readonly EntryHook[]): EntryStatements {
   const byId = db.prepare<[number], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id = ?`);
   const byKey = db.prepare<[string], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.key = ?`);
-  // A seek on entries_hash (hash, kind): the duplicate check costs one index lookup per capture.
-  const byHash = db.prepare<[string, string], EntryRow>(
-    `SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.hash = ? AND e.kind = ? ORDER BY e.id LIMIT 1`,
+  // A seek on entries_hash (the hash's first 16 characters): the duplicate check costs one index
+  // lookup per capture.
+  const byHash = db.prepare<[string, string, string], EntryRow>(
+    `SELECT ${ENTRY_COLUMNS} FROM entries e
+     WHERE substr(e.hash, 1, 16) = substr(?, 1, 16) AND e.hash = ? AND e.kind = ? ORDER BY e.id LIMIT 1`,
   );
   const insert = db.prepare(
     `INSERT INTO entries(kind, key, text, tags, source, pinned, created_at, updated_at, hash)
@@ -55,7 +57,7 @@ export function prepareEntryStatements(db: Db, hooks: readonly EntryHook[]): Ent
     hooks,
     byId: (id) => byId.get(id),
     byKey: (key) => byKey.get(key),
-    byHash: (hash, kind) => byHash.get(hash, kind),
+    byHash: (hash, kind) => byHash.get(hash, hash, kind),
     insert: (row) => Number(insert.run(row).lastInsertRowid),
     update: (row) => void update.run(row),
     remove: (id) => void remove.run(id),

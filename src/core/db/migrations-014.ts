@@ -1,0 +1,33 @@
+import type { Migration } from "./migration.ts";
+
+/** Migrations from 014: compact chunk rows. Shipped: never edit. */
+export const migrations014on: Migration[] = [
+  {
+    name: "014_chunk_heads",
+    // Chunk rows in four-to-a-page form. A 4 KB page holds four table rows of at most 1,020 bytes;
+    // an int8 vector of 1,024 components with its scales is 1,088, so with the chunk's sign bits
+    // (128) and its 64-character hash a row was 1,236 bytes, three to a page. Now the first
+    // 1,008 bytes of a longer stored vector live in `chunk_heads` (four to a page), the rest stays
+    // in `chunks.vector`; the sign bits live only in `bit_blocks` (for chunks not in a block yet
+    // they are taken from the vector, which is what they were made from), and `chunks.hash` keeps
+    // the first 16 characters of the text's hash. Existing rows are rewritten by the embedder in
+    // short transactions (vector-convert.ts); rescoring reads either form meanwhile. Bits are no
+    // longer rewritten in `chunks` (a re-centring bumps the generation instead), so the trigger
+    // that dropped a block when its chunks' bits changed goes. A database without chunks has
+    // nothing to convert: it says so at once, so its first embedder pass does not look.
+    // The duplicate check's index on entries (entries_hash) keys the hash's first 16 characters
+    // instead of all 64 and the kind: 3 MB at 100k entries instead of 9; the query compares the
+    // whole hash and the kind on the row it finds. (Built in this migration's one transaction: a
+    // few hundred ms at 100k entries.)
+    sql: `
+      DROP TRIGGER IF EXISTS chunks_bit_blocks_au;
+      DROP INDEX IF EXISTS entries_hash;
+      CREATE INDEX entries_hash ON entries(substr(hash, 1, 16));
+      INSERT OR IGNORE INTO meta(name, value) SELECT 'vectors_compact', '1' WHERE NOT EXISTS (SELECT 1 FROM chunks);
+      CREATE TABLE chunk_heads (
+        id INTEGER PRIMARY KEY REFERENCES chunks(id) ON DELETE CASCADE,
+        head BLOB NOT NULL
+      );
+    `,
+  },
+];

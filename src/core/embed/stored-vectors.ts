@@ -1,0 +1,37 @@
+import { prepareCached, type Db } from "../db/index.ts";
+import { joinStored, signBits, storedToVector } from "./vector-math.ts";
+
+/** The stored vectors (either form, a split one joined) of chunks with after < id <= upTo, in id order. */
+export function storedVectors(
+  db: Db,
+  modelId: number,
+  after: number,
+  upTo: number,
+  limit: number,
+): { id: number; stored: Buffer }[] {
+  return prepareCached<[number, number, number, number], { id: number; vector: Buffer; head: Buffer | null }>(
+    db,
+    `SELECT c.id, c.vector, h.head FROM chunks c LEFT JOIN chunk_heads h ON h.id = c.id
+     WHERE c.model_id = ? AND c.id > ? AND c.id <= ? ORDER BY c.id LIMIT ?`,
+  )
+    .all(modelId, after, upTo, limit)
+    .map((row) => ({ id: row.id, stored: joinStored(row.head, row.vector) }));
+}
+
+/**
+ * Sign bits of the chunks with after < id <= upTo (at most `limit`), in id order, taken from
+ * their stored vectors around the model's mean: what the scan uses for chunks not in a sealed
+ * block, and what a block is sealed from. Since migration 014 no bits are stored per chunk.
+ */
+export function chunkBits(
+  db: Db,
+  model: { id: number; dimensions: number; mean: Float32Array | null },
+  after: number,
+  upTo: number,
+  limit = Number.MAX_SAFE_INTEGER,
+): { id: number; bits: Uint8Array }[] {
+  return storedVectors(db, model.id, after, upTo, limit).map(({ id, stored }) => ({
+    id,
+    bits: signBits(storedToVector(stored, model.dimensions), model.mean),
+  }));
+}

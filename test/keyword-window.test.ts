@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import { BM25_WINDOW, keywordSearch } from "../src/core/search/keyword.ts";
+import { testBrain } from "./support/tmp.ts";
+
+/** The BM25 ranking FTS5 gives for `word` over the entries with id >= `floor`, best first. */
+function bm25Ranking(
+  db: ReturnType<typeof testBrain>["db"],
+  word: string,
+  floor: number,
+  limit: number,
+): number[] {
+  return db
+    .prepare(
+      `SELECT rowid FROM entries_fts WHERE entries_fts MATCH ? AND rowid >= CAST(? AS INTEGER)
+       ORDER BY bm25(entries_fts, 1.0, 1.5) LIMIT ?`,
+    )
+    .pluck()
+    .all(`"${word}"`, floor, limit) as number[];
+}
+
+describe("keyword search over a very common word", () => {
+  it("scores the newest matches only, unless a filter narrows them; a rarer word is scored everywhere", () => {
+    const brain = testBrain();
+    const total = BM25_WINDOW + 1500;
+    // Shorter texts score higher under BM25: the oldest entries are the best matches.
+    brain.entries.captureMany(
+      Array.from({ length: total }, (_, i) => ({
+        text: `common ${i < 20 ? "" : "filler ".repeat(1 + (i % 7))}${i % 500 === 0 ? "rare" : ""} entry ${i}`,
+        ...(i % 2 === 0 ? { kind: "fact" as const } : {}),
+      })),
+    );
+    const ids = (word: string, kind?: "fact") =>
+      keywordSearch(brain.db, word, { limit: 10, ...(kind ? { kind } : {}) }).map((h) => h.entry.id);
+    const floor = total - BM25_WINDOW + 1;
+    const common = ids("common");
+    expect(common).toEqual(bm25Ranking(brain.db, "common", floor, 10));
+    expect(common.every((id) => id >= floor)).toBe(true);
+    // The whole collection: the 20 short oldest entries win.
+    expect(bm25Ranking(brain.db, "common", 0, 10).every((id) => id <= 20)).toBe(true);
+    // With a filter every match is scored: the oldest short facts come first.
+    expect(ids("common", "fact").every((id) => id <= 20)).toBe(true);
+    // A word in fewer entries than the window is scored in every one of them.
+    expect(ids("rare")).toEqual(bm25Ranking(brain.db, "rare", 0, 10));
+    expect(ids("rare")).toContain(1);
+  });
+});
