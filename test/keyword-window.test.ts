@@ -43,4 +43,16 @@ describe("keyword search over a very common word", () => {
     expect(ids("rare")).toEqual(bm25Ranking(brain.db, "rare", 0, 10));
     expect(ids("rare")).toContain(1);
   });
+
+  it("scores every match of the any-word fallback: a rare word's old entry is not cut off", () => {
+    const brain = testBrain();
+    const zebra = brain.entries.capture({ text: "zebra crossing outside the school" }).entry.id;
+    brain.entries.captureMany(
+      Array.from({ length: BM25_WINDOW + 500 }, (_, i) => ({ text: `common filler entry ${i}` })),
+    );
+    // No entry has both words: the fallback ranks either, and the rare word's entry comes first.
+    const ids = keywordSearch(brain.db, "zebra common", { limit: 10 }).map((h) => h.entry.id);
+    expect(ids[0]).toBe(zebra);
+    expect(ids).toHaveLength(10);
+  });
 });

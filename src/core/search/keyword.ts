@@ -50,7 +50,7 @@ export function rankKeyword(
   // BM25 would score every one of them. Newest first is what a person expects at that point and
   // lets FTS5 stop after `limit` rows; from the fourth letter on, BM25 takes over.
   const shortPrefix = options.prefix === true && query.terms.length === 1 && query.terms[0]!.length <= 3;
-  const ranks = runMatch(db, query.all, options, [], shortPrefix ? "recent" : "bm25");
+  const ranks = runMatch(db, query.all, options, [], shortPrefix ? "recent" : "bm25", BM25_WINDOW);
   // As you type, every word typed so far must match; the any-word fallback is for typed-out queries.
   if (ranks.length < options.limit && query.any && !options.prefix) {
     const seen = ranks.map((r) => r.id);
@@ -60,8 +60,10 @@ export function rankKeyword(
 }
 
 /**
- * Matches BM25 scores at most (the newest; store/fts.ts): at a million entries a common word's
- * keyword list then costs about what it costs at 60,000.
+ * Matches BM25 scores at most when every word must match (the newest; store/fts.ts): at a million
+ * entries a common word's keyword list then costs about what it costs at 60,000. The any-word
+ * fallback scores every match: there a rare word's old entry must not be cut off by a common
+ * word's newer ones.
  */
 export const BM25_WINDOW = 5000;
 
@@ -71,8 +73,9 @@ function runMatch(
   options: SearchFilters & { limit: number },
   exclude: number[],
   order: "bm25" | "recent" = "bm25",
+  window?: number,
 ): KeywordRank[] {
-  return ftsMatch(db, match, { ...options, exclude, order, window: BM25_WINDOW }).map((row) => ({
+  return ftsMatch(db, match, { ...options, exclude, order, ...(window ? { window } : {}) }).map((row) => ({
     id: row.id,
     score: -row.bm25,
     match,
