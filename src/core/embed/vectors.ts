@@ -1,15 +1,13 @@
 import { prepareCached, type Db } from "../db/index.ts";
 import { bitIndexFor } from "./bit-index.ts";
 import { storedVectors } from "./stored-vectors.ts";
+import { bestPerEntry, type ChunkRow, type VectorHit } from "./chunk-scores.ts";
 import { BrainError } from "../base/index.ts";
 import { entryHash } from "../store/index.ts";
 import {
   blobToVector,
-  cosineToStored,
   encodeInt8,
-  joinStored,
   MeanAccumulator,
-  normalize,
   signBits,
   splitStored,
   storedToVector,
@@ -35,15 +33,6 @@ export interface ChunkVector {
   start: number;
   end: number;
   vector: Float32Array;
-}
-
-export interface VectorHit {
-  entryId: number;
-  /** Cosine similarity of the entry's best chunk to the query (vectors are unit length). */
-  similarity: number;
-  /** Where in the entry's text the best chunk starts and ends. */
-  start: number;
-  end: number;
 }
 
 interface ModelRow {
@@ -213,14 +202,6 @@ export function nearest(
   return rescore(db, query, ids).slice(0, k);
 }
 
-interface ChunkRow {
-  entry_id: number;
-  start: number;
-  end: number;
-  vector: Buffer;
-  head: Buffer | null;
-}
-
 /** Exact cosine of the given chunks to the query, best chunk per entry, best first. */
 export function rescore(db: Db, query: Float32Array, chunkIds: number[]): VectorHit[] {
   if (chunkIds.length === 0) return [];
@@ -248,20 +229,6 @@ export function exactScan(
   return bestPerEntry(rows, query).slice(0, k);
 }
 
-/**
- * The best chunk per entry by cosine, best first. The cosine is taken here, on the stored bytes:
- * sqlite-vec's int8 distance has one scale per vector, and int8 with a scale per 16 components
- * is what keeps recall@10 at 0.99 against float32 (vector-math.ts, INT8_BLOCK).
- */
-function bestPerEntry(rows: ChunkRow[], query: Float32Array): VectorHit[] {
-  const best = new Map<number, VectorHit>();
-  for (const { entry_id: entryId, start, end, vector, head } of rows) {
-    const similarity = cosineToStored(query, joinStored(head, vector), query.length);
-    const seen = best.get(entryId);
-    if (!seen || similarity > seen.similarity) best.set(entryId, { entryId, similarity, start, end });
-  }
-  return [...best.values()].sort((a, b) => b.similarity - a.similarity);
-}
 /** How many chunk vectors are stored, of every model. */
 export function countAllChunks(db: Db): number {
   return prepareCached<[], { n: number }>(db, "SELECT count(*) AS n FROM chunks").get()!.n;
@@ -295,39 +262,4 @@ export function computeMean(db: Db, model: EmbeddingModel): { mean: Float32Array
   const acc = new MeanAccumulator(model.dimensions);
   for (const { vector } of allVectors(db, model)) acc.add(vector);
   return { mean: acc.mean(), count: acc.count };
-}
-
-/** The chunks of the model belonging to `entryIds`, in no order: a seek per entry on (entry, model). */
-function entryChunks(db: Db, model: EmbeddingModel, entryIds: readonly number[]): ChunkRow[] {
-  if (entryIds.length === 0) return [];
-  return prepareCached<[string, number], ChunkRow>(
-    db,
-    `SELECT c.entry_id, c.start, c.end, c.vector FROM json_each(?) AS ids
-     CROSS JOIN chunks c ON c.entry_id = ids.value AND c.model_id = ?`,
-  ).all(JSON.stringify(entryIds), model.id);
-}
-
-/** Exact cosine of the given entries' chunks to the query, best chunk per entry, best first. */
-export function rescoreEntries(
-  db: Db,
-  model: EmbeddingModel,
-  query: Float32Array,
-  entryIds: readonly number[],
-): VectorHit[] {
-  return bestPerEntry(entryChunks(db, model, entryIds), query);
-}
-
-/**
- * The direction of each of `entryIds` that has vectors of the model: the mean of its chunks, unit
- * length. Hybrid search steers its meaning query with the best keyword matches'
- * (search/semantic.ts).
- */
-export function entryVectors(db: Db, model: EmbeddingModel, entryIds: readonly number[]): Float32Array[] {
-  const byEntry = new Map<number, MeanAccumulator>();
-  for (const { entry_id: entryId, vector } of entryChunks(db, model, entryIds)) {
-    let acc = byEntry.get(entryId);
-    if (!acc) byEntry.set(entryId, (acc = new MeanAccumulator(model.dimensions)));
-    acc.add(storedToVector(vector, model.dimensions));
-  }
-  return [...byEntry.values()].map((acc) => normalize(acc.mean()));
 }

@@ -1,0 +1,77 @@
+import { prepareCached, type Db } from "../db/index.ts";
+import { cosineToStored, joinStored, MeanAccumulator, normalize, storedToVector } from "./vector-math.ts";
+
+/** The model fields these reads need (vectors.ts `EmbeddingModel`). */
+interface StoredModel {
+  id: number;
+  dimensions: number;
+}
+
+export interface VectorHit {
+  entryId: number;
+  /** Cosine similarity of the entry's best chunk to the query (vectors are unit length). */
+  similarity: number;
+  /** Where in the entry's text the best chunk starts and ends. */
+  start: number;
+  end: number;
+}
+
+/** A chunk's vector as stored: its head (first bytes, in `chunk_heads`) and the rest. */
+export interface ChunkRow {
+  entry_id: number;
+  start: number;
+  end: number;
+  vector: Buffer;
+  head: Buffer | null;
+}
+
+/**
+ * The best chunk per entry by cosine, best first. The cosine is taken here, on the stored bytes:
+ * sqlite-vec's int8 distance has one scale per vector, and int8 with a scale per 16 components
+ * is what keeps recall@10 at 0.99 against float32 (vector-math.ts, INT8_BLOCK).
+ */
+export function bestPerEntry(rows: ChunkRow[], query: Float32Array): VectorHit[] {
+  const best = new Map<number, VectorHit>();
+  for (const { entry_id: entryId, start, end, vector, head } of rows) {
+    const similarity = cosineToStored(query, joinStored(head, vector), query.length);
+    const seen = best.get(entryId);
+    if (!seen || similarity > seen.similarity) best.set(entryId, { entryId, similarity, start, end });
+  }
+  return [...best.values()].sort((a, b) => b.similarity - a.similarity);
+}
+
+/** The chunks of the model belonging to `entryIds`, in no order: a seek per entry on (entry, model). */
+function entryChunks(db: Db, model: StoredModel, entryIds: readonly number[]): ChunkRow[] {
+  if (entryIds.length === 0) return [];
+  return prepareCached<[string, number], ChunkRow>(
+    db,
+    `SELECT c.entry_id, c.start, c.end, c.vector, h.head FROM json_each(?) AS ids
+     CROSS JOIN chunks c ON c.entry_id = ids.value AND c.model_id = ?
+     LEFT JOIN chunk_heads h ON h.id = c.id`,
+  ).all(JSON.stringify(entryIds), model.id);
+}
+
+/** Exact cosine of the given entries' chunks to the query, best chunk per entry, best first. */
+export function rescoreEntries(
+  db: Db,
+  model: StoredModel,
+  query: Float32Array,
+  entryIds: readonly number[],
+): VectorHit[] {
+  return bestPerEntry(entryChunks(db, model, entryIds), query);
+}
+
+/**
+ * The direction of each of `entryIds` that has vectors of the model: the mean of its chunks, unit
+ * length. Hybrid search steers its meaning query with the best keyword matches'
+ * (search/semantic.ts).
+ */
+export function entryVectors(db: Db, model: StoredModel, entryIds: readonly number[]): Float32Array[] {
+  const byEntry = new Map<number, MeanAccumulator>();
+  for (const { entry_id: entryId, vector, head } of entryChunks(db, model, entryIds)) {
+    let acc = byEntry.get(entryId);
+    if (!acc) byEntry.set(entryId, (acc = new MeanAccumulator(model.dimensions)));
+    acc.add(storedToVector(joinStored(head, vector), model.dimensions));
+  }
+  return [...byEntry.values()].map((acc) => normalize(acc.mean()));
+}
