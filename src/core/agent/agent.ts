@@ -1,8 +1,7 @@
 import {
   abstain,
+  beginQuestion,
   ASK_RELEVANCE_FLOOR,
-  checkedQuestion,
-  checkRouteAllowed,
   cloudDestination,
   estimateTokens,
   parseCitations,
@@ -14,7 +13,6 @@ import {
 } from "../ask/index.ts";
 import {
   mayPass,
-  readCloudConsent,
   type CloudConsent,
   type Destination,
   type Egress,
@@ -81,15 +79,7 @@ export async function askAgent(
   question: string,
   options: AgentOptions = {},
 ): Promise<AgentAnswer> {
-  const q = checkedQuestion(question);
-  const requested = options.route ?? "auto";
-  const consent = readCloudConsent(deps.db);
-  checkRouteAllowed(requested, consent);
-  const notices: string[] = [];
-  const note = (notice: string) => {
-    notices.push(notice);
-    options.onNotice?.(notice);
-  };
+  const { q, requested, consent, notices, note } = beginQuestion(deps, question, options);
   // Measured on what the audience may see, counting nothing: what the tools hold back is counted below.
   const screen = options.audience && deps.gate.open(options.audience.destination, q);
   const { relevance } = await retrieveVisible(deps, q, screen, note);

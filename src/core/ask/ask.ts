@@ -90,15 +90,7 @@ export async function askQuestion(
   question: string,
   options: AskOptions = {},
 ): Promise<AskAnswer> {
-  const q = checkedQuestion(question);
-  const requested = options.route ?? "auto";
-  const consent = readCloudConsent(deps.db);
-  checkRouteAllowed(requested, consent);
-  const notices: string[] = [];
-  const note = (notice: string) => {
-    notices.push(notice);
-    options.onNotice?.(notice);
-  };
+  const { q, requested, consent, notices, note } = beginQuestion(deps, question, options);
   const { candidates: visible, relevance } = await retrieveVisible(deps, q, options.audience, note);
   if (relevance < ASK_RELEVANCE_FLOOR) return abstain(relevance, notices);
   const today = deps.clock.now().toISOString().slice(0, 10);
@@ -194,6 +186,27 @@ async function planAnswer(deps: AskDeps, turn: Turn, found: AskCandidate[], reor
   });
   if (choice.reason) turn.note(choice.reason);
   return planContext(deps, choice.route, turn, candidates);
+}
+
+/**
+ * How ask and the agent loop start: the question checked, the route allowed under the stored
+ * consent (throws `cloud_not_allowed`), and notices both kept and passed on as they come.
+ */
+export function beginQuestion(
+  deps: Pick<AskDeps, "db">,
+  question: string,
+  options: Pick<AskOptions, "route" | "onNotice">,
+) {
+  const q = checkedQuestion(question);
+  const requested = options.route ?? "auto";
+  const consent = readCloudConsent(deps.db);
+  checkRouteAllowed(requested, consent);
+  const notices: string[] = [];
+  const note = (notice: string) => {
+    notices.push(notice);
+    options.onNotice?.(notice);
+  };
+  return { q, requested, consent, notices, note };
 }
 
 /** The answer when nothing in memory is relevant enough: no model is asked. */
