@@ -1,15 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { bitIndexFor } from "../src/core/embed/bit-index.ts";
 import { HammingRows } from "../src/core/embed/hamming.ts";
-import { encodeInt8, normalize, signBits, storedToVector } from "../src/core/embed/vector-math.ts";
+import { encodeInt8, signBits, storedToVector } from "../src/core/embed/vector-math.ts";
 import { ensureModel, exactScan, getModel, nearest, writeEntryVectors } from "../src/core/embed/vectors.ts";
 import { testBrain } from "./support/tmp.ts";
-
-function randomVectors(count: number, dims: number, seed: number): Float32Array[] {
-  let s = seed;
-  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
-  return Array.from({ length: count }, () => normalize(Float32Array.from({ length: dims }, next)));
-}
+import { randomVectors } from "./support/vectors.ts";
 
 function hamming(a: Uint8Array, b: Uint8Array): number {
   let d = 0;

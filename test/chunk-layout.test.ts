@@ -4,22 +4,11 @@ import type { Brain } from "../src/core/brain.ts";
 import { bitIndexFor } from "../src/core/embed/bit-index.ts";
 import { sealBitBlocks } from "../src/core/embed/bit-blocks.ts";
 import { convertVectors, reclaimSpace } from "../src/core/embed/vector-convert.ts";
-import { encodeInt8, HEAD_BYTES, int8Bytes, normalize, signBits } from "../src/core/embed/vector-math.ts";
+import { encodeInt8, HEAD_BYTES, int8Bytes, signBits } from "../src/core/embed/vector-math.ts";
 import { encodeInt8Per64 } from "./support/int8-per-64.ts";
-import {
-  countPending,
-  ensureModel,
-  getModel,
-  nearest,
-  writeEntryVectors,
-} from "../src/core/embed/vectors.ts";
+import { countPending, getModel, nearest } from "../src/core/embed/vectors.ts";
 import { testBrain } from "./support/tmp.ts";
-
-function randomVectors(count: number, dims: number, seed: number): Float32Array[] {
-  let s = seed;
-  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
-  return Array.from({ length: count }, () => normalize(Float32Array.from({ length: dims }, next)));
-}
+import { randomVectors, brainWithVectors } from "./support/vectors.ts";
 
 interface ChunkRow {
   id: number;
@@ -35,24 +24,6 @@ const chunkRows = (brain: Brain) =>
       "SELECT c.id, c.hash, c.bits, c.vector, h.head FROM chunks c LEFT JOIN chunk_heads h ON h.id = c.id ORDER BY c.id",
     )
     .all() as ChunkRow[];
-
-/** A brain with one chunk per entry, written the current way. */
-function brainWith(vectors: Float32Array[]): Brain {
-  const brain = testBrain();
-  const dims = vectors[0]!.length;
-  brain.db
-    .transaction(() => {
-      const model = ensureModel(brain.db, "m", dims, 0);
-      const captured = brain.entries.captureMany(vectors.map((_, i) => ({ text: `entry ${i}` })));
-      captured.forEach(({ entry }, i) =>
-        writeEntryVectors(brain.db, model, entry.id, entry.hash, [
-          { seq: 0, start: 0, end: 1, vector: vectors[i]! },
-        ]),
-      );
-    })
-    .immediate();
-  return brain;
-}
 
 /**
  * Rewrites every chunk row the way migration 012's int8 conversion left it (before 014): the whole
@@ -84,7 +55,7 @@ function toOldLayout(brain: Brain, vectors: Float32Array[]): void {
 describe("compact chunk rows (migration 014)", () => {
   it("store a 1024-d vector as a 1,008-byte head and an 80-byte rest, with no bits and a 16-character hash", () => {
     const vectors = randomVectors(3, 1024, 5);
-    const brain = brainWith(vectors);
+    const brain = brainWithVectors(vectors);
     const rows = chunkRows(brain);
     const hash = brain.entries.get(1)!.hash;
     expect(rows[0]!.hash).toBe(hash.slice(0, 16));
@@ -99,7 +70,7 @@ describe("compact chunk rows (migration 014)", () => {
 
   it("keep a vector of 1,008 bytes or fewer whole in its chunk row", () => {
     const vectors = randomVectors(2, 768, 6);
-    const brain = brainWith(vectors);
+    const brain = brainWithVectors(vectors);
     const rows = chunkRows(brain);
     expect(rows.map((r) => [r.head, r.vector.byteLength, r.bits.byteLength])).toEqual([
       [null, int8Bytes(768), 0],
@@ -109,7 +80,7 @@ describe("compact chunk rows (migration 014)", () => {
 
   it("convert in place: same results before, during and after, nothing re-embedded, space given back", () => {
     const vectors = randomVectors(2000, 1024, 7);
-    const brain = brainWith(vectors);
+    const brain = brainWithVectors(vectors);
     toOldLayout(brain, vectors);
     const model = getModel(brain.db, "m")!;
     sealBitBlocks(brain.db, model);
@@ -153,7 +124,7 @@ describe("compact chunk rows (migration 014)", () => {
 
   it("seals the bit blocks again after converting, from the vectors, as the rows' bits were", () => {
     const vectors = randomVectors(4096 + 100, 256, 8);
-    const brain = brainWith(vectors);
+    const brain = brainWithVectors(vectors);
     const model = getModel(brain.db, "m")!;
     toOldLayout(brain, vectors);
     expect(sealBitBlocks(brain.db, model)).toBe(1);

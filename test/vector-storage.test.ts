@@ -15,7 +15,6 @@ import {
   cosineToStored,
   encodeInt8,
   int8Bytes,
-  normalize,
   signBits,
   storedToVector,
   vectorToBlob,
@@ -24,12 +23,7 @@ import { recentreIfStale } from "../src/core/embed/vector-models.ts";
 import { ensureModel, getModel, nearest, writeEntryVectors } from "../src/core/embed/vectors.ts";
 import { runBrain } from "./support/cli.ts";
 import { testBrain } from "./support/tmp.ts";
-
-function randomVectors(count: number, dims: number, seed: number): Float32Array[] {
-  let s = seed;
-  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
-  return Array.from({ length: count }, () => normalize(Float32Array.from({ length: dims }, next)));
-}
+import { randomVectors, brainWithVectors } from "./support/vectors.ts";
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
 
@@ -219,20 +213,8 @@ describe("a database made before incremental vacuum", () => {
 
 describe("bit blocks", () => {
   it("load the same index as the chunks do, and are dropped when one of their chunks is deleted", () => {
-    const brain = testBrain();
-    const dims = 128;
-    const vectors = randomVectors(BLOCK_ROWS * 2 + 500, dims, 9);
-    brain.db
-      .transaction(() => {
-        const model = ensureModel(brain.db, "m", dims, 0);
-        const captured = brain.entries.captureMany(vectors.map((_, i) => ({ text: `entry ${i}` })));
-        captured.forEach(({ entry }, i) =>
-          writeEntryVectors(brain.db, model, entry.id, entry.hash, [
-            { seq: 0, start: 0, end: 1, vector: vectors[i]! },
-          ]),
-        );
-      })
-      .immediate();
+    const vectors = randomVectors(BLOCK_ROWS * 2 + 500, 128, 9);
+    const brain = brainWithVectors(vectors);
     const model = getModel(brain.db, "m")!;
     const query = signBits(vectors[4000]!, null);
     const unsealed = bitIndexFor(brain.db, model).nearest(query, 30);

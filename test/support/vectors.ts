@@ -1,0 +1,29 @@
+import type { Brain } from "../../src/core/brain.ts";
+import { normalize } from "../../src/core/embed/vector-math.ts";
+import { ensureModel, writeEntryVectors } from "../../src/core/embed/vectors.ts";
+import { testBrain } from "./tmp.ts";
+
+/** `count` unit vectors of `dims` components, the same for the same seed (a linear congruential sequence). */
+export function randomVectors(count: number, dims: number, seed: number): Float32Array[] {
+  let s = seed;
+  const next = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * 2 - 1;
+  return Array.from({ length: count }, () => normalize(Float32Array.from({ length: dims }, next)));
+}
+
+/** A test brain with one entry per vector ("entry i"), its one chunk written the current way under model "m". */
+export function brainWithVectors(vectors: Float32Array[]): Brain {
+  const brain = testBrain();
+  const dims = vectors[0]!.length;
+  brain.db
+    .transaction(() => {
+      const model = ensureModel(brain.db, "m", dims, 0);
+      const captured = brain.entries.captureMany(vectors.map((_, i) => ({ text: `entry ${i}` })));
+      captured.forEach(({ entry }, i) =>
+        writeEntryVectors(brain.db, model, entry.id, entry.hash, [
+          { seq: 0, start: 0, end: 1, vector: vectors[i]! },
+        ]),
+      );
+    })
+    .immediate();
+  return brain;
+}
