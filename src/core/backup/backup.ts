@@ -8,20 +8,12 @@
  * kill).
  */
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
-import {
-  MANIFEST_FORMAT,
-  MANIFEST_VERSION,
-  readBackArchive,
-  writeArchive,
-  type BackupManifest,
-} from "./archive.ts";
-import { cleanLeftovers, commitFile, ensurePrivateDir, freeBackupPath, partialPathFor } from "./files.ts";
+import type { BackupManifest } from "./archive.ts";
+import { cleanLeftovers, ensurePrivateDir, freeBackupPath } from "./files.ts";
 import { withBackupLock } from "./lock.ts";
 import { loadBackupKey } from "./key.ts";
 import {
-  discardOffsite,
   finishOffsite,
   stageOffsite,
   type CopyFile,
@@ -30,15 +22,9 @@ import {
 } from "./offsite.ts";
 import { pruneFolder, type PruneResult } from "./prune.ts";
 import { checkOnWorker, type CheckSnapshot } from "./check.ts";
-import { makeStandalone, takeSnapshot, type RowCounts, type Snapshot } from "./snapshot.ts";
-import {
-  BrainError,
-  toBrainError,
-  systemClock,
-  type Clock,
-  type SecretStore,
-  type BrainConfig,
-} from "../base/index.ts";
+import { makeStandalone, takeSnapshot, type RowCounts } from "./snapshot.ts";
+import { BrainError, systemClock, type Clock, type SecretStore, type BrainConfig } from "../base/index.ts";
+import { manifestOf, sealInPlace, step } from "./seal.ts";
 import { removeDatabaseFiles } from "./large-files.ts";
 
 export { listBackups, type ListedBackup } from "./list.ts";
@@ -241,82 +227,4 @@ async function checkAndSeal(
   const seal_ms = performance.now() - sealing;
   emit({ event: "sealed", file: seal.file, bytes, ms: seal_ms });
   return { bytes, sha256, offsiteCopy, timings: { check_ms, seal_ms } };
-}
-
-function manifestOf(snap: Snapshot, dbPath: string, snapFile: string, now: Date): BackupManifest {
-  return {
-    format: MANIFEST_FORMAT,
-    version: MANIFEST_VERSION,
-    created_at: now.toISOString(),
-    source_path: path.resolve(dbPath),
-    schema_version: snap.schemaVersion,
-    sqlite_version: snap.sqliteVersion,
-    counts: snap.counts,
-    db_bytes: fs.statSync(snapFile).size,
-  };
-}
-
-/**
- * Encrypts under the partial name while `checked` runs, reads the result back, then renames: the
- * final name means checked and verified. A failed check stops the encryption. The read-back and
- * the offsite copy (`stage`, staged from the partial file and the caller's to commit once this
- * returns) read only the sealed file, so they start as soon as it is written, while the checks may
- * still be reading the snapshot. When sealing fails, a staged copy is discarded.
- */
-async function sealInPlace(
-  snapFile: string,
-  seal: {
-    manifest: BackupManifest;
-    file: string;
-    key: Buffer;
-    checked: Promise<void>;
-    stage: ((partial: string) => Promise<StagedCopy>) | null;
-  },
-) {
-  const { manifest, file, key, checked } = seal;
-  const tmp = partialPathFor(file);
-  const stop = new AbortController();
-  checked.catch(() => stop.abort());
-  let offsiteCopy: Promise<StagedCopy | BrainError> | null = null;
-  try {
-    const plainBytes = await step(() => writeArchive(snapFile, manifest, tmp, key, stop.signal)).catch(
-      async (err: unknown) => {
-        // A failed check stopped the write: the check's failure says why.
-        await checked;
-        throw err;
-      },
-    );
-    offsiteCopy = seal.stage?.(tmp).catch((err: unknown) => toBrainError(err, "offsite_failed")) ?? null;
-    const [sealed, check] = await Promise.allSettled([
-      step(() => readBackArchive(tmp, key, plainBytes)),
-      checked,
-    ]);
-    if (check.status === "rejected") throw check.reason;
-    if (sealed.status === "rejected") throw sealed.reason;
-    // The plaintext is no longer needed; the copy reads the partial file by name, so it must be
-    // done before the rename. (It never throws: a failed copy is reported after the local backup
-    // has its name.)
-    const removed = removeDatabaseFiles(snapFile);
-    await offsiteCopy;
-    await step(() => commitFile(tmp, file)).finally(() => removed.catch(() => undefined));
-    return { ...sealed.value, offsiteCopy };
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    const staged = await offsiteCopy;
-    if (staged && !(staged instanceof BrainError)) discardOffsite(staged);
-    throw err;
-  }
-}
-
-async function step<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof BrainError) throw err;
-    const message = err instanceof Error ? err.message : String(err);
-    throw new BrainError("backup_failed", `The backup failed: ${message}`, {
-      hint: "Check that the backup folder is writable and the disk has space, then run `brain backup` again.",
-      cause: err,
-    });
-  }
 }
