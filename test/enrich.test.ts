@@ -11,6 +11,7 @@ import { listLedger } from "../src/core/privacy/egress-ledger.ts";
 import { installFakeAppleFm } from "./support/fake-apple-fm.ts";
 import { FakeOllamaServer, type FakeChatRequest } from "./support/fake-ollama.ts";
 import { failure } from "./support/errors.ts";
+import { FixedClock } from "./support/fixed-clock.ts";
 import { closedPort } from "./support/net.ts";
 import { tempDir, testConfig } from "./support/tmp.ts";
 
@@ -258,8 +259,11 @@ describe("a structured model on another machine: through the privacy gate", () =
   const viaFake: typeof fetch = (input, init) =>
     fetch(String(input instanceof Request ? input.url : input).replace(REMOTE, ollama.url), init);
 
-  function openRemote(): Brain {
-    const brain = createBrain({ ...config, ollamaHost: REMOTE }, { ollamaFetch: viaFake });
+  function openRemote(clock?: FixedClock): Brain {
+    const brain = createBrain(
+      { ...config, ollamaHost: REMOTE },
+      { ollamaFetch: viaFake, ...(clock ? { clock } : {}) },
+    );
     opened.push(brain);
     return brain;
   }
@@ -315,8 +319,10 @@ describe("a structured model on another machine: through the privacy gate", () =
   });
 
   it("once allowed, writes the digest from the entries that may go, and says how many were withheld", async () => {
-    const brain = openRemote();
-    allowHost(brain.db, "gpu-box.test", new Date());
+    // The clock does not move: the digest counts what was captured in its own millisecond too.
+    const clock = new FixedClock();
+    const brain = openRemote(clock);
+    allowHost(brain.db, "gpu-box.test", clock.now());
     brain.entries.capture({ text: "Salary: I earn 250k #private" });
     const open = brain.entries.capture({
       text: "We decided to move billing to Stripe",

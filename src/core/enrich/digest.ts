@@ -65,7 +65,9 @@ export async function makeDigest(
 ): Promise<Digest> {
   const until = deps.now();
   const since = parseSince(options.since ?? "7d", until);
-  const found = deps.entries.list({ since: new Date(since), until: new Date(until), limit: 10_000 });
+  // `until` is exclusive in the store's filters: one millisecond on, so what was captured in this
+  // very millisecond is in the digest too.
+  const found = deps.entries.list({ since: new Date(since), until: new Date(until + 1), limit: 10_000 });
   // The destination first: a host that was not allowed refuses before anything is read out.
   const out = deps.egress.open(deps.route.destination(), `digest since ${new Date(since).toISOString()}`);
   const given = out.pass(fitBudget(out.screen(found)));
