@@ -33,6 +33,8 @@ export interface CollectionResult {
   /** Proposed from the answerable and the no-answer questions, when the collection has both. */
   floor: AbstentionFloor | null;
   accuracyAtCurrentFloor: number;
+  /** What ASK_RELEVANCE_FLOOR decides on the answerable and the no-answer questions. */
+  atCurrentFloor: { answerableKept: number; unanswerableRefused: number };
   /** recall@10 of meaning search's compact vectors against exact float32 (vector-recall.ts). */
   vectorRecall: number | null;
 }
@@ -189,13 +191,16 @@ async function runQueries(
     metrics: meanMetrics(details.filter((d) => d.mode === mode).map((d) => d.metrics)),
   }));
   const floor = unanswerable.length > 0 ? proposeAbstentionFloor(answerable, unanswerable) : null;
-  const right =
-    answerable.filter((r) => r >= ASK_RELEVANCE_FLOOR).length +
-    unanswerable.filter((r) => r < ASK_RELEVANCE_FLOOR).length;
+  const atCurrentFloor = {
+    answerableKept: answerable.filter((r) => r >= ASK_RELEVANCE_FLOOR).length,
+    unanswerableRefused: unanswerable.filter((r) => r < ASK_RELEVANCE_FLOOR).length,
+  };
+  const right = atCurrentFloor.answerableKept + atCurrentFloor.unanswerableRefused;
   return {
     rows,
     details,
     floor,
     accuracyAtCurrentFloor: right / Math.max(1, answerable.length + unanswerable.length),
+    atCurrentFloor,
   };
 }

@@ -90,7 +90,8 @@ async function evaluate(): Promise<void> {
         `  abstention: proposed relevance floor ${f.floor.toFixed(3)} (accuracy ${(f.accuracy * 100).toFixed(0)}%: ` +
           `${f.answerableKept}/${f.answerableTotal} answerable kept, ${f.unanswerableRejected}/${f.unanswerableTotal} ` +
           `unanswerable refused); current ASK_RELEVANCE_FLOOR ${ASK_RELEVANCE_FLOOR}: accuracy ` +
-          `${(result.accuracyAtCurrentFloor * 100).toFixed(0)}%`,
+          `${(result.accuracyAtCurrentFloor * 100).toFixed(0)}% (${result.atCurrentFloor.answerableKept}/${f.answerableTotal} ` +
+          `kept, ${result.atCurrentFloor.unanswerableRefused}/${f.unanswerableTotal} refused)`,
       );
     }
   }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createOllamaEmbedder } from "../src/core/adapters/ollama-embedder.ts";
 import { buildFtsQuery, ftsWords } from "../src/core/search/fts-query.ts";
 import { reciprocalRankFusion } from "../src/core/search/search.ts";
+import { rankKeyword, withShares } from "../src/core/search/keyword.ts";
 import { FakeOllamaServer } from "./support/fake-ollama.ts";
 import { testBrain } from "./support/tmp.ts";
 
@@ -220,6 +221,21 @@ describe("reciprocal rank fusion", () => {
     expect(reciprocalRankFusion([[], []])).toEqual([]);
   });
 
+  it("scales a list's share for the ids given a weight", () => {
+    const fused = reciprocalRankFusion(
+      [
+        [7, 3],
+        [3, 7],
+      ],
+      5,
+      [new Map([[3, 0.25]])],
+    );
+    expect(fused.map((f) => [f.id, f.score])).toEqual([
+      [7, 1 / 6 + 1 / 7],
+      [3, 0.25 / 7 + 1 / 6],
+    ]);
+  });
+
   it("splits words as the FTS5 tokenizer does, never producing MATCH syntax", () => {
     expect(ftsWords('C++ "AND" (pnpm) café')).toEqual(["c", "and", "pnpm", "café"]);
     expect(ftsWords("***")).toEqual([]);
@@ -265,6 +281,55 @@ describe("hybrid search steers meaning towards its keyword matches", () => {
       expect(byId.get(ids.stroll)!.ranks).toEqual({ semantic: 2 });
       // cos(question, pour-over) = 0.88 / 1.0595 = 0.831; against the steered query it would be 0.94.
       expect(byId.get(ids.pourOver)!.similarity).toBeCloseTo(0.831, 1);
+    } finally {
+      await ollama.close();
+    }
+  });
+});
+
+describe("hybrid search weighs a keyword match by the share of a short question's words it has", () => {
+  // The question is nearest the nap; "cat food" has one of its two words and is far in meaning.
+  const VECTORS: Record<string, number[]> = {
+    "cat sofa": [1, 0, 0],
+    "the cat sleeps on the sofa": [0.8, 0, 0.6],
+    "cat food for the week": [0, 0, 1],
+    "a long nap on the couch": [1, 0.1, 0],
+  };
+
+  it("ranks a meaning-only match above a match of half the words, and counts each match's words", async () => {
+    const ollama = await FakeOllamaServer.start();
+    try {
+      for (const [text, vector] of Object.entries(VECTORS)) ollama.setVector(text, vector);
+      const brain = testBrain(
+        { embedderFor: (model) => createOllamaEmbedder({ host: ollama.url, model, dimensions: 1024 }) },
+        { ollamaHost: ollama.url },
+      );
+      const [both, half, nap] = [
+        "the cat sleeps on the sofa",
+        "cat food for the week",
+        "a long nap on the couch",
+      ].map((text) => brain.entries.capture({ text }).entry.id);
+      await brain.embed();
+      const ranks = rankKeyword(brain.db, "cat sofa", { limit: 50 });
+      expect(withShares(brain.db, "cat sofa", ranks).map((r) => [r.id, r.share])).toEqual([
+        [both, 1],
+        [half, 0.25],
+      ]);
+      // Three words: the partial matches' words are counted in the index.
+      const three = rankKeyword(brain.db, "cat sofa sleeps", { limit: 50 });
+      expect(withShares(brain.db, "cat sofa sleeps", three).map((r) => [r.id, r.share])).toEqual([
+        [both, 1],
+        [half, 1 / 9],
+      ]);
+      // A one-word question cannot match in part: its ranks come back as they are.
+      expect(withShares(brain.db, "cat", ranks)).toBe(ranks);
+      // Counted in full, "cat food" (keyword 2nd, meaning 3rd) would beat the nap (meaning 1st only).
+      const { results } = await brain.search("cat sofa", { mode: "hybrid", limit: 3 });
+      expect(results.map((r) => [r.id, r.ranks])).toEqual([
+        [both, { keyword: 1, semantic: 2 }],
+        [nap, { semantic: 1 }],
+        [half, { keyword: 2, semantic: 3 }],
+      ]);
     } finally {
       await ollama.close();
     }

@@ -1,5 +1,5 @@
 import type { Db } from "../db/index.ts";
-import { ftsMatches, type SearchFilters } from "../store/index.ts";
+import { ftsWordCounts, type SearchFilters } from "../store/index.ts";
 import {
   buildFtsQuery,
   hasTopic,
@@ -153,10 +153,12 @@ export function withCoverage(db: Db, question: string, results: SearchResult[]):
   const terms = coverageTerms(question);
   if (terms.length === 0) return results.map((r) => ({ ...r, coverage: 0 }));
   const unique = [...new Set(terms)];
-  return results.map((r) => {
-    const found = unique.filter((term) => ftsMatches(db, `"${term}"`, r.id)).length;
-    return { ...r, coverage: found / unique.length };
-  });
+  const found = ftsWordCounts(
+    db,
+    unique,
+    results.map((r) => r.id),
+  );
+  return results.map((r) => ({ ...r, coverage: found.get(r.id)! / unique.length }));
 }
 
 /**

@@ -17,6 +17,7 @@ export const RRF_K = 5;
 /**
  * Reciprocal rank fusion: each id scores the sum of 1 / (k + rank) over the lists it is in, best
  * first (ties keep first-seen order). `ranks[i]` is its 1-based rank in list i, undefined when absent.
+ * `weights[i]`, when given, scales list i's share for the ids it names (default 1).
  *
  * @example
  * reciprocalRankFusion([[7, 3], [3]]) // [{ id: 3, ranks: [2, 1], ... }, { id: 7, ranks: [1, undefined], ... }]
@@ -24,13 +25,14 @@ export const RRF_K = 5;
 export function reciprocalRankFusion(
   lists: readonly (readonly number[])[],
   k = RRF_K,
+  weights: readonly (ReadonlyMap<number, number> | undefined)[] = [],
 ): { id: number; score: number; ranks: (number | undefined)[] }[] {
   const byId = new Map<number, { id: number; score: number; ranks: (number | undefined)[] }>();
   lists.forEach((list, l) =>
     list.forEach((id, i) => {
       let s = byId.get(id);
       if (!s) byId.set(id, (s = { id, score: 0, ranks: lists.map(() => undefined) }));
-      s.score += 1 / (k + i + 1);
+      s.score += (weights[l]?.get(id) ?? 1) / (k + i + 1);
       s.ranks[l] = i + 1;
     }),
   );

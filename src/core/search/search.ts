@@ -11,12 +11,12 @@ import {
 import { expandWithNeighbours } from "./graph-expand.ts";
 import type { ResultRanks, SearchResult } from "./result.ts";
 export type { GraphHop, ResultRanks, SearchResult } from "./result.ts";
-import { keywordDetails, rankKeyword, type KeywordHit, type KeywordRank } from "./keyword.ts";
+import { keywordDetails, rankKeyword, withShares, type KeywordHit, type KeywordRank } from "./keyword.ts";
 import { systemClock, type Clock } from "../base/index.ts";
 import { understandQuery, type QueryUnderstanding } from "./query-intent.ts";
 import { describeUnderstanding, hasTopic, windowFilters, type Understood } from "./intent.ts";
 import { semanticSearch, type SemanticDeps } from "./semantic.ts";
-import { boostKinds, reciprocalRankFusion, relevanceFor } from "./fusion.ts";
+import { boostKinds, reciprocalRankFusion, relevanceFor, RRF_K } from "./fusion.ts";
 import { withFeedback } from "./feedback.ts";
 import type { VectorHit } from "../embed/index.ts";
 
@@ -148,16 +148,12 @@ async function rankLists(
     return { keyword: [], semantic: [], extra, kindsFirst: true, notices: [] };
   }
   const keyword = mode === "semantic" ? [] : keywordList(deps.db, keywordText, { ...options, limit: depth });
-  const lists = { keyword, semantic: [] as VectorHit[], extra: [] as number[][], notices: [] as string[] };
+  const lists: RankedLists = { keyword, semantic: [], extra: [], notices: [] };
   if (mode !== "keyword" && semanticText.trim() !== "") {
-    // Hybrid: the best keyword matches steer the meaning query (semantic.ts, STEER_DOCS).
-    const steer = keyword.map((k) => k.id);
-    const semantic = await semanticSearch(deps, semanticText, { ...options, limit: depth, steer });
-    if (semantic.hits === null) {
-      lists.notices.push(mode === "hybrid" ? `${semantic.notice} Showing keyword results.` : semantic.notice);
-    } else {
-      Object.assign(lists, { semantic: semantic.hits, model: semantic.model, asAsked: semantic.asAsked });
-    }
+    Object.assign(
+      lists,
+      await meaningList(deps, semanticText, keywordText, keyword, { ...options, limit: depth }),
+    );
   }
   if (window)
     lists.extra = insideWindow(
@@ -166,6 +162,33 @@ async function rankLists(
       window,
     );
   return lists;
+}
+
+/**
+ * The meaning list, steered by the best keyword matches (semantic.ts, STEER_DOCS), and the keyword
+ * list with each match's share of the question's words (keyword.ts, withShares); or the notice
+ * saying why meaning search is unavailable.
+ */
+async function meaningList(
+  deps: SearchDeps,
+  semanticText: string,
+  keywordText: string,
+  keyword: KeywordRank[],
+  options: SearchOptions & { mode: SearchMode; limit: number },
+): Promise<Partial<RankedLists>> {
+  const steer = keyword.map((k) => k.id);
+  const semantic = await semanticSearch(deps, semanticText, { ...options, steer });
+  if (semantic.hits === null) {
+    return {
+      notices: [options.mode === "hybrid" ? `${semantic.notice} Showing keyword results.` : semantic.notice],
+    };
+  }
+  return {
+    keyword: withShares(deps.db, keywordText, keyword),
+    semantic: semantic.hits,
+    model: semantic.model,
+    ...(semantic.asAsked ? { asAsked: semantic.asAsked } : {}),
+  };
 }
 
 /** The results' similarities re-read against the question as asked, when the query was steered. */
@@ -193,7 +216,8 @@ function insideWindow(db: Db, ids: number[][], window: SearchFilters): number[][
 
 /**
  * Reciprocal rank fusion of the two lists, plus any `extra` lists (the same searches inside an
- * understood time window), entries of the preferred `kinds` scoring `KIND_BOOST` times more.
+ * understood time window), entries of the preferred `kinds` scoring `KIND_BOOST` times more and
+ * keyword matches counting by their `share` of the question's words (keyword.ts, withShares).
  * A list alone keeps its own order and scores. Entries and snippets are read for the `limit`
  * winners only. `relevance` is the score a person sees, in [0, 1]: see `relevanceFor`.
  */
@@ -207,11 +231,9 @@ export function fuse(
   const keywordById = new Map(keyword.map((hit) => [hit.id, hit]));
   const vectorById = new Map(semantic.map((hit) => [hit.entryId, hit]));
   const extra = boost.extra ?? [];
-  const ranked = boostKinds(
-    db,
-    reciprocalRankFusion([keyword.map((hit) => hit.id), semantic.map((hit) => hit.entryId), ...extra]),
-    boost.kinds,
-  ).slice(0, limit);
+  const lists = [keyword.map((hit) => hit.id), semantic.map((hit) => hit.entryId), ...extra];
+  const shares = new Map(keyword.map((hit) => [hit.id, hit.share ?? 1]));
+  const ranked = boostKinds(db, reciprocalRankFusion(lists, RRF_K, [shares]), boost.kinds).slice(0, limit);
   const single = (keyword.length === 0 || semantic.length === 0) && extra.length === 0 && !boost.kinds;
   const winners = readWinners(db, ranked, keywordById);
   const relevance = relevanceFor(keyword, semantic, extra.length > 0 || boost.kinds !== undefined);

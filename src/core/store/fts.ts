@@ -103,6 +103,24 @@ export function ftsCount(db: Db, match: string): number {
   ).get(match)!.n;
 }
 
+/**
+ * For each of `ids`, how many of `words` (as search/fts-query.ts splits them) it contains, 0 when
+ * none: one rowid-restricted MATCH per word, a seek per id. Ids are bound as integers.
+ */
+export function ftsWordCounts(db: Db, words: readonly string[], ids: readonly number[]): Map<number, number> {
+  const counts = new Map(ids.map((id) => [id, 0]));
+  if (ids.length === 0) return counts;
+  const matching = prepareCached<[string, string], { id: number }>(
+    db,
+    `SELECT rowid AS id FROM entries_fts
+     WHERE entries_fts MATCH ? AND rowid IN (SELECT CAST(value AS INTEGER) FROM json_each(?))`,
+  );
+  const list = JSON.stringify(ids);
+  for (const word of words)
+    for (const { id } of matching.all(`"${word}"`, list)) counts.set(id, counts.get(id)! + 1);
+  return counts;
+}
+
 /** FTS5's own check that the index matches the entries; throws when it does not. */
 export function checkFtsIntegrity(db: Db): void {
   db.exec("INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)");
