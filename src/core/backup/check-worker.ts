@@ -1,13 +1,18 @@
-// The worker thread of checkOnWorker (backup-check.ts): checks one snapshot and answers once.
+// A worker thread of checkOnWorker (check.ts): checks one part of one snapshot and answers once.
 import { parentPort, workerData } from "node:worker_threads";
 import type { CheckAnswer } from "./check.ts";
-import { checkStandaloneFile, type NativePaths, type RowCounts } from "./snapshot.ts";
+import { checkStandaloneFile, type CheckPart, type NativePaths, type RowCounts } from "./snapshot.ts";
 import { BrainError } from "../base/index.ts";
 
-const { file, expected, native } = workerData as { file: string; expected: RowCounts; native?: NativePaths };
+const { file, expected, native, part } = workerData as {
+  file: string;
+  expected: RowCounts;
+  native?: NativePaths;
+  part: CheckPart;
+};
 let answer: CheckAnswer;
 try {
-  answer = { counts: checkStandaloneFile(file, expected, native) };
+  answer = { counts: checkStandaloneFile(file, expected, native, [part]) };
 } catch (err) {
   answer =
     err instanceof BrainError
