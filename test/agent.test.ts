@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Brain } from "../src/core/brain.ts";
-import type { AgentStep } from "../src/core/agent/index.ts";
+import { NO_FINAL_ANSWER, type AgentStep } from "../src/core/agent/index.ts";
 import { AGENT_SYSTEM_PROMPT, ANSWER_NOW } from "../src/core/agent/prompt.ts";
 import { ABSTAIN_ANSWER } from "../src/core/ask/index.ts";
 import { FakeOllamaServer, type FakeChatRequest } from "./support/fake-ollama.ts";
@@ -103,6 +103,21 @@ describe("the agent loop", () => {
       { query: "stripe", mode: "keyword", limit: 9 },
     ]);
     expect(two.notices).toContain("Stopped after 2 steps: answered from what was read.");
+  });
+
+  it("ends with the memories it read when the model says nothing in its last turn", async () => {
+    const brain = brainWith();
+    const { decision } = meetingNotes(brain);
+    ollama.replyTurns((request) =>
+      request.tools
+        ? { calls: [{ name: "search", arguments: { query: "stripe", mode: "keyword" } }] }
+        : { content: "  " },
+    );
+    const result = await brain.askAgent(QUESTION, { maxSteps: 1 });
+    expect(result.answer).toBe(`qwen3:4b ${NO_FINAL_ANSWER}`);
+    expect(result).toMatchObject({ abstained: false, citations: [] });
+    expect(result.sources.map((s) => s.id)).toEqual([decision]);
+    expect(result.notices).toContain("Stopped after 1 step: answered from what was read.");
   });
 
   it("stops offering tools once the memories shown fill the token budget", async () => {

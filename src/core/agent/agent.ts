@@ -96,6 +96,9 @@ export async function askAgent(
   return finish({ model, destination, state, loop, relevance, notices, note, audience: options.audience });
 }
 
+/** The answer when the model's last turn, forced by a bound, said nothing. */
+export const NO_FINAL_ANSWER = "gave no answer from what it read; the memories it read are listed below.";
+
 /** The answer from what the loop read: cited by number, or an abstention when it read nothing. */
 function finish(done: {
   model: ToolChatModel;
@@ -121,12 +124,13 @@ function finish(done: {
     return { ...abstain(done.relevance, done.notices), ...ran };
   }
   done.audience?.pass(read.map((m) => m.entry));
-  const { cited, unknown } = parseCitations(loop.answer, read);
+  const answer = loop.answer || `${model.model} ${NO_FINAL_ANSWER}`;
+  const { cited, unknown } = parseCitations(answer, read);
   if (unknown.length) note(`The answer cites [${unknown.join("], [")}], which name no memory it was given.`);
   const sources = read.map(toCitation);
   return {
     ...ran,
-    answer: loop.answer,
+    answer,
     abstained: false,
     citations: cited,
     sources,

@@ -98,11 +98,15 @@ async function offeredTurn(
   }
 }
 
-/** The last turn: no tools, the model answers from what it was shown. */
+/**
+ * The last turn: no tools, the model answers from what it was shown. A model that says nothing
+ * then (small models do, after a run of tool calls) leaves the answer empty: what it read is
+ * still worth showing (agent.ts, finish).
+ */
 async function finalAnswer(input: LoopInput, messages: ToolMessage[], stop: Stop): Promise<string> {
   input.note(STOPPED[stop](input));
   messages.push({ role: "user", content: ANSWER_NOW });
-  return answerOf(input.model, await send(input, messages, [], input.state.signal));
+  return (await send(input, messages, [], input.state.signal)).content.trim();
 }
 
 /**
