@@ -184,7 +184,8 @@ async function meaningList(
     };
   }
   return {
-    keyword: withShares(deps.db, keywordText, keyword),
+    // While typing the last word is a prefix: shares are for questions typed out.
+    keyword: options.prefix ? keyword : withShares(deps.db, keywordText, keyword),
     semantic: semantic.hits,
     model: semantic.model,
     ...(semantic.asAsked ? { asAsked: semantic.asAsked } : {}),
