@@ -194,22 +194,34 @@ async function embedderOverhead(db: BenchDb): Promise<number> {
 
 /**
  * The longest a capture in another process waits while the embedder writes: a child captures in
- * a loop and reports its slowest capture, while this process runs an embedder pass.
+ * a loop and reports its slowest capture, while this process re-embeds 5,000 edited entries. The
+ * loop stops once they are written: the pass also embeds what the loop captured, and where the
+ * embedder writes more slowly than the loop captures (a million chunks) it would never catch up.
  */
 export async function captureStallDuringEmbed(db: BenchDb): Promise<Row> {
   const handle = db.brain.db;
-  handle.prepare("UPDATE entries SET text = text || ' (again)', hash = hash || 'y' WHERE id <= 5000").run();
+  const edited = 5000;
+  handle
+    .prepare("UPDATE entries SET text = text || ' (again)', hash = hash || 'y' WHERE id <= ?")
+    .run(edited);
   const child = spawn(process.execPath, [path.join(ROOT, "bench", "capture-loop.ts"), db.dbPath], {
     stdio: ["ignore", "pipe", "inherit"],
   });
+  const closed = new Promise((r) => child.on("close", r));
   let out = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
   await new Promise((r) => setTimeout(r, 300));
   const instant = clusteredVectors(64, 98);
   const embedder: Embedder = { model: MODEL, embed: async (texts) => texts.map((_, i) => instant[i % 64]!) };
-  await embedPass(handle, db.dbPath, { embedder, now: () => Date.now(), batchSize: 64 });
-  child.kill("SIGTERM");
-  await new Promise((r) => child.on("close", r));
+  const stopLoop = () => child.exitCode === null && !child.killed && child.kill("SIGTERM");
+  await embedPass(handle, db.dbPath, {
+    embedder,
+    now: () => Date.now(),
+    batchSize: 64,
+    onEvent: (e) => void (e.event === "progress" && e.done >= edited && stopLoop()),
+  });
+  stopLoop();
+  await closed;
   const times = out.trim().split("\n").filter(Boolean).map(Number);
   return row(
     `capture wait in another process while the embedder writes (max ${formatMs(Math.max(...times))})`,
