@@ -78,6 +78,9 @@ for (const size of sizes) {
   console.log(`built ${size.toLocaleString("en")} entries in ${db.buildSeconds.toFixed(1)} s`);
   for (const [i, section] of sections.entries()) {
     const { rows, ratios = [] } = await section.run(db);
+    // Each section's rows as soon as they are measured (stderr), so a long run that stops later
+    // keeps them; the tables on stdout group every size by section at the end.
+    if (rows.length) console.error(rows.map((r) => JSON.stringify(r)).join("\n"));
     results[i]!.rows.push(...rows);
     results[i]!.ratios.push(...ratios);
   }

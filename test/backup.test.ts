@@ -10,7 +10,7 @@ import { removeLargeFile } from "../src/core/backup/large-files.ts";
 import { cloneCopy } from "../src/core/backup/offsite.ts";
 import { BACKUP_KEY_ACCOUNT, BACKUP_KEY_SERVICE, loadBackupKey } from "../src/core/backup/key.ts";
 import { restoreBackup, verifyBackup } from "../src/core/backup/restore.ts";
-import { makeStandalone, takeSnapshot } from "../src/core/backup/snapshot.ts";
+import { checkStandaloneFile, makeStandalone, takeSnapshot } from "../src/core/backup/snapshot.ts";
 import { createBrain } from "../src/core/brain.ts";
 import { keyIdOf } from "../src/core/backup/crypto.ts";
 import { BrainError, isBrainError } from "../src/core/base/errors.ts";
@@ -331,6 +331,24 @@ describe("the snapshot's checks", () => {
     const { key } = await loadBackupKey(secrets, { create: false });
     const verified = await verifyBackup(report.file, { key, workDir: workDirFor(config.dbPath) });
     expect(verified.counts).toEqual(report.counts);
+  });
+
+  it("checks the keyword index while another connection is reading the copy (the other part of the checks)", async () => {
+    const config = backupConfig();
+    seedDatabase(config, 50);
+    const file = path.join(tempDir(), "snap.db");
+    const snap = await takeSnapshot(config.dbPath, file);
+    makeStandalone(file);
+    const reader = new Database(file, { readonly: true });
+    try {
+      reader.exec("BEGIN");
+      reader.prepare("SELECT count(*) FROM entries").get();
+      // Committing the check would wait for the reader's lock (5 s), then fail: "database is locked".
+      expect(checkStandaloneFile(file, snap.counts, {}, ["keyword index"])).toEqual(snap.counts);
+      expect(checkStandaloneFile(file, snap.counts, {}, ["pages"])).toEqual(snap.counts);
+    } finally {
+      reader.close();
+    }
   });
 
   it("a database whose keyword index is damaged is not backed up, and nothing is left behind", async () => {

@@ -212,7 +212,13 @@ function withCopy<T>(file: string, native: NativePaths, use: (db: Database.Datab
   }
 }
 
-/** Rank 1 makes FTS5 also compare its index with the external content table (`entries`). */
+/**
+ * Rank 1 makes FTS5 also compare its index with the external content table (`entries`). The check
+ * is an INSERT, a write statement that changes nothing: it runs in a transaction that is rolled
+ * back, because committing it would need the file's exclusive lock, which waits for every reader
+ * to finish (the other part of the checks reads the same file; at a million chunks it was still
+ * reading when this part tried to commit, and the backup failed with "database is locked").
+ */
 function checkFts(db: Database.Database): void {
   const ftsTables = db
     .prepare<
@@ -222,10 +228,13 @@ function checkFts(db: Database.Database): void {
     .all();
   for (const { name } of ftsTables) {
     const quoted = `"${name.replace(/"/g, '""')}"`;
+    db.exec("BEGIN");
     try {
       db.prepare(`INSERT INTO ${quoted}(${quoted}, rank) VALUES ('integrity-check', 1)`).run();
     } catch (err) {
       throw invalid(`The keyword index ${name} of the database copy is damaged: ${String(err)}`, err);
+    } finally {
+      if (db.inTransaction) db.exec("ROLLBACK");
     }
   }
 }
