@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import * as sqliteVec from "sqlite-vec";
 import { embedPass } from "../src/core/embed/embedder.ts";
 import { keywordSearch } from "../src/core/search/keyword.ts";
+import { contentHash } from "../src/core/store/text.ts";
 import type { Embedder } from "../src/core/base/ports.ts";
 import { QueryVectorCache } from "../src/core/search/query-cache.ts";
 import { search } from "../src/core/search/search.ts";
@@ -181,10 +182,24 @@ function scanFloor(vectors: Float32Array[]): number {
   return sum;
 }
 
+/**
+ * Appends `suffix` to the text of the entries with ids up to `upTo`, with the hash the store would
+ * give it: the embedder compares hashes by their first 16 characters, so changing only the end of
+ * one (as this bench did) left the entries looking embedded and the pass measured nothing.
+ */
+function editEntries(handle: BenchDb["brain"]["db"], upTo: number, suffix: string): void {
+  handle.function("bench_hash", (text: unknown) => contentHash(String(text)));
+  const edit = handle.prepare(
+    "UPDATE entries SET text = text || ?1, hash = bench_hash(text || ?1) WHERE id <= ?2",
+  );
+  const changed = edit.run(suffix, upTo).changes;
+  if (changed !== upTo) throw new Error(`edited ${changed} entries, expected ${upTo}`);
+}
+
 /** A pass over 2,000 changed entries with an embedder that answers at once: what the pass itself costs. */
 async function embedderOverhead(db: BenchDb): Promise<number> {
   const handle = db.brain.db;
-  handle.prepare("UPDATE entries SET text = text || ' (edited)', hash = hash || 'x' WHERE id <= 2000").run();
+  editEntries(handle, 2000, " (edited)");
   const instant = clusteredVectors(64, 99);
   const embedder: Embedder = { model: MODEL, embed: async (texts) => texts.map((_, i) => instant[i % 64]!) };
   const start = performance.now();
@@ -201,9 +216,7 @@ async function embedderOverhead(db: BenchDb): Promise<number> {
 export async function captureStallDuringEmbed(db: BenchDb): Promise<Row> {
   const handle = db.brain.db;
   const edited = 5000;
-  handle
-    .prepare("UPDATE entries SET text = text || ' (again)', hash = hash || 'y' WHERE id <= ?")
-    .run(edited);
+  editEntries(handle, edited, " (again)");
   const child = spawn(process.execPath, [path.join(ROOT, "bench", "capture-loop.ts"), db.dbPath], {
     stdio: ["ignore", "pipe", "inherit"],
   });
