@@ -190,9 +190,9 @@ function scanFloor(vectors: Float32Array[]): number {
 function editEntries(handle: BenchDb["brain"]["db"], upTo: number, suffix: string): void {
   handle.function("bench_hash", (text: unknown) => contentHash(String(text)));
   const edit = handle.prepare(
-    "UPDATE entries SET text = text || ?1, hash = bench_hash(text || ?1) WHERE id <= ?2",
+    "UPDATE entries SET text = text || @suffix, hash = bench_hash(text || @suffix) WHERE id <= @upTo",
   );
-  const changed = edit.run(suffix, upTo).changes;
+  const changed = edit.run({ suffix, upTo }).changes;
   if (changed !== upTo) throw new Error(`edited ${changed} entries, expected ${upTo}`);
 }
 
