@@ -44,6 +44,30 @@ describe("keyword search over a very common word", () => {
     expect(ids("rare")).toContain(1);
   });
 
+  it("ranks the any-word fallback as FTS5 ranks the OR query, with the same scores, below the window", () => {
+    const brain = testBrain();
+    const texts = [
+      "alpha beta gamma",
+      "alpha alpha delta",
+      "beta in a much longer entry about other things entirely",
+      "gamma gamma gamma beta",
+      "alpha",
+      "delta epsilon",
+      "beta beta",
+    ];
+    brain.entries.captureMany(texts.map((text) => ({ text })));
+    const orRanking = brain.db
+      .prepare(
+        `SELECT rowid AS id, -bm25(entries_fts, 1.0, 1.5) AS score FROM entries_fts
+         WHERE entries_fts MATCH '"alpha" OR "beta" OR "gamma" OR "zeta"' ORDER BY bm25(entries_fts, 1.0, 1.5)`,
+      )
+      .all() as { id: number; score: number }[];
+    // No entry has all four words: everything comes from the fallback.
+    const hits = keywordSearch(brain.db, "alpha beta gamma zeta", { limit: 10 });
+    expect(hits.map((h) => h.entry.id)).toEqual(orRanking.map((r) => r.id));
+    hits.forEach((h, i) => expect(h.score).toBeCloseTo(orRanking[i]!.score, 10));
+  });
+
   it("scores every match of the any-word fallback: a rare word's old entry is not cut off", () => {
     const brain = testBrain();
     const zebra = brain.entries.capture({ text: "zebra crossing outside the school" }).entry.id;

@@ -1,6 +1,6 @@
 import type { Db } from "../db/index.ts";
 import { ftsMatch, ftsSnippet, ftsWordCounts, type Entry, type SearchFilters } from "../store/index.ts";
-import { buildFtsQuery } from "./fts-query.ts";
+import { buildFtsQuery, type FtsQuery } from "./fts-query.ts";
 
 /** A keyword match before its entry is read: enough to rank and fuse. */
 export interface KeywordRank {
@@ -56,18 +56,46 @@ export function rankKeyword(
   // As you type, every word typed so far must match; the any-word fallback is for typed-out queries.
   if (ranks.length < options.limit && query.any && !options.prefix) {
     const seen = ranks.map((r) => r.id);
-    ranks.push(...runMatch(db, query.any, { ...options, limit: options.limit - ranks.length }, seen));
+    ranks.push(...anyWord(db, query, { ...options, limit: options.limit - ranks.length }, seen));
   }
   return ranks;
 }
 
 /**
- * Matches BM25 scores at most when every word must match (the newest; store/fts.ts): at a million
- * entries a common word's keyword list then costs about what it costs at 60,000. The any-word
- * fallback scores every match: there a rare word's old entry must not be cut off by a common
- * word's newer ones.
+ * Matches BM25 scores at most (the newest; store/fts.ts), per query when every word must match
+ * and per word in the any-word fallback: at a million entries a common word's keyword list then
+ * costs about what it costs at 60,000, and a rare word (in fewer entries than this) has every
+ * match scored, so its old entry is never cut off by a common word's newer ones.
  */
 export const BM25_WINDOW = 5000;
+
+/**
+ * The any-word fallback: each word's newest `BM25_WINDOW` matches scored on their own and the
+ * scores summed per entry. FTS5's BM25 of `"a" OR "b"` is the sum of each phrase's part, so this
+ * is the OR query's ranking wherever the windows reach, without scoring every match of a common
+ * word (an OR query cannot be windowed: its newest matches are the common word's).
+ */
+function anyWord(
+  db: Db,
+  query: FtsQuery,
+  options: SearchFilters & { limit: number },
+  exclude: number[],
+): KeywordRank[] {
+  const scores = new Map<number, number>();
+  for (const word of new Set(query.terms)) {
+    const matches = ftsMatch(db, `"${word}"`, {
+      ...options,
+      limit: BM25_WINDOW,
+      exclude,
+      window: BM25_WINDOW,
+    });
+    for (const { id, bm25 } of matches) scores.set(id, (scores.get(id) ?? 0) - bm25);
+  }
+  return [...scores]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, options.limit)
+    .map(([id, score]) => ({ id, score, match: query.any! }));
+}
 
 function runMatch(
   db: Db,
