@@ -1,5 +1,12 @@
 import type { Db } from "../db/index.ts";
-import { ftsMatch, ftsSnippet, ftsWordCounts, type Entry, type SearchFilters } from "../store/index.ts";
+import {
+  ftsMatch,
+  ftsMatchAny,
+  ftsSnippet,
+  ftsWordCounts,
+  type Entry,
+  type SearchFilters,
+} from "../store/index.ts";
 import { buildFtsQuery, type FtsQuery } from "./fts-query.ts";
 
 /** A keyword match before its entry is read: enough to rank and fuse. */
@@ -69,32 +76,16 @@ export function rankKeyword(
  */
 export const BM25_WINDOW = 5000;
 
-/**
- * The any-word fallback: each word's newest `BM25_WINDOW` matches scored on their own and the
- * scores summed per entry. FTS5's BM25 of `"a" OR "b"` is the sum of each phrase's part, so this
- * is the OR query's ranking wherever the windows reach, without scoring every match of a common
- * word (an OR query cannot be windowed: its newest matches are the common word's).
- */
+/** The any-word fallback, each word windowed (store's ftsMatchAny). */
 function anyWord(
   db: Db,
   query: FtsQuery,
   options: SearchFilters & { limit: number },
   exclude: number[],
 ): KeywordRank[] {
-  const scores = new Map<number, number>();
-  for (const word of new Set(query.terms)) {
-    const matches = ftsMatch(db, `"${word}"`, {
-      ...options,
-      limit: BM25_WINDOW,
-      exclude,
-      window: BM25_WINDOW,
-    });
-    for (const { id, bm25 } of matches) scores.set(id, (scores.get(id) ?? 0) - bm25);
-  }
-  return [...scores]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, options.limit)
-    .map(([id, score]) => ({ id, score, match: query.any! }));
+  return ftsMatchAny(db, [...new Set(query.terms)], { ...options, exclude, window: BM25_WINDOW }).map(
+    (row) => ({ id: row.id, score: -row.bm25, match: query.any! }),
+  );
 }
 
 function runMatch(

@@ -60,6 +60,45 @@ export function ftsMatch(db: Db, match: string, options: FtsMatchOptions): { id:
 }
 
 /**
+ * Ids and summed BM25 scores of the entries matching any of `words` (as search/fts-query.ts splits
+ * them) and passing the filters, best first: one FTS5 query per word, each windowed to its newest
+ * `window` matches when there is no filter, added up per entry inside SQLite. FTS5's BM25 of
+ * `"a" OR "b"` is the sum of each phrase's part, so this ranks as the OR query does wherever the
+ * windows reach, without scoring every match of a common word: an OR query cannot be windowed
+ * (its newest matches are the common word's), and a rare word must keep its old entries.
+ */
+export function ftsMatchAny(
+  db: Db,
+  words: readonly string[],
+  options: FtsMatchOptions & { window: number },
+): { id: number; bm25: number }[] {
+  const filter = filterSql(options);
+  const exclude = options.exclude ?? [];
+  const join = filter.sql === "1" ? "" : "JOIN entries e ON e.id = entries_fts.rowid";
+  const excludeSql = exclude.length
+    ? "AND entries_fts.rowid NOT IN (SELECT value FROM json_each(@exclude))"
+    : "";
+  const params: Record<string, unknown> = {
+    ...filter.params,
+    limit: options.limit,
+    ...(exclude.length ? { exclude: JSON.stringify(exclude) } : {}),
+  };
+  const parts = words.map((word, i) => {
+    params[`m${i}`] = `"${word}"`;
+    const floor = join ? null : windowFloor(db, `"${word}"`, options.window);
+    if (floor !== null) params[`f${i}`] = floor;
+    return `SELECT entries_fts.rowid AS id, bm25(entries_fts, ${BM25_WEIGHTS.text}, ${BM25_WEIGHTS.tags}) AS s
+      FROM entries_fts ${join}
+      WHERE entries_fts MATCH @m${i} AND ${filter.sql} ${excludeSql}
+      ${floor === null ? "" : `AND entries_fts.rowid >= CAST(@f${i} AS INTEGER)`}`;
+  });
+  return prepareCached<Record<string, unknown>, { id: number; bm25: number }>(
+    db,
+    `SELECT id, sum(s) AS bm25 FROM (${parts.join(" UNION ALL ")}) GROUP BY id ORDER BY bm25, id DESC LIMIT @limit`,
+  ).all(params);
+}
+
+/**
  * The id of the `window`-th newest entry matching `match`, or null when fewer match: FTS5 walks
  * the doclist newest first and stops there, without scoring anything.
  */
