@@ -68,7 +68,7 @@ describe("keyword search over a very common word", () => {
     hits.forEach((h, i) => expect(h.score).toBeCloseTo(orRanking[i]!.score, 10));
   });
 
-  it("scores every match of the any-word fallback: a rare word's old entry is not cut off", () => {
+  it("scores every match of a rare word in the any-word fallback: its old entry is not cut off by a common word", () => {
     const brain = testBrain();
     const zebra = brain.entries.capture({ text: "zebra crossing outside the school" }).entry.id;
     brain.entries.captureMany(
