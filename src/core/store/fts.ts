@@ -35,28 +35,19 @@ export interface FtsMatchOptions extends SearchFilters {
  * passing the filters. The entries table is joined only when a filter needs it.
  */
 export function ftsMatch(db: Db, match: string, options: FtsMatchOptions): { id: number; bm25: number }[] {
-  const filter = filterSql(options);
-  const exclude = options.exclude ?? [];
-  const join = filter.sql === "1" ? "" : "JOIN entries e ON e.id = entries_fts.rowid";
-  const excludeSql = exclude.length
-    ? "AND entries_fts.rowid NOT IN (SELECT value FROM json_each(@exclude))"
-    : "";
+  const scope = matchScope(options);
   const floor =
-    options.order !== "recent" && !join && options.window ? windowFloor(db, match, options.window) : null;
+    options.order !== "recent" && !scope.join && options.window
+      ? windowFloor(db, match, options.window)
+      : null;
   const floorSql = floor === null ? "" : "AND entries_fts.rowid >= CAST(@floor AS INTEGER)";
   return prepareCached<Record<string, unknown>, { id: number; bm25: number }>(
     db,
-    `SELECT entries_fts.rowid AS id, bm25(entries_fts, ${BM25_WEIGHTS.text}, ${BM25_WEIGHTS.tags}) AS bm25
-     FROM entries_fts ${join}
-     WHERE entries_fts MATCH @match AND ${filter.sql} ${excludeSql} ${floorSql}
+    `SELECT entries_fts.rowid AS id, ${BM25_SQL} AS bm25
+     FROM entries_fts ${scope.join}
+     WHERE entries_fts MATCH @match AND ${scope.where} ${floorSql}
      ORDER BY ${options.order === "recent" ? "entries_fts.rowid DESC" : "bm25"} LIMIT @limit`,
-  ).all({
-    ...filter.params,
-    match,
-    limit: options.limit,
-    ...(exclude.length ? { exclude: JSON.stringify(exclude) } : {}),
-    ...(floor === null ? {} : { floor }),
-  });
+  ).all({ ...scope.params, match, ...(floor === null ? {} : { floor }) });
 }
 
 /**
@@ -72,30 +63,42 @@ export function ftsMatchAny(
   words: readonly string[],
   options: FtsMatchOptions & { window: number },
 ): { id: number; bm25: number }[] {
-  const filter = filterSql(options);
-  const exclude = options.exclude ?? [];
-  const join = filter.sql === "1" ? "" : "JOIN entries e ON e.id = entries_fts.rowid";
-  const excludeSql = exclude.length
-    ? "AND entries_fts.rowid NOT IN (SELECT value FROM json_each(@exclude))"
-    : "";
-  const params: Record<string, unknown> = {
-    ...filter.params,
-    limit: options.limit,
-    ...(exclude.length ? { exclude: JSON.stringify(exclude) } : {}),
-  };
+  const { join, where, params } = matchScope(options);
   const parts = words.map((word, i) => {
     params[`m${i}`] = `"${word}"`;
     const floor = join ? null : windowFloor(db, `"${word}"`, options.window);
     if (floor !== null) params[`f${i}`] = floor;
-    return `SELECT entries_fts.rowid AS id, bm25(entries_fts, ${BM25_WEIGHTS.text}, ${BM25_WEIGHTS.tags}) AS s
-      FROM entries_fts ${join}
-      WHERE entries_fts MATCH @m${i} AND ${filter.sql} ${excludeSql}
+    return `SELECT entries_fts.rowid AS id, ${BM25_SQL} AS s FROM entries_fts ${join}
+      WHERE entries_fts MATCH @m${i} AND ${where}
       ${floor === null ? "" : `AND entries_fts.rowid >= CAST(@f${i} AS INTEGER)`}`;
   });
   return prepareCached<Record<string, unknown>, { id: number; bm25: number }>(
     db,
     `SELECT id, sum(s) AS bm25 FROM (${parts.join(" UNION ALL ")}) GROUP BY id ORDER BY bm25, id DESC LIMIT @limit`,
   ).all(params);
+}
+
+const BM25_SQL = `bm25(entries_fts, ${BM25_WEIGHTS.text}, ${BM25_WEIGHTS.tags})`;
+
+/** The join and conditions for a match's filters and excluded ids, with their parameters and the limit. */
+function matchScope(options: FtsMatchOptions): {
+  join: string;
+  where: string;
+  params: Record<string, unknown>;
+} {
+  const filter = filterSql(options);
+  const exclude = options.exclude ?? [];
+  return {
+    join: filter.sql === "1" ? "" : "JOIN entries e ON e.id = entries_fts.rowid",
+    where: exclude.length
+      ? `${filter.sql} AND entries_fts.rowid NOT IN (SELECT value FROM json_each(@exclude))`
+      : filter.sql,
+    params: {
+      ...filter.params,
+      limit: options.limit,
+      ...(exclude.length ? { exclude: JSON.stringify(exclude) } : {}),
+    },
+  };
 }
 
 /**
