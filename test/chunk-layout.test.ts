@@ -4,11 +4,11 @@ import type { Brain } from "../src/core/brain.ts";
 import { bitIndexFor } from "../src/core/embed/bit-index.ts";
 import { sealBitBlocks } from "../src/core/embed/bit-blocks.ts";
 import { convertVectors, reclaimSpace } from "../src/core/embed/vector-convert.ts";
-import { encodeInt8, HEAD_BYTES, int8Bytes, signBits } from "../src/core/embed/vector-math.ts";
+import { encodeInt8, HEAD_BYTES, int8Bytes } from "../src/core/embed/vector-math.ts";
 import { encodeInt8Per64 } from "./support/int8-per-64.ts";
 import { countPending, getModel, nearest } from "../src/core/embed/vectors.ts";
 import { testBrain } from "./support/tmp.ts";
-import { randomVectors, brainWithVectors } from "./support/vectors.ts";
+import { randomVectors, brainWithVectors, toOldChunkRows } from "./support/vectors.ts";
 
 interface ChunkRow {
   id: number;
@@ -25,31 +25,9 @@ const chunkRows = (brain: Brain) =>
     )
     .all() as ChunkRow[];
 
-/**
- * Rewrites every chunk row the way migration 012's int8 conversion left it (before 014): the whole
- * int8 vector, its sign bits around the model's mean and the text's whole hash in the row.
- */
+/** Every chunk row as migration 012's int8 conversion left it (before 014). */
 function toOldLayout(brain: Brain, vectors: Float32Array[]): void {
-  const model = getModel(brain.db, "m")!;
-  const rows = brain.db
-    .prepare("SELECT c.id, c.entry_id, e.hash FROM chunks c JOIN entries e ON e.id = c.entry_id")
-    .all() as {
-    id: number;
-    entry_id: number;
-    hash: string;
-  }[];
-  const update = brain.db.prepare("UPDATE chunks SET vector = ?, bits = ?, hash = ? WHERE id = ?");
-  brain.db
-    .transaction(() => {
-      for (const row of rows) {
-        const vector = vectors[row.entry_id - 1]!;
-        update.run(encodeInt8Per64(vector), Buffer.from(signBits(vector, model.mean)), row.hash, row.id);
-      }
-      brain.db.prepare("DELETE FROM chunk_heads").run();
-      // An older version's database has no record that its rows are compact.
-      brain.db.prepare("DELETE FROM meta WHERE name = 'vectors_compact'").run();
-    })
-    .immediate();
+  toOldChunkRows(brain, vectors, encodeInt8Per64, getModel(brain.db, "m")!.mean);
 }
 
 describe("compact chunk rows (migration 014)", () => {

@@ -23,40 +23,15 @@ import { recentreIfStale } from "../src/core/embed/vector-models.ts";
 import { ensureModel, getModel, nearest, writeEntryVectors } from "../src/core/embed/vectors.ts";
 import { runBrain } from "./support/cli.ts";
 import { testBrain } from "./support/tmp.ts";
-import { randomVectors, brainWithVectors } from "./support/vectors.ts";
+import { randomVectors, brainWithVectors, toOldChunkRows } from "./support/vectors.ts";
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
 
 /** A brain whose `count` entries have vectors stored the way they were before int8 (float32). */
 function oldBrain(count: number, dims: number): { brain: Brain; vectors: Float32Array[] } {
-  const brain = testBrain();
   const vectors = randomVectors(count, dims, 11);
-  brain.db
-    .transaction(() => {
-      const model = ensureModel(brain.db, "m", dims, 0);
-      vectors.forEach((vector, i) => {
-        const { entry } = brain.entries.capture({ text: `entry ${i}` });
-        writeEntryVectors(brain.db, model, entry.id, entry.hash, [{ seq: 0, start: 0, end: 1, vector }]);
-      });
-      // What an older version stored: the float32 vector itself, whole, with its sign bits and
-      // the text's whole hash in the chunk's row.
-      const rows = brain.db
-        .prepare("SELECT c.id, c.entry_id, e.hash FROM chunks c JOIN entries e ON e.id = c.entry_id")
-        .all() as {
-        id: number;
-        entry_id: number;
-        hash: string;
-      }[];
-      const update = brain.db.prepare("UPDATE chunks SET vector = ?, bits = ?, hash = ? WHERE id = ?");
-      for (const row of rows) {
-        const vector = vectors[row.entry_id - 1]!;
-        update.run(vectorToBlob(vector), Buffer.from(signBits(vector, null)), row.hash, row.id);
-      }
-      brain.db.prepare("DELETE FROM chunk_heads").run();
-      // An older version's database has no record that its rows are compact.
-      brain.db.prepare("DELETE FROM meta WHERE name = 'vectors_compact'").run();
-    })
-    .immediate();
+  const brain = brainWithVectors(vectors);
+  toOldChunkRows(brain, vectors, vectorToBlob, null);
   recentreIfStale(brain.db, getModel(brain.db, "m")!);
   return { brain, vectors };
 }

@@ -1,5 +1,5 @@
 import type { Brain } from "../../src/core/brain.ts";
-import { normalize } from "../../src/core/embed/vector-math.ts";
+import { normalize, signBits } from "../../src/core/embed/vector-math.ts";
 import { ensureModel, writeEntryVectors } from "../../src/core/embed/vectors.ts";
 import { testBrain } from "./tmp.ts";
 
@@ -26,4 +26,31 @@ export function brainWithVectors(vectors: Float32Array[]): Brain {
     })
     .immediate();
   return brain;
+}
+
+/**
+ * Rewrites every chunk row the way versions before migration 014 stored it: the whole vector in
+ * the row as `encode` writes it, its sign bits around `mean` and the text's whole hash; no heads,
+ * and no record that the rows are compact.
+ */
+export function toOldChunkRows(
+  brain: Brain,
+  vectors: Float32Array[],
+  encode: (vector: Float32Array) => Uint8Array,
+  mean: Float32Array | null,
+): void {
+  const rows = brain.db
+    .prepare("SELECT c.id, c.entry_id, e.hash FROM chunks c JOIN entries e ON e.id = c.entry_id")
+    .all() as { id: number; entry_id: number; hash: string }[];
+  const update = brain.db.prepare("UPDATE chunks SET vector = ?, bits = ?, hash = ? WHERE id = ?");
+  brain.db
+    .transaction(() => {
+      for (const row of rows) {
+        const vector = vectors[row.entry_id - 1]!;
+        update.run(encode(vector), Buffer.from(signBits(vector, mean)), row.hash, row.id);
+      }
+      brain.db.prepare("DELETE FROM chunk_heads").run();
+      brain.db.prepare("DELETE FROM meta WHERE name = 'vectors_compact'").run();
+    })
+    .immediate();
 }
