@@ -215,6 +215,11 @@ describe("Search Brain", () => {
     const cat = capture("The cat is called Miso");
     const s = await open();
     await searchFor(s, "stripe");
+    // The related memories are read after the results show: wait for them, as a person would.
+    await s.waitFor(
+      () => String(s.one("List.Item.Detail").props.markdown).includes("Invoices go out monthly"),
+      "the related memories in the detail",
+    );
     expect(s.one("List.Item.Detail").props.markdown).toContain(
       `- #${invoices.id} Invoices go out monthly #billing _(`,
     );
