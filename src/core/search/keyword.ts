@@ -59,7 +59,7 @@ export function rankKeyword(
   // BM25 would score every one of them. Newest first is what a person expects at that point and
   // lets FTS5 stop after `limit` rows; from the fourth letter on, BM25 takes over.
   const shortPrefix = options.prefix === true && query.terms.length === 1 && query.terms[0]!.length <= 3;
-  const ranks = runMatch(db, query.all, options, [], shortPrefix ? "recent" : "bm25", BM25_WINDOW);
+  const ranks = allWords(db, query.all, options, shortPrefix ? "recent" : "bm25");
   // As you type, every word typed so far must match; the any-word fallback is for typed-out queries.
   if (ranks.length < options.limit && query.any && !options.prefix) {
     const seen = ranks.map((r) => r.id);
@@ -88,15 +88,14 @@ function anyWord(
   );
 }
 
-function runMatch(
+/** The all-words query, windowed (BM25_WINDOW) when ranked by BM25. */
+function allWords(
   db: Db,
   match: string,
   options: SearchFilters & { limit: number },
-  exclude: number[],
-  order: "bm25" | "recent" = "bm25",
-  window?: number,
+  order: "bm25" | "recent",
 ): KeywordRank[] {
-  return ftsMatch(db, match, { ...options, exclude, order, ...(window ? { window } : {}) }).map((row) => ({
+  return ftsMatch(db, match, { ...options, order, window: BM25_WINDOW }).map((row) => ({
     id: row.id,
     score: -row.bm25,
     match,
