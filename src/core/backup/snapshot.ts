@@ -16,7 +16,7 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import * as sqliteVec from "sqlite-vec";
-import { schemaVersion } from "../db/index.ts";
+import { MMAP_BYTES, schemaVersion } from "../db/index.ts";
 import { BrainError } from "../base/index.ts";
 
 /** Row counts per ordinary table (FTS5 shadow tables included, virtual tables left out). */
@@ -42,9 +42,6 @@ export interface Snapshot {
  * encrypted file is (createSyncingWriteStream), no flush is long.
  */
 const STEP_BYTES = 32 * 1024 * 1024;
-
-/** The memory map the snapshot and the checks read through (as the brain's own connections do). */
-const MMAP_BYTES = 1024 * 1024 * 1024;
 
 /**
  * Copies the live database at `dbPath` into `dest` (a new file) as of one instant, with the row

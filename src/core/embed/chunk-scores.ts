@@ -1,5 +1,12 @@
 import { prepareCached, type Db } from "../db/index.ts";
-import { cosineToStored, joinStored, MeanAccumulator, normalize, storedToVector } from "./vector-math.ts";
+import {
+  cosineToStored,
+  joinedView,
+  joinStored,
+  MeanAccumulator,
+  normalize,
+  storedToVector,
+} from "./vector-math.ts";
 
 /** The model fields these reads need (vectors.ts `EmbeddingModel`). */
 interface StoredModel {
@@ -33,7 +40,7 @@ export interface ChunkRow {
 export function bestPerEntry(rows: ChunkRow[], query: Float32Array): VectorHit[] {
   const best = new Map<number, VectorHit>();
   for (const { entry_id: entryId, start, end, vector, head } of rows) {
-    const similarity = cosineToStored(query, joinStored(head, vector), query.length);
+    const similarity = cosineToStored(query, joinedView(head, vector), query.length);
     const seen = best.get(entryId);
     if (!seen || similarity > seen.similarity) best.set(entryId, { entryId, similarity, start, end });
   }

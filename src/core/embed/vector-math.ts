@@ -174,6 +174,22 @@ export function joinStored(head: Buffer | null, tail: Buffer): Buffer {
   return head ? Buffer.concat([head, tail]) : tail;
 }
 
+let joined = new Uint8Array(4096);
+
+/**
+ * The stored vector from its head and the rest as a view of one reused array, valid until the next
+ * call: rescoring reads hundreds of vectors a search, and a copy each (`joinStored`) took a third
+ * of the cosine's time.
+ */
+export function joinedView(head: Uint8Array | null, tail: Uint8Array): Uint8Array {
+  if (!head) return tail;
+  const length = head.byteLength + tail.byteLength;
+  if (joined.byteLength < length) joined = new Uint8Array(length);
+  joined.set(head, 0);
+  joined.set(tail, head.byteLength);
+  return joined.subarray(0, length);
+}
+
 /** The unit vector a stored one (any form) stands for. */
 export function storedToVector(blob: Buffer, dimensions: number): Float32Array {
   if (blob.byteLength === dimensions * 4) return blobToVector(blob);

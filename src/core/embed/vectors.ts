@@ -159,28 +159,28 @@ export function writeHead(db: Db, chunkId: number | bigint, head: Buffer): void 
 }
 
 /**
- * Components read by rescoring per search: 200 candidates at 1024-d. A model with shorter vectors
+ * Components read by rescoring per search: 100 candidates at 1024-d. A model with shorter vectors
  * has fewer sign bits to pick candidates by (100 at 100-d), so it gets more candidates for the same
  * work: on the Cranfield eval collection (100-d word vectors), recall@10 against exact float32
  * went from 0.965 with 200 candidates to 0.995 with 2,048 (float32 with 200 had 0.969).
  */
-const RESCORE_COMPONENTS = 200 * 1024;
+const RESCORE_COMPONENTS = 100 * 1024;
 
 /**
  * One candidate per this many chunks, when that is more than the rest give: the more chunks, the
  * more of them lie about as close to a query as its true nearest ten, and the more of those
  * differ from them in the sign bits. At a million chunks of the bench's vectors (about 500 notes
- * a sub-topic), 200 candidates found 0.79 of the exact top 10 and 1,000 found 0.96; at 100k and
- * below nothing changes (200).
+ * a sub-topic), of the top 10 that rescoring every vector finds, 200 candidates found 0.78, 300
+ * 0.93 and 500 all (30 queries); at 100k, 50 found 0.986 and 100 all.
  */
-const CHUNKS_PER_CANDIDATE = 1000;
+const CHUNKS_PER_CANDIDATE = 2000;
 
 /**
  * Nearest entries to `query`: a Hamming scan of the sign bits for `candidates` chunks, then the
- * cosine on their stored vectors, best chunk per entry. 200 candidates at 1024-d (20x for the
- * default k of 10, 4x for a hybrid list of 50) keep recall@10 against an exact float32 search at
- * 0.99 or more in `npm run bench` up to 100k chunks, more above (CHUNKS_PER_CANDIDATE); each
- * extra candidate costs a 1 KB read and a cosine.
+ * cosine on their stored vectors, best chunk per entry. 100 candidates at 1024-d (10x the default
+ * k of 10, 2x a hybrid list of 50) keep recall@10 against an exact float32 search at 0.99 or more
+ * in `npm run bench` up to 100k chunks, more above (CHUNKS_PER_CANDIDATE). Each candidate costs a
+ * seek into `chunk_heads` and `chunks` and a cosine: about 7 µs at 100k, 10 µs at a million.
  */
 export function nearest(
   db: Db,
@@ -193,8 +193,7 @@ export function nearest(
   const count =
     candidates ??
     Math.max(
-      k * 4,
-      200,
+      k * 2,
       Math.ceil(RESCORE_COMPONENTS / model.dimensions),
       Math.ceil(index.size / CHUNKS_PER_CANDIDATE),
     );
