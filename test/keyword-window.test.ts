@@ -81,5 +81,16 @@ describe("keyword search over a very common word", () => {
     // The common word's matches come from its newest BM25_WINDOW only (they all score alike).
     const floor = zebra + 500 + 1;
     expect(ids.slice(1).every((id) => id >= floor)).toBe(true);
+    // A word that matches nothing (a number, say) leaves the common word's own windowed ranking.
+    const alone = keywordSearch(brain.db, "common 4242424", { limit: 10 });
+    const windowed = brain.db
+      .prepare(
+        `SELECT rowid FROM entries_fts WHERE entries_fts MATCH '"common"' AND rowid >= CAST(? AS INTEGER)
+         ORDER BY bm25(entries_fts, 1.0, 1.5), rowid DESC LIMIT 10`,
+      )
+      .pluck()
+      .all(floor);
+    expect(alone.map((h) => h.entry.id)).toEqual(windowed);
+    expect(alone.map((h) => h.snippet)[0]).toMatch(/\*\*common\*\*/);
   });
 });

@@ -71,10 +71,13 @@ export function rankKeyword(
 /**
  * Matches BM25 scores at most (the newest; store/fts.ts), per query when every word must match
  * and per word in the any-word fallback: at a million entries a common word's keyword list then
- * costs about what it costs at 60,000, and a rare word (in fewer entries than this) has every
- * match scored, so its old entry is never cut off by a common word's newer ones.
+ * costs about what it costs at 40,000, and a rare word (in fewer entries than this) has every
+ * match scored, so its old entry is never cut off by a common word's newer ones. FTS5 scores a
+ * match in about 0.7 µs (1.4 at a million): 2,000 cost 1.4 ms at 100k, 5,000 (this window until
+ * hybrid search had to fit 4.4 ms there) 3.3 ms. The eval collections give the same lists with
+ * 1,000, 2,000 and 5,000 (none of their words is that common).
  */
-export const BM25_WINDOW = 5000;
+export const BM25_WINDOW = 2000;
 
 /** The any-word fallback, each word windowed (store's ftsMatchAny). */
 function anyWord(

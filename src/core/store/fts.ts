@@ -52,11 +52,14 @@ export function ftsMatch(db: Db, match: string, options: FtsMatchOptions): { id:
 
 /**
  * Ids and summed BM25 scores of the entries matching any of `words` (as search/fts-query.ts splits
- * them) and passing the filters, best first: one FTS5 query per word, each windowed to its newest
- * `window` matches when there is no filter, added up per entry inside SQLite. FTS5's BM25 of
- * `"a" OR "b"` is the sum of each phrase's part, so this ranks as the OR query does wherever the
- * windows reach, without scoring every match of a common word: an OR query cannot be windowed
- * (its newest matches are the common word's), and a rare word must keep its old entries.
+ * them) and passing the filters, best first. FTS5's BM25 of `"a" OR "b"` is the sum of each
+ * phrase's part, but an OR query cannot be windowed (its newest matches are the common word's),
+ * and a rare word must keep its old entries. So a word with more than `window` matches (and no
+ * filter) is its own query over its newest `window` matches, the other words share one OR query,
+ * a word that matches nothing is left out, and SQLite adds up each entry's scores when there is
+ * more than one query. With one query left (a word and a number that matches nothing, say), its
+ * order is used as it is: grouping 4,600 matches of one word cost 6.5 ms at 100k, the query alone
+ * 2.4 ms.
  */
 export function ftsMatchAny(
   db: Db,
@@ -64,17 +67,28 @@ export function ftsMatchAny(
   options: FtsMatchOptions & { window: number },
 ): { id: number; bm25: number }[] {
   const { join, where, params } = matchScope(options);
-  const parts = words.map((word, i) => {
-    params[`m${i}`] = `"${word}"`;
-    const floor = join ? null : windowFloor(db, `"${word}"`, options.window);
+  const whole: string[] = [];
+  const windowed: { match: string; floor: number }[] = [];
+  for (const word of words) {
+    const match = `"${word}"`;
+    const floor = join ? null : windowFloor(db, match, options.window);
+    if (floor !== null) windowed.push({ match, floor });
+    else if (join || windowFloor(db, match, 1) !== null) whole.push(match);
+  }
+  const queries = [...windowed, ...(whole.length ? [{ match: whole.join(" OR "), floor: null }] : [])];
+  if (queries.length === 0) return [];
+  const parts = queries.map(({ match, floor }, i) => {
+    params[`m${i}`] = match;
     if (floor !== null) params[`f${i}`] = floor;
     return `SELECT entries_fts.rowid AS id, ${BM25_SQL} AS s FROM entries_fts ${join}
       WHERE entries_fts MATCH @m${i} AND ${where}
       ${floor === null ? "" : `AND entries_fts.rowid >= CAST(@f${i} AS INTEGER)`}`;
   });
+  const scored =
+    parts.length === 1 ? parts[0]! : `SELECT id, sum(s) AS s FROM (${parts.join(" UNION ALL ")}) GROUP BY id`;
   return prepareCached<Record<string, unknown>, { id: number; bm25: number }>(
     db,
-    `SELECT id, sum(s) AS bm25 FROM (${parts.join(" UNION ALL ")}) GROUP BY id ORDER BY bm25, id DESC LIMIT @limit`,
+    `SELECT id, s AS bm25 FROM (${scored}) ORDER BY bm25, id DESC LIMIT @limit`,
   ).all(params);
 }
 
