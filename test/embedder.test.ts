@@ -171,6 +171,37 @@ describe("the embedder and meaning search", () => {
     expect(results.map((r) => r.id)).not.toContain(entry.id);
   });
 
+  it("keeps each model's chunk count equal to its chunks through edits, long entries, deletes and a model change", async () => {
+    const brain = brainOnFake();
+    ollama.models.push("nomic-embed-text:latest");
+    const counted = () =>
+      brain.db
+        .prepare("SELECT model_id AS id, count(*) AS n FROM chunks GROUP BY model_id ORDER BY model_id")
+        .all() as { id: number; n: number }[];
+    const kept = () =>
+      brain.db
+        .prepare("SELECT id, chunk_count AS n FROM embedding_models WHERE chunk_count > 0 ORDER BY id")
+        .all() as { id: number; n: number }[];
+    for (let i = 0; i < 12; i++) brain.entries.capture({ text: `memory ${i} about databases` });
+    const long = brain.entries.capture({ text: "a long memory about gardens. ".repeat(200) }).entry.id;
+    await brain.embed();
+    expect(counted()[0]!.n).toBeGreaterThan(13);
+    expect(kept()).toEqual(counted());
+    brain.entries.edit(long, { text: "now short" });
+    brain.entries.delete(3);
+    await brain.embed();
+    expect(counted()).toEqual([{ id: 1, n: 12 }]);
+    expect(kept()).toEqual(counted());
+    const switched = testBrain(
+      { embedderFor: (model) => createOllamaEmbedder({ host: ollama.url, model }) },
+      { dbPath: brain.config.dbPath, embedModel: "nomic-embed-text" },
+    );
+    await switched.embed();
+    expect(counted()).toEqual([{ id: 2, n: 12 }]);
+    expect(kept()).toEqual(counted());
+    expect(switched.status().embedding.models).toMatchObject([{ name: "nomic-embed-text", chunks: 12 }]);
+  });
+
   it("changes the model without search going dark", async () => {
     const brain = brainOnFake();
     ollama.models.push("nomic-embed-text:latest");

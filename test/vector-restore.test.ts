@@ -74,7 +74,8 @@ describe("a backup made before int8 vectors", () => {
       const search = async () => (await brain.search("anything", { mode: "semantic", limit: 3 })).results;
       const before = await search();
       expect(before[0]!.text).toBe("old note 12");
-      expect(brain.status().embedding.models[0]!.float32_vectors).toBe(30);
+      // The chunk count an older schema did not keep is counted when the restored file is migrated.
+      expect(brain.status().embedding.models[0]).toMatchObject({ float32_vectors: 30, chunks: 30 });
       const report = await brain.embed();
       expect(report).toMatchObject({ converted: 30, embedded: 0, pending: 0 });
       const lengths = brain.db.prepare("SELECT DISTINCT length(vector) FROM chunks").pluck().all();

@@ -1,5 +1,5 @@
 import { readBlocks, type ModelRef } from "./bit-blocks.ts";
-import { chunkBits } from "./stored-vectors.ts";
+import { chunkBits, chunkCount, maxChunkId } from "./stored-vectors.ts";
 import { prepareCached, type Db } from "../db/index.ts";
 import { HammingRows } from "./hamming.ts";
 
@@ -34,18 +34,12 @@ export class BitIndex {
     ).get()!.v;
     if (version === this.dataVersion && generation === this.generation) return;
     this.dataVersion = version;
-    const stats = prepareCached<[number], { n: number; max: number | null }>(
-      db,
-      "SELECT count(*) AS n, max(id) AS max FROM chunks WHERE model_id = ?",
-    ).get(this.modelId)!;
+    const stats = { n: chunkCount(db, { id: this.modelId }), max: maxChunkId(db, this.modelId) };
     const stale =
-      !this.rows ||
-      generation !== this.generation ||
-      stats.n < this.size * 0.9 ||
-      (stats.max ?? 0) < this.maxId;
+      !this.rows || generation !== this.generation || stats.n < this.size * 0.9 || stats.max < this.maxId;
     if (stale) {
       this.load(db, model, stats.n);
-    } else if ((stats.max ?? 0) > this.maxId) {
+    } else if (stats.max > this.maxId) {
       this.appendRows(chunkBits(db, model, this.maxId, Number.MAX_SAFE_INTEGER));
     }
   }

@@ -35,3 +35,23 @@ export function chunkBits(
     bits: signBits(storedToVector(stored, model.dimensions), model.mean),
   }));
 }
+
+/** How many chunks the model has (kept by triggers, migration 015): the bit index is re-centred as this grows. */
+export function chunkCount(db: Db, model: { id: number }): number {
+  return (
+    prepareCached<[number], { n: number }>(
+      db,
+      "SELECT chunk_count AS n FROM embedding_models WHERE id = ?",
+    ).get(model.id)?.n ?? 0
+  );
+}
+
+/** The model's newest chunk id (0 when it has none): one seek on (model_id, id). */
+export function maxChunkId(db: Db, modelId: number): number {
+  return (
+    prepareCached<[number], { max: number | null }>(
+      db,
+      "SELECT max(id) AS max FROM chunks WHERE model_id = ?",
+    ).get(modelId)!.max ?? 0
+  );
+}

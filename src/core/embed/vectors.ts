@@ -1,6 +1,8 @@
 import { prepareCached, type Db } from "../db/index.ts";
 import { bitIndexFor } from "./bit-index.ts";
 import { storedVectors } from "./stored-vectors.ts";
+
+export { chunkCount } from "./stored-vectors.ts";
 import { bestPerEntry, type ChunkRow, type VectorHit } from "./chunk-scores.ts";
 import { BrainError } from "../base/index.ts";
 import { entryHash } from "../store/index.ts";
@@ -231,14 +233,6 @@ export function exactScan(
 /** How many chunk vectors are stored, of every model. */
 export function countAllChunks(db: Db): number {
   return prepareCached<[], { n: number }>(db, "SELECT count(*) AS n FROM chunks").get()!.n;
-}
-
-/** How many chunks the model has: the bit index is re-centred as this grows. */
-export function chunkCount(db: Db, model: EmbeddingModel): number {
-  return prepareCached<[number], { n: number }>(
-    db,
-    "SELECT count(*) AS n FROM chunks WHERE model_id = ?",
-  ).get(model.id)!.n;
 }
 
 /** Every chunk vector of the model, in pages, for re-centring without holding them all. */
