@@ -69,7 +69,8 @@ export async function benchVectors(db: BenchDb): Promise<{ rows: Row[]; ratios: 
   }
   rows.push(...(await freshProcess(db, qs[0]!)), databaseSize(db));
   const overhead = await embedderOverhead(db);
-  rows.push(row("embedder overhead per entry (no model time)", size, [overhead]));
+  rows.push(row("embedder overhead per entry (no model time)", size, [overhead.perEntry]));
+  rows.push(row("embedder pass with nothing waiting (every 5 minutes)", size, overhead.idle));
   return { rows, ratios };
 }
 
@@ -196,15 +197,28 @@ function editEntries(handle: BenchDb["brain"]["db"], upTo: number, suffix: strin
   if (changed !== upTo) throw new Error(`edited ${changed} entries, expected ${upTo}`);
 }
 
-/** A pass over 2,000 changed entries with an embedder that answers at once: what the pass itself costs. */
-async function embedderOverhead(db: BenchDb): Promise<number> {
+/**
+ * A pass over 2,000 changed entries with an embedder that answers at once: what the pass itself
+ * costs; then passes with nothing left to do, as the job runs every five minutes.
+ */
+async function embedderOverhead(db: BenchDb): Promise<{ perEntry: number; idle: number[] }> {
   const handle = db.brain.db;
   editEntries(handle, 2000, " (edited)");
   const instant = clusteredVectors(64, 99);
   const embedder: Embedder = { model: MODEL, embed: async (texts) => texts.map((_, i) => instant[i % 64]!) };
+  const pass = () => embedPass(handle, db.dbPath, { embedder, now: () => Date.now(), batchSize: 64 });
   const start = performance.now();
-  const report = await embedPass(handle, db.dbPath, { embedder, now: () => Date.now(), batchSize: 64 });
-  return (performance.now() - start) / Math.max(1, report.embedded);
+  const report = await pass();
+  const perEntry = (performance.now() - start) / Math.max(1, report.embedded);
+  const idle = await timeRuns(
+    5,
+    async () => {
+      const nothing = await pass();
+      if (nothing.embedded !== 0 || nothing.pending !== 0) throw new Error("an idle pass found work");
+    },
+    1,
+  );
+  return { perEntry, idle };
 }
 
 /**

@@ -202,6 +202,28 @@ describe("the embedder and meaning search", () => {
     expect(switched.status().embedding.models).toMatchObject([{ name: "nomic-embed-text", chunks: 12 }]);
   });
 
+  it("knows what waits after every kind of change, though an idle pass does not look", async () => {
+    const brain = brainOnFake();
+    const ids = Array.from({ length: 6 }, (_, i) => brain.entries.capture({ text: `memory ${i}` }).entry.id);
+    expect(await brain.embed()).toMatchObject({ embedded: 6, pending: 0 });
+    expect(await brain.embed()).toMatchObject({ embedded: 0, pending: 0 });
+    // Re-embedding an edited entry rewrites as many chunks as it had: the count of chunks is the
+    // same afterwards, what waits is not.
+    brain.entries.edit(ids[1]!, { text: "memory 1, reworded" });
+    expect(brain.status().embedding.pending).toBe(1);
+    expect(await brain.embed()).toMatchObject({ embedded: 1, pending: 0 });
+    expect(brain.status().embedding.pending).toBe(0);
+    brain.entries.delete(ids[2]!);
+    expect(await brain.embed()).toMatchObject({ embedded: 0, pending: 0 });
+    // Vectors lost some other way (not through an entry) are waited for again.
+    brain.db.prepare("DELETE FROM chunks WHERE entry_id = ?").run(ids[3]);
+    expect(brain.status().embedding.pending).toBe(1);
+    brain.entries.capture({ text: "memory 7" });
+    expect(brain.status().embedding.pending).toBe(2);
+    expect(await brain.embed()).toMatchObject({ embedded: 2, pending: 0 });
+    expect(brain.status().embedding.pending).toBe(0);
+  });
+
   it("changes the model without search going dark", async () => {
     const brain = brainOnFake();
     ollama.models.push("nomic-embed-text:latest");

@@ -31,20 +31,35 @@ export const migrations014on: Migration[] = [
     `,
   },
   {
-    name: "015_model_chunk_counts",
-    // Each model's number of chunks, kept by triggers. Counting them with \`count(*) ... WHERE
-    // model_id = ?\` walks the model's whole index range: 66-100 ms at a million chunks, paid by a
-    // process loading its bit index (before its first meaning search), again whenever another
-    // process wrote, and by every embedder pass. A trigger's update of one small row per chunk
-    // written costs the embedder a few µs.
+    name: "015_change_counts",
+    // What the embedder's idle pass and the bit index need to know cheaply. Counting a model's
+    // chunks with \`count(*) ... WHERE model_id = ?\` walks its whole index range (66-100 ms at a
+    // million chunks, paid by a process loading its bit index and by every embedder pass), and
+    // finding the entries that wait for vectors is a seek into \`chunks\` per entry (3.5 s at a
+    // million). So triggers keep each model's chunk count and a count of writes to its chunks,
+    // and a version of the entries' texts (\`meta.entries_text_version\`, moved by every insert,
+    // delete and change of an entry's hash): while neither changed, the number of entries waiting
+    // is what the last scan found (vectors.ts, countPending). A trigger's update of one small row
+    // costs a capture or the embedder a few µs.
     sql: `
       ALTER TABLE embedding_models ADD COLUMN chunk_count INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE embedding_models ADD COLUMN chunk_writes INTEGER NOT NULL DEFAULT 0;
       UPDATE embedding_models SET chunk_count = (SELECT count(*) FROM chunks c WHERE c.model_id = embedding_models.id);
       CREATE TRIGGER chunks_count_ai AFTER INSERT ON chunks BEGIN
-        UPDATE embedding_models SET chunk_count = chunk_count + 1 WHERE id = new.model_id;
+        UPDATE embedding_models SET chunk_count = chunk_count + 1, chunk_writes = chunk_writes + 1 WHERE id = new.model_id;
       END;
       CREATE TRIGGER chunks_count_ad AFTER DELETE ON chunks BEGIN
-        UPDATE embedding_models SET chunk_count = chunk_count - 1 WHERE id = old.model_id;
+        UPDATE embedding_models SET chunk_count = chunk_count - 1, chunk_writes = chunk_writes + 1 WHERE id = old.model_id;
+      END;
+      INSERT OR IGNORE INTO meta(name, value) VALUES ('entries_text_version', '0');
+      CREATE TRIGGER entries_text_version_ai AFTER INSERT ON entries BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE name = 'entries_text_version';
+      END;
+      CREATE TRIGGER entries_text_version_au AFTER UPDATE OF hash ON entries BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE name = 'entries_text_version';
+      END;
+      CREATE TRIGGER entries_text_version_ad AFTER DELETE ON entries BEGIN
+        UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE name = 'entries_text_version';
       END;
     `,
   },

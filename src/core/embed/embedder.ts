@@ -98,7 +98,8 @@ interface Pass {
 async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
   const started = performance.now();
   const pass = startPass(db, options);
-  for (;;) {
+  // Nothing waits (usually known without a scan: vectors.ts, countPending): no batch to look for.
+  for (; pass.total > 0 || pass.only !== undefined; ) {
     const batch = nextBatch(pass);
     if (batch === null) break;
     if (batch.length === 0) {
@@ -117,7 +118,7 @@ async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
 function startPass(db: Db, options: EmbedOptions): Pass {
   const only = options.entryId;
   const model = getModel(db, options.embedder.model);
-  const total = countPending(db, model);
+  const total = countPending(db, model, { remember: true });
   const report: EmbedReport = {
     model: options.embedder.model,
     ...{ embedded: 0, chunks: 0, skipped: 0, failed: 0, pending: total, errors: [], active_model: null },
@@ -210,7 +211,7 @@ function writePrepared(pass: Pass, prepared: Prepared[]): void {
 
 async function finishPass(pass: Pass, started: number): Promise<EmbedReport> {
   const { db, report } = pass;
-  report.pending = countPending(db, pass.model) - pass.withheld;
+  report.pending = countPending(db, pass.model, { remember: true }) - pass.withheld;
   if (pass.options.egress) report.withheld = pass.withheld;
   report.active_model = activateIfComplete(db, pass.options.embedder.model, report.pending);
   upkeepVectors(db, report.active_model);
