@@ -36,19 +36,20 @@ let compiled: object | undefined;
 const PLANE_ROW = 32;
 
 /**
- * How many rows the first stage keeps for the second, at least (4x the wanted count if more): at a
- * million rows of the bench's vectors, the nearest 500 by all bits are among the nearest 2,000 by
- * the first 256 (the top 10 of rescoring every vector were within the first 1,000 for each of 30
- * queries). Each row kept costs three reads at random places (one per plane): 5,000 of them took
- * 0.6 ms. Below this many rows every row goes through both.
+ * How many rows the first stage keeps for the second, at least (4x the wanted count if more: 2,000
+ * for the 500 candidates at a million rows). Measured on the bench's vectors (30 queries), the top
+ * 10 of rescoring every vector lay within the nearest 1,000 by the first 256 bits at 100k and at a
+ * million, and picking 100 (100k) or 500 (a million) candidates from the nearest 1,000 found all
+ * of it. Each row kept costs three reads at random places (one per plane): 5,000 of them took
+ * 0.6 ms at 100k. Below this many rows every row goes through both.
  */
-const COARSE_KEEP = 2000;
+const COARSE_KEEP = 1000;
 
 /**
  * Rows of packed sign bits in WebAssembly memory, and the scan that finds the rows nearest to a
  * query. Rows are stored in planes of 256 bits: plane p holds bits 256p..256p+255 of every row,
  * one after another. The scan reads the first plane of every row (32 bytes a row, a quarter of
- * 1,024 bits), keeps the nearest 2,000 by that, and adds the other planes for those only: at a
+ * 1,024 bits), keeps the nearest 1,000 by that (4x the wanted count if more), and adds the other planes for those only: at a
  * million rows it reads 32 MB instead of 128 MB, which is what memory bandwidth allows in a few ms.
  * Memory layout: the query, then the planes (each `capacity` rows), then scratch space.
  */
