@@ -2,10 +2,25 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../src/core/db/open.ts";
+import { systemClock } from "../src/core/base/index.ts";
+import { createEntryStore } from "../src/core/store/entries.ts";
 import { ROOT, cleanEnv, runNode } from "./support/cli.ts";
 import { tempDir } from "./support/tmp.ts";
 
 const WRITER = path.join(ROOT, "test", "support", "writer.ts");
+const LOCK_HOLDER = path.join(ROOT, "test", "support", "lock-holder.ts");
+
+/** Another process holding the write lock for `ms`: resolves once it holds it. */
+async function holdLock(file: string, ms: number): Promise<{ done: Promise<number | null> }> {
+  const child = spawn(process.execPath, [LOCK_HOLDER, file, String(ms)], {
+    cwd: ROOT,
+    env: cleanEnv(),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const done = new Promise<number | null>((resolve) => child.on("close", resolve));
+  await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
+  return { done };
+}
 
 describe("several processes on one database", () => {
   it("two processes capturing 1,000 entries each at once: all 2,000 saved, no busy errors", async () => {
@@ -28,6 +43,31 @@ describe("several processes on one database", () => {
     ).toBe(2000);
     handle.close();
   });
+
+  it("a capture takes the write lock once another process lets it go, and gives up at its busy timeout", async () => {
+    const file = path.join(tempDir(), "brain.db");
+    const db = openDatabase(file, { busyTimeoutMs: 5000 });
+    const entries = createEntryStore(db, systemClock);
+    // Held for a moment: the capture waits (trying every millisecond) and is saved, and the
+    // connection's busy timeout is what it was.
+    const brief = await holdLock(file, 300);
+    expect(entries.capture({ text: "waited for the lock" }).status).toBe("created");
+    expect(await brief.done).toBe(0);
+    expect(db.pragma("busy_timeout", { simple: true })).toBe(5000);
+    // Held past the busy timeout: the capture fails as SQLite's own wait would, saving nothing.
+    const long = await holdLock(file, 6500);
+    let error: unknown;
+    try {
+      entries.capture({ text: "never saved" });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toMatchObject({ code: "SQLITE_BUSY", message: "database is locked" });
+    expect(await long.done).toBe(0);
+    expect(entries.list().map((e) => e.text)).toEqual(["waited for the lock"]);
+    expect(db.pragma("busy_timeout", { simple: true })).toBe(5000);
+    db.close();
+  }, 20_000);
 
   it("a writer killed with SIGKILL mid-transaction leaves every committed entry and a sound database", async () => {
     const db = path.join(tempDir(), "brain.db");

@@ -3,3 +3,4 @@ export * from "./migrations.ts";
 export * from "./open.ts";
 export * from "./statements.ts";
 export * from "./meta.ts";
+export * from "./prompt-write.ts";

@@ -1,4 +1,4 @@
-import type { Db } from "../db/index.ts";
+import { writePromptly, type Db } from "../db/index.ts";
 import type { Clock } from "../base/index.ts";
 import { captureEntry, type CaptureInput, type CaptureResult } from "./capture.ts";
 import { deleteEntry, editEntry, type EditInput } from "./edit.ts";
@@ -17,7 +17,8 @@ export type EntryStore = ReturnType<typeof createEntryStore>;
 /**
  * The entries table: capture, get, list, edit, delete, history. Statements are prepared once;
  * every write is one short IMMEDIATE transaction, so concurrent processes queue on the lock
- * instead of failing with SQLITE_BUSY halfway through.
+ * instead of failing with SQLITE_BUSY halfway through; a capture, an edit or a delete tries for
+ * the lock every millisecond (db/prompt-write.ts).
  *
  * @example
  * const entries = createEntryStore(db, systemClock);
@@ -32,14 +33,14 @@ export function createEntryStore(db: Db, clock: Clock, hooks: EntryHook[] = []) 
   const orNull = (row: Parameters<typeof rowToEntry>[0] | undefined) => (row ? rowToEntry(row) : null);
   return {
     /** Saves a memory (or updates the keyed one). */
-    capture: (input: CaptureInput): CaptureResult => captureTx.immediate(input),
+    capture: (input: CaptureInput): CaptureResult => writePromptly(db, captureTx.immediate, input),
     /** Saves many memories in one transaction: what import uses. */
     captureMany: (inputs: CaptureInput[]): CaptureResult[] => captureManyTx.immediate(inputs),
     get: (id: number): Entry => mustGet(s, id),
     find: (id: number): Entry | null => orNull(s.byId(id)),
     getByKey: (key: string): Entry | null => orNull(s.byKey(key)),
-    edit: (id: number, input: EditInput): Entry => editTx.immediate(id, input),
-    delete: (id: number): Entry => deleteTx.immediate(id),
+    edit: (id: number, input: EditInput): Entry => writePromptly(db, editTx.immediate, id, input),
+    delete: (id: number): Entry => writePromptly(db, deleteTx.immediate, id),
     history: (id: number): HistoryItem[] => {
       mustGet(s, id);
       return entryHistory(db, id);
