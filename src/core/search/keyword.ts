@@ -86,9 +86,14 @@ function anyWord(
   options: SearchFilters & { limit: number },
   exclude: number[],
 ): KeywordRank[] {
-  return ftsMatchAny(db, [...new Set(query.terms)], { ...options, exclude, window: BM25_WINDOW }).map(
-    (row) => ({ id: row.id, score: -row.bm25, match: query.any! }),
-  );
+  // `exclude` holds every entry that matches all the words when the all-words query found fewer
+  // than a limit below its window: the window then held every such match.
+  return ftsMatchAny(db, [...new Set(query.terms)], {
+    ...options,
+    exclude,
+    window: BM25_WINDOW,
+    allWordsExcluded: exclude.length + options.limit < BM25_WINDOW,
+  }).map((row) => ({ id: row.id, score: -row.bm25, match: query.any! }));
 }
 
 /** The all-words query, windowed (BM25_WINDOW) when ranked by BM25. */
