@@ -124,6 +124,16 @@ describe("keyword search", () => {
       terms: ["c", "pnpm"],
     });
     expect(buildFtsQuery("to do")).toMatchObject({ all: '"to" "do"', terms: ["to", "do"] });
+    // While typing, a last word of one letter waits for its second (it would expand to every word
+    // with that letter first); alone it stays, and a finished query keeps it.
+    expect(buildFtsQuery("migrate x", { prefix: true })).toEqual({
+      all: '"migrate"',
+      any: null,
+      terms: ["migrate"],
+    });
+    expect(buildFtsQuery("migrate xa", { prefix: true })).toMatchObject({ all: '"migrate" "xa"*' });
+    expect(buildFtsQuery("x", { prefix: true })).toMatchObject({ all: '"x"*', terms: ["x"] });
+    expect(buildFtsQuery("migrate x")).toMatchObject({ all: '"migrate" "x"', terms: ["migrate", "x"] });
     expect(buildFtsQuery("🦄 ()")).toBeNull();
   });
 

@@ -34,16 +34,20 @@ export interface FtsQuery {
  * // { all: '"c" "pnpm"*', any: '"c" OR "pnpm"*', terms: ["c", "pnpm"] }
  */
 export function buildFtsQuery(input: string, options: { prefix?: boolean } = {}): FtsQuery | null {
-  const words = ftsWords(input);
+  const typed = ftsWords(input);
+  // A one-letter prefix after other words ("migrate a" while typing "migrate api") would match
+  // every word with that letter first: FTS5 has no one-letter prefix index and merges them all
+  // (60-100 ms at 100k entries). It counts from its second letter on.
+  // The words before it were finished (a space followed them): none is a prefix then.
+  const waiting = options.prefix === true && typed.length > 1 && typed[typed.length - 1]!.length === 1;
+  const words = waiting ? typed.slice(0, -1) : typed;
+  const prefix = options.prefix === true && !waiting;
   if (words.length === 0) return null;
-  const quote = (term: string, i: number) =>
-    `"${term}"${i === words.length - 1 && options.prefix ? "*" : ""}`;
+  const quote = (term: string, i: number) => `"${term}"${i === words.length - 1 && prefix ? "*" : ""}`;
   const quoted = words.map((term, i) => ({ term, text: quote(term, i) }));
   // Stopwords carry no meaning and match nearly every entry; they are dropped unless nothing else
   // is left ("to do" stays "to do"). The word being typed is always kept.
-  const content = quoted.filter(
-    ({ term }, i) => (i === words.length - 1 && options.prefix) || !STOPWORDS.has(term),
-  );
+  const content = quoted.filter(({ term }, i) => (i === words.length - 1 && prefix) || !STOPWORDS.has(term));
   const kept = content.length > 0 ? content : quoted;
   const all = kept.map((q) => q.text).join(" ");
   const any = kept.length > 1 ? kept.map((q) => q.text).join(" OR ") : null;

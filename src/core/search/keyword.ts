@@ -58,7 +58,7 @@ export function rankKeyword(
   // A lone prefix of 1-3 letters ("pn" while typing) matches a large share of all entries, and
   // BM25 would score every one of them. Newest first is what a person expects at that point and
   // lets FTS5 stop after `limit` rows; from the fourth letter on, BM25 takes over.
-  const shortPrefix = options.prefix === true && query.terms.length === 1 && query.terms[0]!.length <= 3;
+  const shortPrefix = query.all.endsWith("*") && query.terms.length === 1 && query.terms[0]!.length <= 3;
   const ranks = allWords(db, query.all, options, shortPrefix ? "recent" : "bm25");
   // As you type, every word typed so far must match; the any-word fallback is for typed-out queries.
   if (ranks.length < options.limit && query.any && !options.prefix) {
