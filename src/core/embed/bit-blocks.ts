@@ -69,6 +69,9 @@ export function sealBitBlocks(db: Db, model: ModelRef): number {
   for (const next of [...bounds, null]) {
     const upTo = next ? next.first_id - 1 : Number.MAX_SAFE_INTEGER;
     while (after < upTo) {
+      // The newest chunks stay unsealed until there are enough of them: counted first, so a pass
+      // with nothing to seal does not read their vectors (1,700 of them took 40 ms at 100k).
+      if (!next && chunksAfter(db, model, after) < BLOCK_ROWS) break;
       const read = chunkBits(db, model, after, upTo, BLOCK_ROWS);
       const lastId = db
         .transaction(() => sealOne(db, model, { after, upTo, bounded: next !== null }, read))
@@ -80,6 +83,14 @@ export function sealBitBlocks(db: Db, model: ModelRef): number {
     if (next) after = next.last_id;
   }
   return sealed;
+}
+
+/** How many of the model's chunks have ids above `after`, counted up to BLOCK_ROWS. */
+function chunksAfter(db: Db, model: ModelRef, after: number): number {
+  return prepareCached<[number, number, number], { n: number }>(
+    db,
+    "SELECT count(*) AS n FROM (SELECT 1 FROM chunks WHERE model_id = ? AND id > ? LIMIT ?)",
+  ).get(model.id, after, BLOCK_ROWS)!.n;
 }
 
 /**
