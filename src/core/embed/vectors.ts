@@ -198,13 +198,15 @@ export function writeHead(db: Db, chunkId: number | bigint, head: Buffer): void 
 }
 
 /**
- * Components read by rescoring per search: 100 candidates at 1024-d. A model with shorter vectors
- * has fewer sign bits to pick candidates by (100 at 100-d), so it gets more candidates for the same
- * work: on the Cranfield eval collection (100-d word vectors), recall@10 against exact float32
- * went from 0.965 with 200 candidates to 0.995 with 2,048, and is 0.995 with this 1,024 too
- * (float32 with 200 had 0.969).
+ * Components read by rescoring per search: 150 candidates at 1024-d. On the bench's vectors, of
+ * the top 10 that rescoring every vector finds, 100 candidates found 0.983 at 10k chunks (where
+ * half of a query's top 10 are notes of neighbouring sub-topics, many about as near) and 150 all
+ * (100 queries); at 100k 100 found all. A model with shorter vectors has fewer sign bits to pick
+ * candidates by (100 at 100-d), so it gets more candidates for the same work: on the Cranfield
+ * eval collection (100-d word vectors), recall@10 against exact float32 went from 0.965 with 200
+ * candidates to 0.995 with 2,048, and is 0.995 with 1,024 too (float32 with 200 had 0.969).
  */
-const RESCORE_COMPONENTS = 100 * 1024;
+const RESCORE_COMPONENTS = 150 * 1024;
 
 /**
  * One candidate per this many chunks, when that is more than the rest give: the more chunks, the
@@ -217,8 +219,8 @@ const CHUNKS_PER_CANDIDATE = 2000;
 
 /**
  * Nearest entries to `query`: a Hamming scan of the sign bits for `candidates` chunks, then the
- * cosine on their stored vectors, best chunk per entry. 100 candidates at 1024-d (10x the default
- * k of 10, 2x a hybrid list of 50) keep recall@10 against an exact float32 search at 0.99 or more
+ * cosine on their stored vectors, best chunk per entry. 150 candidates at 1024-d (15x the default
+ * k of 10, 3x a hybrid list of 50) keep recall@10 against an exact float32 search at 0.99 or more
  * in `npm run bench` up to 100k chunks, more above (CHUNKS_PER_CANDIDATE). Each candidate costs a
  * seek into `chunk_heads` and `chunks` and a cosine: about 7 µs at 100k, 10 µs at a million.
  */
