@@ -1,8 +1,6 @@
 import { prepareCached, readMeta, writeMeta, type Db } from "../db/index.ts";
 import { bitIndexFor } from "./bit-index.ts";
 import { storedVectors } from "./stored-vectors.ts";
-
-export { chunkCount } from "./stored-vectors.ts";
 import { bestPerEntry, type ChunkRow, type VectorHit } from "./chunk-scores.ts";
 import { BrainError } from "../base/index.ts";
 import { entryHash } from "../store/index.ts";
@@ -14,6 +12,8 @@ import {
   splitStored,
   storedToVector,
 } from "./vector-math.ts";
+
+export { chunkCount } from "./stored-vectors.ts";
 
 /**
  * The vector store: per-model chunk vectors (int8, for rescoring; float32 in databases not yet
@@ -217,6 +217,9 @@ const RESCORE_COMPONENTS = 150 * 1024;
  */
 const CHUNKS_PER_CANDIDATE = 2000;
 
+/** Never fewer candidates than this, whatever the vectors' length. */
+const MIN_CANDIDATES = 100;
+
 /**
  * Nearest entries to `query`: a Hamming scan of the sign bits for `candidates` chunks, then the
  * cosine on their stored vectors, best chunk per entry. 150 candidates at 1024-d (15x the default
@@ -236,6 +239,8 @@ export function nearest(
     candidates ??
     Math.max(
       k * 2,
+      // Longer vectors have more bits to choose by, but none longer than 1,024-d was measured.
+      MIN_CANDIDATES,
       Math.ceil(RESCORE_COMPONENTS / model.dimensions),
       Math.ceil(index.size / CHUNKS_PER_CANDIDATE),
     );
