@@ -39,7 +39,7 @@ export const migrations014on: Migration[] = [
     // million). So triggers keep each model's chunk count and a count of writes to its chunks,
     // and a version of the entries' texts (\`meta.entries_text_version\`, moved by every insert,
     // delete and change of an entry's hash): while neither changed, the number of entries waiting
-    // is what the last scan found (vectors.ts, countPending). A trigger's update of one small row
+    // is what the last scan found (embed/backlog.ts, countPending). A trigger's update of one small row
     // costs a capture or the embedder a few µs.
     sql: `
       ALTER TABLE embedding_models ADD COLUMN chunk_count INTEGER NOT NULL DEFAULT 0;

@@ -98,7 +98,7 @@ interface Pass {
 async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
   const started = performance.now();
   const pass = startPass(db, options);
-  // Nothing waits (usually known without a scan: vectors.ts, countPending): no batch to look for.
+  // Nothing waits (usually known without a scan: backlog.ts, countPending): no batch to look for.
   for (; pass.total > 0 || pass.only !== undefined; ) {
     const batch = nextBatch(pass);
     if (batch === null) break;

@@ -1,4 +1,4 @@
-import { prepareCached, readMeta, writeMeta, type Db } from "../db/index.ts";
+import { prepareCached, type Db } from "../db/index.ts";
 import { bitIndexFor } from "./bit-index.ts";
 import { storedVectors } from "./stored-vectors.ts";
 import { bestPerEntry, type ChunkRow, type VectorHit } from "./chunk-scores.ts";
@@ -14,6 +14,7 @@ import {
 } from "./vector-math.ts";
 
 export { chunkCount } from "./stored-vectors.ts";
+export { countPending, pendingEntries } from "./backlog.ts";
 
 /**
  * The vector store: per-model chunk vectors (int8, for rescoring; float32 in databases not yet
@@ -91,69 +92,6 @@ export function ensureModel(db: Db, name: string, dimensions: number, now: numbe
     now,
   );
   return getModel(db, name)!;
-}
-
-/** Entries whose vectors for the model are missing or older than their text, in id order. */
-export function pendingEntries(
-  db: Db,
-  model: EmbeddingModel | null,
-  afterId: number,
-  limit: number,
-): { id: number; text: string; hash: string }[] {
-  // seq 0 exists for every embedded entry; its hash says which text the vectors were made from
-  // (its first 16 characters since migration 014, all 64 before: both compare).
-  return prepareCached<[number, number, number], { id: number; text: string; hash: string }>(
-    db,
-    `SELECT e.id, e.text, e.hash FROM entries e
-     WHERE e.id > ? AND NOT EXISTS (
-       SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0 AND substr(c.hash, 1, 16) = substr(e.hash, 1, 16))
-     ORDER BY e.id LIMIT ?`,
-  ).all(afterId, model?.id ?? -1, limit);
-}
-
-/**
- * How many entries wait for the model's vectors (missing, or older than their text). The scan is a
- * seek into \`chunks\` per entry (3.5 s at a million entries), so with \`remember\` (the embedder)
- * its result is kept in meta with what it depends on: the model's count of chunk writes and the
- * entries' text version (both kept by triggers, migration 015). While neither moved, that count is
- * the answer, and an idle embedder pass or \`brain status\` costs a few reads. The scan runs in one
- * read transaction with the key it is stored under, so a write during it only makes the key stale.
- */
-export function countPending(
-  db: Db,
-  model: EmbeddingModel | null,
-  options: { remember?: boolean } = {},
-): number {
-  if (!model) return prepareCached<[], { n: number }>(db, "SELECT count(*) AS n FROM entries").get()!.n;
-  const found = db.transaction(() => {
-    const key = pendingKey(db, model);
-    const remembered = readMeta(db, PENDING_META);
-    if (remembered?.startsWith(`${key}=`))
-      return { key, count: Number(remembered.slice(key.length + 1)), scanned: false };
-    return { key, count: scanPending(db, model), scanned: true };
-  })();
-  if (found.scanned && options.remember) writeMeta(db, PENDING_META, `${found.key}=${found.count}`);
-  return found.count;
-}
-
-/** Where the last scan's count of waiting entries is kept, after the key it holds for. */
-const PENDING_META = "embed_pending";
-
-/** What the waiting entries depend on: the model, its chunk writes, the entries' text version. */
-function pendingKey(db: Db, model: EmbeddingModel): string {
-  const writes = prepareCached<[number], { writes: number }>(
-    db,
-    "SELECT chunk_writes AS writes FROM embedding_models WHERE id = ?",
-  ).get(model.id)?.writes;
-  return `${model.id}:${writes ?? 0}:${readMeta(db, "entries_text_version") ?? ""}`;
-}
-
-function scanPending(db: Db, model: EmbeddingModel): number {
-  return prepareCached<[number], { n: number }>(
-    db,
-    `SELECT count(*) AS n FROM entries e WHERE NOT EXISTS (
-       SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0 AND substr(c.hash, 1, 16) = substr(e.hash, 1, 16))`,
-  ).get(model.id)!.n;
 }
 
 /**
