@@ -1,15 +1,19 @@
 import { prepareCached, readMeta, writeMeta, type Db } from "../db/index.ts";
-import type { EmbeddingModel } from "./vectors.ts";
 
 /**
  * The embedder's backlog: the entries whose vectors for a model are missing or older than their
  * text, and how many there are.
  */
 
+/** The part of a model (vectors.ts `EmbeddingModel`) the backlog needs. */
+interface ModelId {
+  id: number;
+}
+
 /** Entries whose vectors for the model are missing or older than their text, in id order. */
 export function pendingEntries(
   db: Db,
-  model: EmbeddingModel | null,
+  model: ModelId | null,
   afterId: number,
   limit: number,
 ): { id: number; text: string; hash: string }[] {
@@ -32,11 +36,7 @@ export function pendingEntries(
  * the answer, and an idle embedder pass or \`brain status\` costs a few reads. The scan runs in one
  * read transaction with the key it is stored under, so a write during it only makes the key stale.
  */
-export function countPending(
-  db: Db,
-  model: EmbeddingModel | null,
-  options: { remember?: boolean } = {},
-): number {
+export function countPending(db: Db, model: ModelId | null, options: { remember?: boolean } = {}): number {
   if (!model) return prepareCached<[], { n: number }>(db, "SELECT count(*) AS n FROM entries").get()!.n;
   const found = db.transaction(() => {
     const key = pendingKey(db, model);
@@ -53,7 +53,7 @@ export function countPending(
 const PENDING_META = "embed_pending";
 
 /** What the waiting entries depend on: the model, its chunk writes, the entries' text version. */
-function pendingKey(db: Db, model: EmbeddingModel): string {
+function pendingKey(db: Db, model: ModelId): string {
   const writes = prepareCached<[number], { writes: number }>(
     db,
     "SELECT chunk_writes AS writes FROM embedding_models WHERE id = ?",
@@ -61,7 +61,7 @@ function pendingKey(db: Db, model: EmbeddingModel): string {
   return `${model.id}:${writes ?? 0}:${readMeta(db, "entries_text_version") ?? ""}`;
 }
 
-function scanPending(db: Db, model: EmbeddingModel): number {
+function scanPending(db: Db, model: ModelId): number {
   return prepareCached<[number], { n: number }>(
     db,
     `SELECT count(*) AS n FROM entries e WHERE NOT EXISTS (
