@@ -10,7 +10,6 @@ import { prepareCached } from "./statements.ts";
  * millisecond, up to the connection's busy timeout.
  */
 
-const timeouts = new WeakMap<Database.Database, number>();
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
@@ -24,11 +23,7 @@ export function writePromptly<A extends unknown[], T>(
   transaction: (...args: A) => T,
   ...args: A
 ): T {
-  let timeout = timeouts.get(db);
-  if (timeout === undefined) {
-    timeout = Number(db.pragma("busy_timeout", { simple: true }));
-    timeouts.set(db, timeout);
-  }
+  const timeout = Number(prepareCached(db, "PRAGMA busy_timeout").pluck().get());
   const deadline = Date.now() + timeout;
   prepareCached(db, "PRAGMA busy_timeout = 0").get();
   try {
