@@ -4,7 +4,7 @@ import type { Brain } from "../src/core/brain.ts";
 import { bitIndexFor } from "../src/core/embed/bit-index.ts";
 import { sealBitBlocks } from "../src/core/embed/bit-blocks.ts";
 import { convertVectors, reclaimSpace } from "../src/core/embed/vector-convert.ts";
-import { encodeInt8, HEAD_BYTES, int8Bytes } from "../src/core/embed/vector-math.ts";
+import { encodeInt8, HEAD_BYTES, HEADS_JOIN, int8Bytes, STORED_SQL } from "../src/core/embed/vector-math.ts";
 import { encodeInt8Per64 } from "./support/int8-per-64.ts";
 import { countPending, getModel, nearest } from "../src/core/embed/vectors.ts";
 import { testBrain } from "./support/tmp.ts";
@@ -41,6 +41,12 @@ describe("compact chunk rows (migration 014)", () => {
     expect(rows[0]!.head!.byteLength).toBe(HEAD_BYTES);
     expect(rows[0]!.vector.byteLength).toBe(int8Bytes(1024) - HEAD_BYTES);
     expect(Buffer.concat([rows[0]!.head!, rows[0]!.vector])).toEqual(encodeInt8(vectors[0]!));
+    // Readers take the two parts joined by SQLite, byte for byte.
+    const stored = brain.db
+      .prepare(`SELECT ${STORED_SQL} FROM chunks c ${HEADS_JOIN} ORDER BY c.id`)
+      .pluck()
+      .all() as Buffer[];
+    expect(stored).toEqual(vectors.map((v) => encodeInt8(v)));
     expect(countPending(brain.db, getModel(brain.db, "m"))).toBe(0);
     brain.entries.delete(1);
     expect(brain.db.prepare("SELECT id FROM chunk_heads ORDER BY id").pluck().all()).toEqual([2, 3]);
@@ -54,6 +60,9 @@ describe("compact chunk rows (migration 014)", () => {
       [null, int8Bytes(768), 0],
       [null, int8Bytes(768), 0],
     ]);
+    expect(
+      brain.db.prepare(`SELECT ${STORED_SQL} FROM chunks c ${HEADS_JOIN} ORDER BY c.id`).pluck().all(),
+    ).toEqual(vectors.map((v) => encodeInt8(v)));
   });
 
   it("convert in place: same results before, during and after, nothing re-embedded, space given back", () => {

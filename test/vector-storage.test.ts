@@ -51,6 +51,19 @@ describe("int8 vectors", () => {
     expect(cosineToStored(a!, vectorToBlob(others[0]!), 1024)).toBeCloseTo(dot(a!, others[0]!), 6);
   });
 
+  it("takes the cosine in WebAssembly as the decoded vector's dot product, at every length", () => {
+    for (const dims of [16, 768, 1024, 1536, 100]) {
+      const [query, ...others] = randomVectors(20, dims, dims);
+      for (const b of others) {
+        const stored = encodeInt8(b);
+        expect(
+          Math.abs(cosineToStored(query!, stored, dims) - dot(query!, storedToVector(stored, dims))),
+        ).toBeLessThan(1e-6);
+      }
+    }
+    expect(cosineToStored(randomVectors(1, 32, 1)[0]!, encodeInt8(new Float32Array(32)), 32)).toBe(0);
+  });
+
   it("is how new vectors are stored", () => {
     const brain = testBrain();
     const [vector] = randomVectors(1, 100, 5);

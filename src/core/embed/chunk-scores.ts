@@ -1,10 +1,10 @@
 import { prepareCached, type Db } from "../db/index.ts";
 import {
   cosineToStored,
-  joinedView,
-  joinStored,
+  HEADS_JOIN,
   MeanAccumulator,
   normalize,
+  STORED_SQL,
   storedToVector,
 } from "./vector-math.ts";
 
@@ -23,14 +23,16 @@ export interface VectorHit {
   end: number;
 }
 
-/** A chunk's vector as stored: its head (first bytes, in `chunk_heads`) and the rest. */
+/** A chunk's place in its entry and its whole stored vector (vector-math.ts, STORED_SQL). */
 export interface ChunkRow {
   entry_id: number;
   start: number;
   end: number;
-  vector: Buffer;
-  head: Buffer | null;
+  stored: Buffer;
 }
+
+/** The columns of a {@link ChunkRow}, for a query over `chunks c` joined with HEADS_JOIN. */
+export const CHUNK_ROW_SQL = `c.entry_id, c.start, c.end, ${STORED_SQL} AS stored`;
 
 /**
  * The best chunk per entry by cosine, best first. The cosine is taken here, on the stored bytes:
@@ -39,8 +41,8 @@ export interface ChunkRow {
  */
 export function bestPerEntry(rows: ChunkRow[], query: Float32Array): VectorHit[] {
   const best = new Map<number, VectorHit>();
-  for (const { entry_id: entryId, start, end, vector, head } of rows) {
-    const similarity = cosineToStored(query, joinedView(head, vector), query.length);
+  for (const { entry_id: entryId, start, end, stored } of rows) {
+    const similarity = cosineToStored(query, stored, query.length);
     const seen = best.get(entryId);
     if (!seen || similarity > seen.similarity) best.set(entryId, { entryId, similarity, start, end });
   }
@@ -52,9 +54,8 @@ function entryChunks(db: Db, model: StoredModel, entryIds: readonly number[]): C
   if (entryIds.length === 0) return [];
   return prepareCached<[string, number], ChunkRow>(
     db,
-    `SELECT c.entry_id, c.start, c.end, c.vector, h.head FROM json_each(?) AS ids
-     CROSS JOIN chunks c ON c.entry_id = ids.value AND c.model_id = ?
-     LEFT JOIN chunk_heads h ON h.id = c.id`,
+    `SELECT ${CHUNK_ROW_SQL} FROM json_each(?) AS ids
+     CROSS JOIN chunks c ON c.entry_id = ids.value AND c.model_id = ? ${HEADS_JOIN}`,
   ).all(JSON.stringify(entryIds), model.id);
 }
 
@@ -75,10 +76,10 @@ export function rescoreEntries(
  */
 export function entryVectors(db: Db, model: StoredModel, entryIds: readonly number[]): Float32Array[] {
   const byEntry = new Map<number, MeanAccumulator>();
-  for (const { entry_id: entryId, vector, head } of entryChunks(db, model, entryIds)) {
+  for (const { entry_id: entryId, stored } of entryChunks(db, model, entryIds)) {
     let acc = byEntry.get(entryId);
     if (!acc) byEntry.set(entryId, (acc = new MeanAccumulator(model.dimensions)));
-    acc.add(storedToVector(joinStored(head, vector), model.dimensions));
+    acc.add(storedToVector(stored, model.dimensions));
   }
   return [...byEntry.values()].map((acc) => normalize(acc.mean()));
 }

@@ -1,3 +1,5 @@
+import { reserveMemory, wasmModule, type WasmMemory } from "./wasm.ts";
+
 /**
  * Hamming distances in WebAssembly: `i64.popcnt` is one instruction, which JavaScript cannot
  * reach. The source is hamming.wat beside this file; these are its assembled bytes (how to
@@ -7,7 +9,7 @@ const WASM_BASE64 =
   "AGFzbQEAAAABJgRgBn9/f39/fwBgBH9/f38Bf2AJf39/f39/f39/AGAFf39/f38AAwUEAAECAwUDAQABBzUFBm1lbW9yeQIACWRpc3RhbmNlcwAABndpdGhpbgABBnJlZmluZQACCmRpc3RhbmNlczQAAwqlBASGAQEGfyADQQN0IQogASEIAkADQCAGIAJPDQFBACEJQQAhBwJAA0AgByAKTw0BIAkgCCAHaikDACAAIAdqKQMAhXunaiEJIAdBCGohBwwACwsgBCAGQQF0aiAJOwEAIAUgCUECdGohCyALIAsoAgBBAWo2AgAgCCAKaiEIIAZBAWohBgwACwsLQQECfwJAA0AgBCABTw0BIAAgBEEBdGovAQAgAk0EQCADIAVBAnRqIAQ2AgAgBUEBaiEFCyAEQQFqIQQMAAsLIAULxQEBB38CQANAIAkgBU8NASAEIAlBAnRqKAIAIQogBiAKQQF0ai8BACELQQEhDAJAA0AgDCADTw0BIAEgDCACbGogCkEFdGohDSAAIAxBBXRqIQ4gCyANKQMAIA4pAwCFeyANKQMIIA4pAwiFe3wgDSkDECAOKQMQhXsgDSkDGCAOKQMYhXt8fKdqIQsgDEEBaiEMDAALCyAHIAlBAXRqIAs7AQAgCCALQQJ0aiEPIA8gDygCAEEBajYCACAJQQFqIQkMAAsLC5EBAgR/BH4gACkDACEJIAApAwghCiAAKQMQIQsgACkDGCEMIAEhBgJAA0AgBSACTw0BIAYpAwAgCYV7IAYpAwggCoV7fCAGKQMQIAuFeyAGKQMYIAyFe3x8pyEHIAMgBUEBdGogBzsBACAEIAdBAnRqIQggCCAIKAIAQQFqNgIAIAZBIGohBiAFQQFqIQUMAAsLCw==";
 
 interface Exports {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  memory: WasmMemory;
   distances(q: number, rows: number, n: number, words: number, out: number, hist: number): void;
   distances4(q: number, rows: number, n: number, out: number, hist: number): void;
   within(out: number, n: number, cutoff: number, dest: number): number;
@@ -24,13 +26,7 @@ interface Exports {
   ): void;
 }
 
-/** The part of the WebAssembly API used here (Node has it; its type package does not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: unknown };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-let compiled: object | undefined;
+const instance = wasmModule<Exports>(WASM_BASE64);
 
 /** Bytes of one plane of one row: 4 words, 256 bits. */
 const PLANE_ROW = 32;
@@ -62,8 +58,7 @@ export class HammingRows {
 
   /** `expected` rows are reserved at once: growing copies every plane. */
   constructor(bits: number, expected = 0) {
-    compiled ??= new wasm.Module(Buffer.from(WASM_BASE64, "base64"));
-    this.exports = new wasm.Instance(compiled).exports as unknown as Exports;
+    this.exports = instance();
     this.planes = Math.max(1, Math.ceil(bits / 256));
     this.words = this.planes * 4;
     this.grow(Math.max(1024, expected));
@@ -190,9 +185,7 @@ export class HammingRows {
   }
 
   private reserve(bytes: number): void {
-    const memory = this.exports.memory;
-    const missing = bytes - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+    reserveMemory(this.exports.memory, bytes);
   }
 }
 

@@ -1,11 +1,11 @@
 ;; Hamming distances between one query and many rows of packed sign bits, for the vector search's
-;; candidate scan (src/core/bit-index.ts). i64.popcnt is one CPU instruction, which JavaScript has
+;; candidate scan (src/core/embed/bit-index.ts). i64.popcnt is one CPU instruction, which JavaScript has
 ;; no way to reach; these loops are the whole reason the module exists. Rows are kept in planes of
-;; 256 bits (src/core/hamming.ts): `distances` scans the first plane of every row, `within` picks
+;; 256 bits (src/core/embed/hamming.ts): `distances` scans the first plane of every row, `within` picks
 ;; the closest, and `refine` adds the other planes for those only.
 ;;
 ;; Regenerate the bytes in hamming.ts after editing:
-;;   npx -y -p wabt@1.0.39 wat2wasm src/core/hamming.wat -o /tmp/hamming.wasm && base64 -w0 /tmp/hamming.wasm
+;;   npx -y -p wabt@1.0.39 wat2wasm src/core/embed/hamming.wat -o /tmp/hamming.wasm && base64 -w0 /tmp/hamming.wasm
 (module
   (memory (export "memory") 1)
 

@@ -1,5 +1,5 @@
 import { prepareCached, type Db } from "../db/index.ts";
-import { joinStored, signBits, storedToVector } from "./vector-math.ts";
+import { HEADS_JOIN, signBits, STORED_SQL, storedToVector } from "./vector-math.ts";
 
 /** The stored vectors (either form, a split one joined) of chunks with after < id <= upTo, in id order. */
 export function storedVectors(
@@ -9,13 +9,11 @@ export function storedVectors(
   upTo: number,
   limit: number,
 ): { id: number; stored: Buffer }[] {
-  return prepareCached<[number, number, number, number], { id: number; vector: Buffer; head: Buffer | null }>(
+  return prepareCached<[number, number, number, number], { id: number; stored: Buffer }>(
     db,
-    `SELECT c.id, c.vector, h.head FROM chunks c LEFT JOIN chunk_heads h ON h.id = c.id
+    `SELECT c.id, ${STORED_SQL} AS stored FROM chunks c ${HEADS_JOIN}
      WHERE c.model_id = ? AND c.id > ? AND c.id <= ? ORDER BY c.id LIMIT ?`,
-  )
-    .all(modelId, after, upTo, limit)
-    .map((row) => ({ id: row.id, stored: joinStored(row.head, row.vector) }));
+  ).all(modelId, after, upTo, limit);
 }
 
 /**

@@ -1,12 +1,13 @@
 import { prepareCached, type Db } from "../db/index.ts";
 import { bitIndexFor } from "./bit-index.ts";
 import { storedVectors } from "./stored-vectors.ts";
-import { bestPerEntry, type ChunkRow, type VectorHit } from "./chunk-scores.ts";
+import { bestPerEntry, CHUNK_ROW_SQL, type ChunkRow, type VectorHit } from "./chunk-scores.ts";
 import { BrainError } from "../base/index.ts";
 import { entryHash } from "../store/index.ts";
 import {
   blobToVector,
   encodeInt8,
+  HEADS_JOIN,
   MeanAccumulator,
   signBits,
   splitStored,
@@ -186,14 +187,17 @@ export function nearest(
   return rescore(db, query, ids).slice(0, k);
 }
 
-/** Exact cosine of the given chunks to the query, best chunk per entry, best first. */
+/**
+ * Exact cosine of the given chunks to the query, best chunk per entry, best first. The ids go to
+ * SQLite in ascending order: it reads them in that order anyway, and sorted it builds its list
+ * faster (0.75 -> 0.62 ms for 150 at 10k).
+ */
 export function rescore(db: Db, query: Float32Array, chunkIds: number[]): VectorHit[] {
   if (chunkIds.length === 0) return [];
   const rows = prepareCached<[string], ChunkRow>(
     db,
-    `SELECT c.entry_id, c.start, c.end, c.vector, h.head FROM chunks c LEFT JOIN chunk_heads h ON h.id = c.id
-     WHERE c.id IN (SELECT value FROM json_each(?))`,
-  ).all(JSON.stringify(chunkIds));
+    `SELECT ${CHUNK_ROW_SQL} FROM chunks c ${HEADS_JOIN} WHERE c.id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify([...chunkIds].sort((a, b) => a - b)));
   return bestPerEntry(rows, query);
 }
 
@@ -207,8 +211,8 @@ export function exactScan(
 ): VectorHit[] {
   const rows = prepareCached<Record<string, unknown>, ChunkRow>(
     db,
-    `SELECT c.entry_id, c.start, c.end, c.vector, h.head FROM chunks c JOIN entries e ON e.id = c.entry_id
-     LEFT JOIN chunk_heads h ON h.id = c.id WHERE c.model_id = @model AND ${filter.sql}`,
+    `SELECT ${CHUNK_ROW_SQL} FROM chunks c JOIN entries e ON e.id = c.entry_id ${HEADS_JOIN}
+     WHERE c.model_id = @model AND ${filter.sql}`,
   ).all({ ...filter.params, model: model.id });
   return bestPerEntry(rows, query).slice(0, k);
 }
