@@ -36,18 +36,25 @@ export interface FtsMatchOptions extends SearchFilters {
  */
 export function ftsMatch(db: Db, match: string, options: FtsMatchOptions): { id: number; bm25: number }[] {
   const scope = matchScope(options);
-  const floor =
-    options.order !== "recent" && !scope.join && options.window
-      ? windowFloor(db, match, options.window)
-      : null;
-  const floorSql = floor === null ? "" : "AND entries_fts.rowid >= CAST(@floor AS INTEGER)";
+  const matches = `SELECT entries_fts.rowid AS id, ${BM25_SQL} AS bm25
+     FROM entries_fts ${scope.join}
+     WHERE entries_fts MATCH @match AND ${scope.where}`;
+  if (options.order === "recent") {
+    return prepareCached<Record<string, unknown>, { id: number; bm25: number }>(
+      db,
+      `${matches} ORDER BY entries_fts.rowid DESC LIMIT @limit`,
+    ).all({ ...scope.params, match });
+  }
+  // The window: FTS5 hands rows over newest first and stops after `window` of them, so only those
+  // are scored (one walk of the doclist; finding the window's oldest id first walked it twice).
+  const windowed = options.window !== undefined && !scope.join;
   return prepareCached<Record<string, unknown>, { id: number; bm25: number }>(
     db,
-    `SELECT entries_fts.rowid AS id, ${BM25_SQL} AS bm25
-     FROM entries_fts ${scope.join}
-     WHERE entries_fts MATCH @match AND ${scope.where} ${floorSql}
-     ORDER BY ${options.order === "recent" ? "entries_fts.rowid DESC" : "bm25"} LIMIT @limit`,
-  ).all({ ...scope.params, match, ...(floor === null ? {} : { floor }) });
+    windowed
+      ? `SELECT id, bm25 FROM (${matches} ORDER BY entries_fts.rowid DESC LIMIT @window)
+         ORDER BY bm25, id DESC LIMIT @limit`
+      : `${matches} ORDER BY bm25, id DESC LIMIT @limit`,
+  ).all({ ...scope.params, match, ...(windowed ? { window: options.window } : {}) });
 }
 
 /**
@@ -57,9 +64,9 @@ export function ftsMatch(db: Db, match: string, options: FtsMatchOptions): { id:
  * and a rare word must keep its old entries. So a word with more than `window` matches (and no
  * filter) is its own query over its newest `window` matches, the other words share one OR query,
  * a word that matches nothing is left out, and SQLite adds up each entry's scores when there is
- * more than one query. With one query left (a word and a number that matches nothing, say), its
- * order is used as it is: grouping 4,600 matches of one word cost 6.5 ms at 100k, the query alone
- * 2.4 ms. Nor is anything summed for two words whose common matches are all in `exclude`
+ * more than one query. With one word left (a word and a number that matches nothing, say), it is
+ * ftsMatch's query: grouping 4,600 matches of one word cost 6.5 ms at 100k, the query alone
+ * 2.4 ms. With one query left, its order is used as it is. Nor is anything summed for two words whose common matches are all in `exclude`
  * (`allWordsExcluded`: the caller's all-words matches, which the fallback follows): each entry
  * left matches one word, so the queries' rows only need merging by score (at 100k, a common word
  * with a number: 4 ms grouped).
@@ -70,13 +77,15 @@ export function ftsMatchAny(
   options: FtsMatchOptions & { window: number; allWordsExcluded?: boolean },
 ): { id: number; bm25: number }[] {
   const { join, where, params } = matchScope(options);
+  const found = words.map((word) => `"${word}"`).filter((m) => join || windowFloor(db, m, 1) !== null);
+  // One word left: its own windowed query (ftsMatch), no floor to find.
+  if (!join && found.length === 1) return ftsMatch(db, found[0]!, options);
   const whole: string[] = [];
   const windowed: { match: string; floor: number }[] = [];
-  for (const word of words) {
-    const match = `"${word}"`;
+  for (const match of found) {
     const floor = join ? null : windowFloor(db, match, options.window);
     if (floor !== null) windowed.push({ match, floor });
-    else if (join || windowFloor(db, match, 1) !== null) whole.push(match);
+    else whole.push(match);
   }
   const queries = [...windowed, ...(whole.length ? [{ match: whole.join(" OR "), floor: null }] : [])];
   if (queries.length === 0) return [];
