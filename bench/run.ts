@@ -61,10 +61,15 @@ sections.push({
   run: async (db) => ({ rows: await (await import("./quality.ts")).benchQuality(db) }),
 });
 
-// BENCH_ONLY=quality runs the sections whose title starts with that word (case-insensitive).
-const only = process.env.BENCH_ONLY?.toLowerCase();
+// BENCH_ONLY=quality runs the sections whose title starts with that word (case-insensitive);
+// BENCH_ONLY=meaning,backups those that start with either (a backup of a database with vectors).
+const only = process.env.BENCH_ONLY?.toLowerCase().split(",");
 if (only)
-  sections.splice(0, sections.length, ...sections.filter((s) => s.title.toLowerCase().startsWith(only)));
+  sections.splice(
+    0,
+    sections.length,
+    ...sections.filter((s) => only.some((word) => s.title.toLowerCase().startsWith(word.trim()))),
+  );
 
 const sizes = (process.env.BENCH_SIZES ?? "10000,100000").split(",").map(Number);
 console.log(`# Local Brain benchmark`);
