@@ -1,6 +1,6 @@
 // `npm run bench`: builds databases of realistic entries and prints p50/p95 tables and ratios.
-// Sizes: BENCH_SIZES=10000,100000 (default); BENCH_ONLY=<section> runs one section. Figures are from this run only; compare ratios, not
-// numbers from another machine.
+// Sizes: BENCH_SIZES=10000,100000 (default); BENCH_ONLY=<section>[,<section>] runs only those.
+// Figures are from this run only; compare ratios, not numbers from another machine.
 import os from "node:os";
 import { printTable, type Row } from "./lib.ts";
 import { buildDb, benchProcesses, benchStore, type BenchDb } from "./store.ts";
