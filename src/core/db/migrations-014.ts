@@ -63,4 +63,13 @@ export const migrations014on: Migration[] = [
       END;
     `,
   },
+  {
+    name: "016_keyword_index_usermerge",
+    // The embedder tidies the keyword index after each pass (store/fts.ts, tidyKeywordIndex) with
+    // FTS5's 'merge' command, which merges a level of segments once it holds \`usermerge\` of them.
+    // At 2 (FTS5's default is 4) each level is merged down to one segment, so a query looks a
+    // word up in a handful of segments, and the index is never rewritten whole. A setting of the
+    // index, kept in its \`entries_fts_config\` table.
+    sql: `INSERT INTO entries_fts(entries_fts, rank) VALUES ('usermerge', 2);`,
+  },
 ];

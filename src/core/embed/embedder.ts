@@ -3,6 +3,7 @@ import { acquireEmbedLock } from "./lock.ts";
 import type { EmbedEgress } from "../privacy/index.ts";
 import type { EnrichOutcome } from "../enrich/index.ts";
 import { toBrainError, type Embedder } from "../base/index.ts";
+import { tidyKeywordIndex } from "../store/index.ts";
 import { embedBatch, findNeighbours, type Prepared } from "./embed-batch.ts";
 import {
   countPending,
@@ -214,6 +215,7 @@ async function finishPass(pass: Pass, started: number): Promise<EmbedReport> {
   report.pending = countPending(db, pass.model, { remember: true }) - pass.withheld;
   if (pass.options.egress) report.withheld = pass.withheld;
   report.active_model = activateIfComplete(db, pass.options.embedder.model, report.pending);
+  tidyKeywordIndex(db);
   upkeepVectors(db, report.active_model);
   await vacuumWhenQuiet(db);
   report.ms = Math.round(performance.now() - started);

@@ -164,7 +164,7 @@ const MIN_CANDIDATES = 100;
  * cosine on their stored vectors, best chunk per entry. 150 candidates at 1024-d (15x the default
  * k of 10, 3x a hybrid list of 50) keep recall@10 against an exact float32 search at 0.99 or more
  * in `npm run bench` up to 100k chunks, more above (CHUNKS_PER_CANDIDATE). Each candidate costs a
- * seek into `chunk_heads` and `chunks` and a cosine: about 7 µs at 100k, 10 µs at a million.
+ * seek into `chunk_heads` and `chunks` and a cosine: about 3 µs at 10k, 4.5 µs at 100k.
  */
 export function nearest(
   db: Db,
