@@ -77,7 +77,7 @@ export function ftsMatch(db: Db, match: string, options: FtsMatchOptions): { id:
   }
   // The window: FTS5 hands rows over newest first and stops after `window` of them, so only those
   // are scored (one walk of the doclist; finding the window's oldest id first walked it twice).
-  const windowed = options.window !== undefined && !scope.join;
+  const windowed = Boolean(options.window) && !scope.join;
   return prepareCached<Record<string, unknown>, { id: number; bm25: number }>(
     db,
     windowed
@@ -96,10 +96,10 @@ export function ftsMatch(db: Db, match: string, options: FtsMatchOptions): { id:
  * a word that matches nothing is left out, and SQLite adds up each entry's scores when there is
  * more than one query. With one word left (a word and a number that matches nothing, say), it is
  * ftsMatch's query: grouping 4,600 matches of one word cost 6.5 ms at 100k, the query alone
- * 2.4 ms. With one query left, its order is used as it is. Nor is anything summed for two words whose common matches are all in `exclude`
- * (`allWordsExcluded`: the caller's all-words matches, which the fallback follows): each entry
- * left matches one word, so the queries' rows only need merging by score (at 100k, a common word
- * with a number: 4 ms grouped).
+ * 2.4 ms. With one query left, its order is used as it is. Nor is anything summed for two words
+ * whose common matches are all in `exclude` (`allWordsExcluded`: the caller's all-words matches,
+ * which the fallback follows): each entry left matches one word, so the queries' rows only need
+ * merging by score (at 100k, a common word with a number: 4 ms grouped).
  */
 export function ftsMatchAny(
   db: Db,
