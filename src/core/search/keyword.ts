@@ -2,7 +2,7 @@ import type { Db } from "../db/index.ts";
 import {
   ftsMatch,
   ftsMatchAny,
-  ftsSnippet,
+  ftsSnippets,
   ftsWordCounts,
   type Entry,
   type SearchFilters,
@@ -110,14 +110,12 @@ function allWords(
   }));
 }
 
-/**
- * Entries and highlighted snippets for ranked matches: one rowid seek each (store's `ftsSnippet`),
- * no doclist walk.
- */
+/** Entries and highlighted snippets for ranked matches (store's `ftsSnippets`), by id. */
 export function keywordDetails(db: Db, ranks: KeywordRank[]): Map<number, KeywordHit> {
+  const found = ftsSnippets(db, ranks);
   const hits = new Map<number, KeywordHit>();
-  for (const { id, score, match } of ranks) {
-    const hit = ftsSnippet(db, match, id);
+  for (const { id, score } of ranks) {
+    const hit = found.get(id);
     if (hit) hits.set(id, { ...hit, score });
   }
   return hits;

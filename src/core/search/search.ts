@@ -262,8 +262,8 @@ export function fuse(
 }
 
 /**
- * The winners' entries: with a highlighted snippet for keyword matches (one rowid seek each), in
- * one query by id for the rest.
+ * The winners' entries: with a highlighted snippet for keyword matches (keywordDetails), in one
+ * query by id for the rest.
  */
 function readWinners(
   db: Db,

@@ -66,9 +66,7 @@ export interface FtsMatchOptions extends SearchFilters {
  */
 export function ftsMatch(db: Db, match: string, options: FtsMatchOptions): { id: number; bm25: number }[] {
   const scope = matchScope(options);
-  const matches = `SELECT entries_fts.rowid AS id, ${BM25_SQL} AS bm25
-     FROM entries_fts ${scope.join}
-     WHERE entries_fts MATCH @match AND ${scope.where}`;
+  const matches = scoredMatches("match", scope);
   if (options.order === "recent") {
     return prepareCached<Record<string, unknown>, { id: number; bm25: number }>(
       db,
@@ -81,8 +79,7 @@ export function ftsMatch(db: Db, match: string, options: FtsMatchOptions): { id:
   return prepareCached<Record<string, unknown>, { id: number; bm25: number }>(
     db,
     windowed
-      ? `SELECT id, bm25 FROM (${matches} ORDER BY entries_fts.rowid DESC LIMIT @window)
-         ORDER BY bm25, id DESC LIMIT @limit`
+      ? `${newestWindow(matches)} ORDER BY bm25, id DESC LIMIT @limit`
       : `${matches} ORDER BY bm25, id DESC LIMIT @limit`,
   ).all({ ...scope.params, match, ...(windowed ? { window: options.window } : {}) });
 }
@@ -98,8 +95,9 @@ export function ftsMatch(db: Db, match: string, options: FtsMatchOptions): { id:
  * ftsMatch's query: grouping 4,600 matches of one word cost 6.5 ms at 100k, the query alone
  * 2.4 ms. With one query left, its order is used as it is. Nor is anything summed for two words
  * whose common matches are all in `exclude` (`allWordsExcluded`: the caller's all-words matches,
- * which the fallback follows): each entry left matches one word, so the queries' rows only need
- * merging by score (at 100k, a common word with a number: 4 ms grouped).
+ * which the fallback follows): each entry left matches one word, so each word is ftsMatch's
+ * windowed query and their rows are only merged by score (at 100k, a common word with a number:
+ * 4 ms grouped), with no word's matches looked up first.
  */
 export function ftsMatchAny(
   db: Db,
@@ -107,6 +105,9 @@ export function ftsMatchAny(
   options: FtsMatchOptions & { window: number; allWordsExcluded?: boolean },
 ): { id: number; bm25: number }[] {
   const { join, where, params } = matchScope(options);
+  if (!join && options.allWordsExcluded === true && words.length <= 2) {
+    return mergedByScore(db, words, { where, params, window: options.window });
+  }
   const found = words.map((word) => `"${word}"`).filter((m) => join || windowFloor(db, m, 1) !== null);
   // One word left: its own windowed query (ftsMatch), no floor to find.
   if (!join && found.length === 1) return ftsMatch(db, found[0]!, options);
@@ -122,21 +123,54 @@ export function ftsMatchAny(
   const parts = queries.map(({ match, floor }, i) => {
     params[`m${i}`] = match;
     if (floor !== null) params[`f${i}`] = floor;
-    return `SELECT entries_fts.rowid AS id, ${BM25_SQL} AS s FROM entries_fts ${join}
-      WHERE entries_fts MATCH @m${i} AND ${where}
-      ${floor === null ? "" : `AND entries_fts.rowid >= CAST(@f${i} AS INTEGER)`}`;
+    const above = floor === null ? "1" : `entries_fts.rowid >= CAST(@f${i} AS INTEGER)`;
+    return scoredMatches(`m${i}`, { join, where: `${where} AND ${above}` });
   });
-  const disjoint = options.allWordsExcluded === true && words.length <= 2;
   const scored =
     parts.length === 1
       ? parts[0]!
-      : disjoint
-        ? parts.join(" UNION ALL ")
-        : `SELECT id, sum(s) AS s FROM (${parts.join(" UNION ALL ")}) GROUP BY id`;
+      : `SELECT id, sum(bm25) AS bm25 FROM (${parts.join(" UNION ALL ")}) GROUP BY id`;
   return prepareCached<Record<string, unknown>, { id: number; bm25: number }>(
     db,
-    `SELECT id, s AS bm25 FROM (${scored}) ORDER BY bm25, id DESC LIMIT @limit`,
+    `SELECT id, bm25 FROM (${scored}) ORDER BY bm25, id DESC LIMIT @limit`,
   ).all(params);
+}
+
+/**
+ * Words no entry left matches together: each word's newest `window` matches (all of a rarer
+ * word's), scored alone, merged by score. FTS5 hands each word's rows over newest first and stops
+ * at the window, so no word's matches are looked up beforehand: finding a common word's window
+ * floor first walked its list twice (hybrid search with a word and a number both found, 3.7 ms
+ * at 100k, 6.7% of it the floor).
+ */
+function mergedByScore(
+  db: Db,
+  words: readonly string[],
+  scope: { where: string; params: Record<string, unknown>; window: number },
+): { id: number; bm25: number }[] {
+  const { where, params } = scope;
+  const parts = words.map((word, i) => {
+    params[`m${i}`] = `"${word}"`;
+    return newestWindow(scoredMatches(`m${i}`, { join: "", where }));
+  });
+  return prepareCached<Record<string, unknown>, { id: number; bm25: number }>(
+    db,
+    `SELECT id, bm25 FROM (${parts.join(" UNION ALL ")}) ORDER BY bm25, id DESC LIMIT @limit`,
+  ).all({ ...params, window: scope.window });
+}
+
+/** The entries matching the MATCH parameter `@param` within the scope, as `id` and `bm25`. */
+function scoredMatches(param: string, scope: { join: string; where: string }): string {
+  return `SELECT entries_fts.rowid AS id, ${BM25_SQL} AS bm25 FROM entries_fts ${scope.join}
+    WHERE entries_fts MATCH @${param} AND ${scope.where}`;
+}
+
+/**
+ * The newest `@window` of {@link scoredMatches}' rows (no join): FTS5 hands them over newest first
+ * and stops there, so only those are scored.
+ */
+function newestWindow(matches: string): string {
+  return `SELECT id, bm25 FROM (${matches} ORDER BY entries_fts.rowid DESC LIMIT @window)`;
 }
 
 const BM25_SQL = `bm25(entries_fts, ${BM25_WEIGHTS.text}, ${BM25_WEIGHTS.tags})`;
@@ -175,17 +209,64 @@ function windowFloor(db: Db, match: string, window: number): number | null {
 }
 
 /**
- * An entry with its best fragment for `match`, the matching words in **bold**: one rowid seek,
- * no doclist walk. Undefined when the entry does not match.
+ * Entries with their best fragment for the MATCH expression each was found by, the matching
+ * words in **bold**, for ranked winners. snippet() asks FTS5 where an entry's matches are, and in
+ * `entries_fts` that is a seek into each word's list of every entry: 60-75 µs an entry for a
+ * common word at 100k entries. So the winners' text goes into a small FTS5 table of the
+ * connection's own (temp, the same columns and tokenizer) for the moment it takes, and the
+ * snippets come from there, one query per expression: 12 µs an entry at 100k, 7 at 10k (17
+ * before). A savepoint rolled back takes the rows out again: the table stays empty, nothing is
+ * written to the brain, and a read-only connection does the same. An entry that does not match
+ * its expression is left out.
  */
-export function ftsSnippet(db: Db, match: string, id: number): { entry: Entry; snippet: string } | undefined {
-  const row = prepareCached<{ match: string; id: number }, EntryRow & { snippet: string }>(
+export function ftsSnippets(
+  db: Db,
+  wanted: readonly { id: number; match: string }[],
+): Map<number, { entry: Entry; snippet: string }> {
+  const found = new Map<number, { entry: Entry; snippet: string }>();
+  if (wanted.length === 0) return found;
+  const byMatch = new Map<string, Set<number>>();
+  for (const { id, match } of wanted) byMatch.set(match, (byMatch.get(match) ?? new Set()).add(id));
+  ensureSnippetTable(db);
+  db.exec("SAVEPOINT entry_snippets");
+  try {
+    prepareCached<[string]>(
+      db,
+      `INSERT INTO temp.entry_snippets(rowid, text, tags)
+       SELECT id, text, tags FROM main.entries WHERE id IN (SELECT value FROM json_each(?))`,
+    ).run(JSON.stringify(wanted.map((w) => w.id)));
+    const read = prepareCached<[string], EntryRow & { snippet: string }>(
+      db,
+      `SELECT ${ENTRY_COLUMNS}, snippet(entry_snippets, 0, '**', '**', '…', 24) AS snippet
+       FROM temp.entry_snippets JOIN main.entries e ON e.id = entry_snippets.rowid
+       WHERE entry_snippets MATCH ?`,
+    );
+    for (const [match, ids] of byMatch) {
+      for (const row of read.all(match)) {
+        if (ids.has(row.id)) found.set(row.id, { entry: rowToEntry(row), snippet: row.snippet });
+      }
+    }
+  } finally {
+    db.exec("ROLLBACK TO entry_snippets");
+    db.exec("RELEASE entry_snippets");
+  }
+  return found;
+}
+
+const withSnippetTable = new WeakSet<Db>();
+
+/** The connection's snippet table, made once, tokenized as `entries_fts` is. */
+function ensureSnippetTable(db: Db): void {
+  if (withSnippetTable.has(db)) return;
+  const { sql } = prepareCached<[], { sql: string }>(
     db,
-    `SELECT ${ENTRY_COLUMNS}, snippet(entries_fts, 0, '**', '**', '…', 24) AS snippet
-     FROM entries_fts JOIN entries e ON e.id = entries_fts.rowid
-     WHERE entries_fts MATCH @match AND entries_fts.rowid = CAST(@id AS INTEGER)`,
-  ).get({ match, id });
-  return row ? { entry: rowToEntry(row), snippet: row.snippet } : undefined;
+    "SELECT sql FROM main.sqlite_schema WHERE name = 'entries_fts'",
+  ).get()!;
+  const tokenize = /tokenize\s*=\s*'([^']*)'/i.exec(sql)?.[1] ?? "unicode61";
+  db.exec(
+    `CREATE VIRTUAL TABLE IF NOT EXISTS temp.entry_snippets USING fts5(text, tags, tokenize = '${tokenize}')`,
+  );
+  withSnippetTable.add(db);
 }
 
 /** True when entry `id` matches the MATCH expression (one rowid seek). */
