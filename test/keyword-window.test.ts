@@ -66,6 +66,16 @@ describe("keyword search over a very common word", () => {
     const hits = keywordSearch(brain.db, "alpha beta gamma zeta", { limit: 10 });
     expect(hits.map((h) => h.entry.id)).toEqual(orRanking.map((r) => r.id));
     hits.forEach((h, i) => expect(h.score).toBeCloseTo(orRanking[i]!.score, 10));
+    // Two words no entry has together: each word's own query, merged by score.
+    const pair = brain.db
+      .prepare(
+        `SELECT rowid AS id, -bm25(entries_fts, 1.0, 1.5) AS score FROM entries_fts
+         WHERE entries_fts MATCH '"delta" OR "gamma"' ORDER BY bm25(entries_fts, 1.0, 1.5), rowid DESC`,
+      )
+      .all() as { id: number; score: number }[];
+    const twoWords = keywordSearch(brain.db, "delta gamma", { limit: 10 });
+    expect(twoWords.map((h) => h.entry.id)).toEqual(pair.map((r) => r.id));
+    twoWords.forEach((h, i) => expect(h.score).toBeCloseTo(pair[i]!.score, 10));
   });
 
   it("the any-word fallback scores every match of a rare word and the newest of a common one", () => {
