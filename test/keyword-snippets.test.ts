@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../src/core/db/open.ts";
-import { ftsSnippets } from "../src/core/store/fts.ts";
+import { ftsSnippets } from "../src/core/store/snippets.ts";
 import { testBrain } from "./support/tmp.ts";
 
 /** What snippet() over the brain's own keyword index gives for one entry. */
