@@ -77,6 +77,22 @@ describe("keyword snippets", () => {
     expect(inside.get(ids[0]!)!.entry.pinned).toBe(true);
     expect(brain.entries.get(ids[0]!)!.pinned).toBe(true);
     expect(brain.db.prepare("SELECT count(*) AS n FROM temp.entry_snippets").get()).toEqual({ n: 0 });
+    // A connection whose first snippets were made in a transaction that was then rolled back
+    // (taking the table along) makes the table again.
+    const other = openDatabase(brain.config.dbPath, {});
+    try {
+      const undone = other.transaction(() => {
+        ftsSnippets(other, [{ id: ids[0]!, match: '"billing"' }]);
+        throw new Error("undo");
+      });
+      expect(() => undone()).toThrow("undo");
+      expect(
+        other.prepare("SELECT count(*) AS n FROM temp.sqlite_schema WHERE name = 'entry_snippets'").get(),
+      ).toEqual({ n: 0 });
+      expect(ftsSnippets(other, [{ id: ids[1]!, match: '"billing"' }]).get(ids[1]!)!.entry.id).toBe(ids[1]!);
+    } finally {
+      other.close();
+    }
     try {
       expect(ftsSnippets(reader, [{ id: ids[0]!, match: '"billing"' }]).get(ids[0]!)!.snippet).toBe(
         "We decided to move the **billing** service to Postgres after the March outage.",

@@ -46,18 +46,20 @@ export function ftsSnippets(
   return found;
 }
 
-const withSnippetTable = new WeakSet<Db>();
-
-/** The connection's snippet table, made once, tokenized as `entries_fts` is. */
+/**
+ * The connection's snippet table, tokenized as `entries_fts` is; made when missing (also after a
+ * caller's transaction that made it was rolled back).
+ */
 function ensureSnippetTable(db: Db): void {
-  if (withSnippetTable.has(db)) return;
+  const exists = prepareCached<[], { one: number }>(
+    db,
+    "SELECT 1 AS one FROM temp.sqlite_schema WHERE name = 'entry_snippets'",
+  ).get();
+  if (exists) return;
   const { sql } = prepareCached<[], { sql: string }>(
     db,
     "SELECT sql FROM main.sqlite_schema WHERE name = 'entries_fts'",
   ).get()!;
   const tokenize = /tokenize\s*=\s*'([^']*)'/i.exec(sql)?.[1] ?? "unicode61";
-  db.exec(
-    `CREATE VIRTUAL TABLE IF NOT EXISTS temp.entry_snippets USING fts5(text, tags, tokenize = '${tokenize}')`,
-  );
-  withSnippetTable.add(db);
+  db.exec(`CREATE VIRTUAL TABLE temp.entry_snippets USING fts5(text, tags, tokenize = '${tokenize}')`);
 }
