@@ -17,16 +17,20 @@ export function pendingEntries(
   afterId: number,
   limit: number,
 ): { id: number; text: string; hash: string }[] {
-  // seq 0 exists for every embedded entry; its hash says which text the vectors were made from
-  // (its first 16 characters since migration 014, all 64 before: both compare).
   return prepareCached<[number, number, number], { id: number; text: string; hash: string }>(
     db,
-    `SELECT e.id, e.text, e.hash FROM entries e
-     WHERE e.id > ? AND NOT EXISTS (
-       SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0 AND substr(c.hash, 1, 16) = substr(e.hash, 1, 16))
-     ORDER BY e.id LIMIT ?`,
+    `SELECT e.id, e.text, e.hash FROM entries e WHERE e.id > ? AND ${WAITING_SQL} ORDER BY e.id LIMIT ?`,
   ).all(afterId, model?.id ?? -1, limit);
 }
+
+/**
+ * True for an entry `e` waiting for the model bound at its `?`: seq 0 exists for every embedded
+ * entry, and its hash says which text the vectors were made from (its first 16 characters since
+ * migration 014, all 64 before: both compare).
+ */
+const WAITING_SQL = `NOT EXISTS (
+  SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0
+  AND substr(c.hash, 1, 16) = substr(e.hash, 1, 16))`;
 
 /**
  * How many entries wait for the model's vectors (missing, or older than their text). The scan is a
@@ -64,7 +68,6 @@ function pendingKey(db: Db, model: ModelId): string {
 function scanPending(db: Db, model: ModelId): number {
   return prepareCached<[number], { n: number }>(
     db,
-    `SELECT count(*) AS n FROM entries e WHERE NOT EXISTS (
-       SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0 AND substr(c.hash, 1, 16) = substr(e.hash, 1, 16))`,
+    `SELECT count(*) AS n FROM entries e WHERE ${WAITING_SQL}`,
   ).get(model.id)!.n;
 }
