@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluateCollection, loadEvalVectors } from "../eval/evaluate.ts";
 import { personalNotesCollection } from "../eval/personal-notes.ts";
+import { cranfieldCollection, cranfieldDir } from "../eval/cranfield.ts";
 
 // The temporal questions name days and the notes carry UTC times: read both in UTC, as `npm run eval` does.
 process.env.TZ = "UTC";
@@ -12,6 +13,7 @@ const BASELINE = JSON.parse(
 ) as {
   notes: Record<string, { recallAt10: number }>;
   notesHybridByType: Record<string, number>;
+  cranfield: Record<string, { ndcgAt10: number }>;
 };
 
 describe("retrieval quality on the personal-notes set", () => {
@@ -34,4 +36,21 @@ describe("retrieval quality on the personal-notes set", () => {
     expect(recall.keyword).toBeGreaterThanOrEqual(recall["plain BM25"]!);
     expect(ndcg.keyword).toBeGreaterThanOrEqual(ndcg["plain BM25"]!);
   }, 120_000);
+});
+
+describe("retrieval quality on Cranfield (where the collection is, next to the project)", () => {
+  it.runIf(fs.existsSync(path.join(cranfieldDir(), "cranqrel")))(
+    "keeps keyword and hybrid nDCG@10 within half a point of the baseline, keyword above plain BM25",
+    async () => {
+      const { rows } = await evaluateCollection(cranfieldCollection(), {
+        embedder: { kind: "wink", vectors: loadEvalVectors() },
+        modes: ["plain BM25", "keyword", "hybrid"],
+      });
+      const ndcg = Object.fromEntries(rows.map((r) => [r.mode, r.metrics.ndcgAt10]));
+      expect(ndcg.keyword).toBeGreaterThanOrEqual(BASELINE.cranfield.keyword!.ndcgAt10 - 0.005);
+      expect(ndcg.hybrid).toBeGreaterThanOrEqual(BASELINE.cranfield.hybrid!.ndcgAt10 - 0.005);
+      expect(ndcg.keyword).toBeGreaterThan(ndcg["plain BM25"]!);
+    },
+    120_000,
+  );
 });

@@ -64,3 +64,8 @@ export function buildFtsQuery(input: string, options: { prefix?: boolean } = {})
 export function ftsWords(input: string): string[] {
   return (input.normalize("NFKC").toLowerCase().match(WORD) ?? []).slice(0, MAX_TERMS);
 }
+
+/** How many words `input` has, as unicode61 splits them (no cap). */
+export function countWords(input: string): number {
+  return input.match(WORD)?.length ?? 0;
+}

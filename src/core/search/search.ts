@@ -18,6 +18,7 @@ import { describeUnderstanding, hasTopic, windowFilters, type Understood } from 
 import { semanticSearch, type SemanticDeps } from "./semantic.ts";
 import { boostKinds, reciprocalRankFusion, relevanceFor, RRF_K } from "./fusion.ts";
 import { withFeedback } from "./feedback.ts";
+import { withLead } from "./lead.ts";
 import type { VectorHit } from "../embed/index.ts";
 
 export const SEARCH_MODES = ["hybrid", "keyword", "semantic"] as const;
@@ -202,11 +203,13 @@ function withAskedSimilarity(
   return results.map((r) => (asked.has(r.id) ? { ...r, similarity: asked.get(r.id)! } : r));
 }
 
-/** Keyword ranks, with pseudo-relevance feedback for long questions. */
+/** Keyword ranks, with pseudo-relevance feedback and documents' leads for long questions. */
 function keywordList(db: Db, text: string, options: SearchOptions & { limit: number }): KeywordRank[] {
-  return withFeedback(db, text, rankKeyword(db, text, options), options.prefix === true, (more) =>
+  const typing = options.prefix === true;
+  const ranks = withFeedback(db, text, rankKeyword(db, text, options), typing, (more) =>
     rankKeyword(db, more, options),
   );
+  return withLead(db, text, ranks, typing);
 }
 
 /** Each list's entries inside the window, in the list's order; empty lists left out. */

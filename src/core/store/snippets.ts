@@ -20,30 +20,79 @@ export function ftsSnippets(
   if (wanted.length === 0) return found;
   const byMatch = new Map<string, Set<number>>();
   for (const { id, match } of wanted) byMatch.set(match, (byMatch.get(match) ?? new Set()).add(id));
+  withScratchIndex(
+    db,
+    () =>
+      prepareCached<[string]>(
+        db,
+        `INSERT INTO temp.entry_snippets(rowid, text, tags)
+         SELECT id, text, tags FROM main.entries WHERE id IN (SELECT value FROM json_each(?))`,
+      ).run(JSON.stringify(wanted.map((w) => w.id))),
+    () => {
+      const read = prepareCached<[string], EntryRow & { snippet: string }>(
+        db,
+        `SELECT ${ENTRY_COLUMNS}, snippet(entry_snippets, 0, '**', '**', '…', 24) AS snippet
+         FROM temp.entry_snippets JOIN main.entries e ON e.id = entry_snippets.rowid
+         WHERE entry_snippets MATCH ?`,
+      );
+      for (const [match, ids] of byMatch) {
+        for (const row of read.all(match)) {
+          if (ids.has(row.id)) found.set(row.id, { entry: rowToEntry(row), snippet: row.snippet });
+        }
+      }
+    },
+  );
+  return found;
+}
+
+/**
+ * For each of `texts` (id -> text, not stored anywhere), how many of `words` it contains, the words
+ * stemmed as `entries_fts` stems them: "wings" is found in "a wing". One MATCH per word in the
+ * scratch table.
+ */
+export function ftsWordCountsIn(
+  db: Db,
+  texts: ReadonlyMap<number, string>,
+  words: readonly string[],
+): Map<number, number> {
+  const counts = new Map([...texts.keys()].map((id) => [id, 0]));
+  if (texts.size === 0 || words.length === 0) return counts;
+  withScratchIndex(
+    db,
+    () => {
+      const insert = prepareCached<[number, string]>(
+        db,
+        "INSERT INTO temp.entry_snippets(rowid, text, tags) VALUES (CAST(? AS INTEGER), ?, '')",
+      );
+      for (const [id, text] of texts) insert.run(id, text);
+    },
+    () => {
+      const matching = prepareCached<[string], { id: number }>(
+        db,
+        "SELECT rowid AS id FROM temp.entry_snippets WHERE entry_snippets MATCH ?",
+      );
+      for (const word of words)
+        for (const { id } of matching.all(`"${word}"`)) counts.set(id, counts.get(id)! + 1);
+    },
+  );
+  return counts;
+}
+
+/**
+ * Runs `read` while the rows `fill` inserts are in the connection's scratch FTS5 table
+ * (`temp.entry_snippets`: text and tags, tokenized as `entries_fts`). A savepoint rolled back takes
+ * them out again, so the table is always empty between calls and nothing is committed.
+ */
+function withScratchIndex(db: Db, fill: () => void, read: () => void): void {
   ensureSnippetTable(db);
   db.exec("SAVEPOINT entry_snippets");
   try {
-    prepareCached<[string]>(
-      db,
-      `INSERT INTO temp.entry_snippets(rowid, text, tags)
-       SELECT id, text, tags FROM main.entries WHERE id IN (SELECT value FROM json_each(?))`,
-    ).run(JSON.stringify(wanted.map((w) => w.id)));
-    const read = prepareCached<[string], EntryRow & { snippet: string }>(
-      db,
-      `SELECT ${ENTRY_COLUMNS}, snippet(entry_snippets, 0, '**', '**', '…', 24) AS snippet
-       FROM temp.entry_snippets JOIN main.entries e ON e.id = entry_snippets.rowid
-       WHERE entry_snippets MATCH ?`,
-    );
-    for (const [match, ids] of byMatch) {
-      for (const row of read.all(match)) {
-        if (ids.has(row.id)) found.set(row.id, { entry: rowToEntry(row), snippet: row.snippet });
-      }
-    }
+    fill();
+    read();
   } finally {
     db.exec("ROLLBACK TO entry_snippets");
     db.exec("RELEASE entry_snippets");
   }
-  return found;
 }
 
 /**
