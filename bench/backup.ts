@@ -8,6 +8,7 @@ import { listBackupFiles, workDirFor } from "../src/core/backup/files.ts";
 import { loadBackupKey } from "../src/core/backup/key.ts";
 import { restoreBackup, verifyBackup } from "../src/core/backup/restore.ts";
 import { resolveConfig, type BrainConfig } from "../src/core/base/config.ts";
+import { JOB_NICE } from "../src/core/jobs/systemd.ts";
 import { MemorySecretStore } from "../test/support/memory-secret-store.ts";
 import { benchDir, ROOT, row, timeRuns, type Row } from "./lib.ts";
 import type { BenchDb } from "./store.ts";
@@ -54,15 +55,17 @@ export async function benchBackup(db: BenchDb): Promise<Row[]> {
 }
 
 /**
- * One backup in a process of its own, as launchd runs `brain backup`, timed from start to exit
- * (test/support/backup-child.ts: the core's runBackup with the key on stdin, since the bench has
- * no OS secret store).
+ * One backup in a process of its own, as the daily job runs `brain backup`, timed from start to
+ * exit (test/support/backup-child.ts: the core's runBackup with the key on stdin, since the bench
+ * has no OS secret store). At the job's priority: the systemd unit says `Nice=10` and launchd's
+ * `ProcessType Background` lowers it further, so the process starts under `nice -n 10` (its
+ * threads inherit it). Nothing else runs in the timed backups; beside the capture loop, the
+ * captures are served first, as they are beside the daily job.
  */
 async function backUpInChild(config: BrainConfig, key: Buffer): Promise<void> {
   const script = path.join(ROOT, "test", "support", "backup-child.ts");
-  const child = spawn(process.execPath, [script, config.dbPath, config.backupDir, config.offsiteDir ?? ""], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const args = [process.execPath, script, config.dbPath, config.backupDir, config.offsiteDir ?? ""];
+  const child = spawn("nice", ["-n", String(JOB_NICE), ...args], { stdio: ["pipe", "pipe", "inherit"] });
   let events = "";
   child.stdout.setEncoding("utf8").on("data", (data: string) => (events += data));
   child.stdin.end(key.toString("base64"));

@@ -99,19 +99,36 @@ export function loadVectors(db: BenchDb, queryCount = 200): LoadedVectors {
   return { queries, all };
 }
 
+/** Each query's exact float32 answer: its top 10 entries and cosines, and the cosines of `scored`. */
+export interface ExactAnswer {
+  top: Set<number>;
+  /** The 10th best cosine. */
+  tenth: number;
+  /** The exact cosine of each of the entries asked for. */
+  scored: Map<number, number>;
+}
+
 /**
  * The exact float32 top 10 entries of each query, over the vectors as generated (the database
- * keeps int8 ones): a second pass over the same stream, so nothing large is held.
+ * keeps int8 ones): a second pass over the same stream, so nothing large is held. `scored[k]`
+ * are entries whose exact cosine to query k is wanted too (what a search returned).
  */
-export function exactTop10(db: BenchDb, qs: Float32Array[]): Set<number>[] {
+export function exactTop10(
+  db: BenchDb,
+  qs: Float32Array[],
+  scored: readonly (readonly number[])[] = [],
+): ExactAnswer[] {
   const ids = db.brain.db.prepare("SELECT id FROM entries ORDER BY id").pluck().all() as number[];
   const tops = qs.map(() => [] as { id: number; s: number }[]);
+  const wanted = qs.map((_, k) => new Set(scored[k] ?? []));
+  const scores = qs.map(() => new Map<number, number>());
   let j = 0;
   for (const v of concatStreams(vectorStream(db.size), vectorStream(ids.length - db.size, 5))) {
     const id = ids[j++]!;
     qs.forEach((q, k) => {
       let s = 0;
       for (let d = 0; d < DIM; d++) s += q[d]! * v[d]!;
+      if (wanted[k]!.has(id)) scores[k]!.set(id, s);
       const top = tops[k]!;
       if (top.length < 10 || s > top[top.length - 1]!.s) {
         top.push({ id, s });
@@ -120,7 +137,11 @@ export function exactTop10(db: BenchDb, qs: Float32Array[]): Set<number>[] {
       }
     });
   }
-  return tops.map((top) => new Set(top.map((t) => t.id)));
+  return tops.map((top, k) => ({
+    top: new Set(top.map((t) => t.id)),
+    tenth: top[top.length - 1]?.s ?? -Infinity,
+    scored: scores[k]!,
+  }));
 }
 
 function* concatStreams<T>(...streams: Iterable<T>[]): Generator<T> {

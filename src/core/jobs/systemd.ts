@@ -72,6 +72,9 @@ export function systemdLiteral(value: string): string {
   return value.replace(/%/g, "%%");
 }
 
+/** The jobs' CPU priority (`Nice=`): below a person's own processes, so a capture never waits behind them. */
+export const JOB_NICE = 10;
+
 /** The `.service` unit: one run of `brain embed` or `brain backup`, low CPU and I/O priority. */
 export function renderService(name: JobName, paths: JobPaths): string {
   const log = systemdLiteral(logPath(paths, name));
@@ -88,7 +91,7 @@ export function renderService(name: JobName, paths: JobPaths): string {
     env("BRAIN_LOG_DIR", paths.logDir),
     env("OLLAMA_HOST", paths.ollamaHost),
     ...Object.entries(paths.env).map(([key, value]) => env(key, value)),
-    "Nice=10",
+    `Nice=${JOB_NICE}`,
     "IOSchedulingClass=idle",
     `StandardOutput=append:${log}`,
     `StandardError=append:${log}`,
