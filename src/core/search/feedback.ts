@@ -14,9 +14,9 @@ import { reciprocalRankFusion } from "./fusion.ts";
  * hybrid nDCG@10 0.325 -> 0.332; notes keyword recall@10 0.585 -> 0.610, hybrid nDCG@10 0.569 -> 0.575.
  */
 export const FEEDBACK_DOCS = 10;
+export const FEEDBACK_TERMS = 10;
 /** Content words a question needs before feedback (and the lead, lead.ts) reshape its ranking. */
 export const LONG_QUESTION_WORDS = 4;
-export const FEEDBACK_TERMS = 10;
 
 /** The words feedback adds to the query, best first; none for a query of fewer than four content words. */
 export function feedbackTerms(db: Db, query: string, ranks: readonly KeywordRank[]): string[] {
