@@ -23,6 +23,11 @@ describe("a document's lead", () => {
     expect(leadOf(`TIL: SELECT ... FOR UPDATE SKIP LOCKED works.${body}`)).toBe(
       "TIL: SELECT ... FOR UPDATE SKIP LOCKED works.",
     );
+    // A first line of its own is the title, with or without a full stop.
+    expect(leadOf(`# Call with Anna\nShe approved the budget. ${filler(LEAD_MIN_WORDS)}.`)).toBe(
+      "# Call with Anna",
+    );
+    expect(leadOf(`Offsite notes\n\n${filler(LEAD_MIN_WORDS)}.`)).toBe("Offsite notes");
     expect(leadOf("Flutter of swept wings at supersonic speed. A short note.")).toBeNull();
     // A first sentence of more than 40 words is not a title.
     expect(leadOf(`${filler(45)}. ${filler(30)}.`)).toBeNull();

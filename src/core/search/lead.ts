@@ -27,16 +27,18 @@ export const LEAD_WEIGHT = 0.3;
 
 /**
  * The first sentence of an entry of at least LEAD_MIN_WORDS words, or null. A sentence ends at
- * `.`, `?` or `!` before a space or the end (an ellipsis "..." does not end one).
+ * `.`, `?` or `!` before a space or the end (an ellipsis "..." does not end one), or at the end
+ * of the first line: a first line of its own ("# Call with Anna", "Notes from the offsite") is
+ * the entry's title.
  *
  * @example
  * leadOf("wing flutter at supersonic speed . " + "the model was tested ".repeat(15)) // "wing flutter at supersonic speed ."
  */
 export function leadOf(text: string): string | null {
   if (countWords(text) < LEAD_MIN_WORDS) return null;
-  const sentence = /^[\s\S]*?[^.][.?!](?=\s|$)/.exec(text.trim())?.[0];
-  if (sentence === undefined || countWords(sentence) > LEAD_MAX_WORDS) return null;
-  return sentence;
+  const firstLine = text.trim().split("\n", 1)[0]!;
+  const sentence = /^.*?[^.][.?!](?=\s|$)/.exec(firstLine)?.[0] ?? firstLine;
+  return countWords(sentence) > LEAD_MAX_WORDS ? null : sentence;
 }
 
 /**
