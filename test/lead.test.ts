@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { rankKeyword } from "../src/core/search/keyword.ts";
 import { LEAD_MIN_WORDS, leadOf } from "../src/core/search/lead.ts";
-import { ftsWordCountsIn } from "../src/core/store/snippets.ts";
+import { ftsWordCountsIn } from "../src/core/store/scratch-fts.ts";
 import { testBrain } from "./support/tmp.ts";
 
 /** `n` words that share nothing with the questions below. */

@@ -144,7 +144,7 @@ export function relevanceOf(results: readonly Pick<AskCandidate, "similarity" | 
 
 /**
  * Adds to each result the share of the question's content words ({@link coverageTerms}) its entry contains. FTS5 decides
- * what matches (porter stemming, tags included), one rowid seek per word and result.
+ * what matches (porter stemming, tags included), as store's ftsWordCounts counts it.
  *
  * @example
  * withCoverage(db, "billing decision", results)[0]?.coverage // 0.5 when only "billing" matches

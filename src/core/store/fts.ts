@@ -225,27 +225,6 @@ export function ftsCount(db: Db, match: string): number {
   ).get(match)!.n;
 }
 
-/**
- * For each of `ids`, how many of `words` (as search/fts-query.ts splits them) it contains, 0 when
- * none: one MATCH per word, a seek per id. Ids are bound as integers.
- */
-export function ftsWordCounts(db: Db, words: readonly string[], ids: readonly number[]): Map<number, number> {
-  const counts = new Map(ids.map((id) => [id, 0]));
-  if (ids.length === 0) return counts;
-  // Driven by the ids (CROSS JOIN keeps json_each outside): a seek per id, whatever the word's
-  // matches. With `rowid IN (…)` SQLite walks every match of the word (2 ms for a common word at
-  // 200k entries, and growing with them).
-  const matching = prepareCached<{ word: string; ids: string }, { id: number }>(
-    db,
-    `SELECT entries_fts.rowid AS id FROM json_each(@ids) AS j CROSS JOIN entries_fts
-     WHERE entries_fts MATCH @word AND entries_fts.rowid = CAST(j.value AS INTEGER)`,
-  );
-  const list = JSON.stringify(ids);
-  for (const word of words)
-    for (const { id } of matching.all({ word: `"${word}"`, ids: list })) counts.set(id, counts.get(id)! + 1);
-  return counts;
-}
-
 /** FTS5's own check that the index matches the entries; throws when it does not. */
 export function checkFtsIntegrity(db: Db): void {
   db.exec("INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)");

@@ -6,7 +6,7 @@ export * from "./kinds.ts";
 export * from "./lists.ts";
 export * from "./lookups.ts";
 export * from "./rows.ts";
-export * from "./snippets.ts";
+export * from "./scratch-fts.ts";
 export * from "./sources.ts";
 export * from "./status.ts";
 export * from "./text.ts";

@@ -1,7 +1,7 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../src/core/db/open.ts";
-import { ftsSnippets } from "../src/core/store/snippets.ts";
+import { ftsSnippets, ftsWordCounts } from "../src/core/store/scratch-fts.ts";
 import { testBrain } from "./support/tmp.ts";
 
 /** What snippet() over the brain's own keyword index gives for one entry. */
@@ -100,5 +100,25 @@ describe("keyword snippets", () => {
     } finally {
       reader.close();
     }
+  });
+
+  it("count each entry's words as the keyword index matches them, and 0 for an entry that is gone", () => {
+    const { brain, ids } = seeded();
+    const words = ["decide", "billing", "postgres", "tea", "absent"];
+    const gone = 999_999;
+    const counts = ftsWordCounts(brain.db, words, [...ids, gone]);
+    const inIndex = (id: number) =>
+      words.filter((w) =>
+        brain.db
+          .prepare("SELECT 1 FROM entries_fts WHERE entries_fts MATCH ? AND rowid = CAST(? AS INTEGER)")
+          .get(`"${w}"`, id),
+      ).length;
+    expect([...counts]).toEqual([...ids.map((id) => [id, inIndex(id)]), [gone, 0]]);
+    // "decided" and "deciding" stem to "decide"; the tag "billing" counts for the tea entry.
+    expect(counts.get(ids[0]!)).toBe(3);
+    expect(counts.get(ids[1]!)).toBe(2);
+    expect(counts.get(ids[2]!)).toBe(2);
+    expect(counts.get(ids[3]!)).toBe(0);
+    expect(brain.db.prepare("SELECT count(*) AS n FROM temp.entry_snippets").get()).toEqual({ n: 0 });
   });
 });
