@@ -1,5 +1,5 @@
 import type { Db } from "../db/index.ts";
-import { entriesPassing, ftsMatches, type SearchFilters } from "../store/index.ts";
+import { entriesPassing, ftsWordCounts, type SearchFilters } from "../store/index.ts";
 import { buildFtsQuery } from "./fts-query.ts";
 import { hopsFromEntry } from "../graph/index.ts";
 import type { GraphHop, SearchResult } from "./result.ts";
@@ -102,14 +102,19 @@ function candidates(
 ): Candidate[] {
   const perResult = Math.max(1, options.perResult ?? 3);
   const direct = new Set(results.map((r) => r.id));
+  const hopsOf = results.map((result) =>
+    hopsFromEntry(db, result.id, perResult * 4).flatMap((hop) =>
+      hop.to.kind === "entry" && !direct.has(hop.to.id) ? [{ id: hop.to.id, hop }] : [],
+    ),
+  );
+  const sharing = turnsSharingWords(
+    db,
+    hopsOf.flat().flatMap(({ id, hop }) => (hop.conversation ? [id] : [])),
+    options.query,
+  );
   const best = new Map<number, Candidate>();
   results.forEach((result, rank) => {
-    const hops = hopsFromEntry(db, result.id, perResult * 4)
-      .flatMap((hop) => (hop.to.kind === "entry" && !direct.has(hop.to.id) ? [{ id: hop.to.id, hop }] : []))
-      .filter(
-        ({ id, hop }) =>
-          !hop.conversation || options.query === undefined || sharesWord(db, id, options.query),
-      )
+    const hops = hopsOf[rank]!.filter(({ id, hop }) => !hop.conversation || sharing.has(id))
       .sort((a, b) => b.hop.strength - a.hop.strength)
       .slice(0, perResult);
     for (const { id, hop } of hops) {
@@ -121,10 +126,15 @@ function candidates(
   return [...best.values()].sort((a, b) => b.weight - a.weight || a.id - b.id);
 }
 
-/** True when the entry contains a content word of the query (as FTS5 matches it: stemmed, tags too). */
-function sharesWord(db: Db, id: number, query: string): boolean {
-  const fts = buildFtsQuery(query);
-  return fts !== null && ftsMatches(db, fts.any ?? fts.all, id);
+/**
+ * Of the conversation turns `ids`, those that contain a content word of the query (as FTS5
+ * matches it: stemmed, tags too), counted together; every one of them without a query.
+ */
+function turnsSharingWords(db: Db, ids: number[], query: string | undefined): Set<number> {
+  if (query === undefined) return new Set(ids);
+  const words = [...new Set(buildFtsQuery(query)?.terms ?? [])];
+  const counts = ftsWordCounts(db, words, [...new Set(ids)]);
+  return new Set([...counts].flatMap(([id, n]) => (n > 0 ? [id] : [])));
 }
 
 /** The start of the text, about 200 characters cut at a word boundary. */

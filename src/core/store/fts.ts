@@ -207,16 +207,6 @@ function windowFloor(db: Db, match: string, window: number): number | null {
   return row?.id ?? null;
 }
 
-/** True when entry `id` matches the MATCH expression (one rowid seek). */
-export function ftsMatches(db: Db, match: string, id: number): boolean {
-  return (
-    prepareCached<{ match: string; id: number }, { one: number }>(
-      db,
-      "SELECT 1 AS one FROM entries_fts WHERE entries_fts MATCH @match AND rowid = CAST(@id AS INTEGER)",
-    ).get({ match, id }) !== undefined
-  );
-}
-
 /** How many entries match the MATCH expression: a term's document frequency. */
 export function ftsCount(db: Db, match: string): number {
   return prepareCached<[string], { n: number }>(
