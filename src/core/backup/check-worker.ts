@@ -1,5 +1,6 @@
 // A worker thread of checkOnWorker (check.ts): checks one part of one snapshot and answers once.
 import { parentPort, workerData } from "node:worker_threads";
+import Database from "better-sqlite3";
 import type { CheckAnswer } from "./check.ts";
 import { checkStandaloneFile, type CheckPart, type NativePaths, type RowCounts } from "./snapshot.ts";
 import { BrainError } from "../base/index.ts";
@@ -12,6 +13,10 @@ const { file, expected, native, part } = workerData as {
 };
 let answer: CheckAnswer;
 try {
+  // Load SQLite's native module first and say so: until then the worker must not be terminated
+  // (check.ts).
+  new Database(":memory:", { nativeBinding: native?.betterSqlite3 }).close();
+  parentPort?.postMessage({ loaded: true } satisfies CheckAnswer);
   answer = { counts: checkStandaloneFile(file, expected, native, [part]) };
 } catch (err) {
   answer =

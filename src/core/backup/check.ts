@@ -18,8 +18,12 @@ import { BrainError, type BrainErrorCode } from "../base/index.ts";
 /** Checks a snapshot prepared by makeStandalone against the counts taken with it. */
 export type CheckSnapshot = (file: string, expected: RowCounts, native?: NativePaths) => Promise<RowCounts>;
 
-/** What the worker sends back: the counts it found, or the error that stopped it. */
+/**
+ * What the worker sends: that SQLite's native module is loaded, then the counts it found or the
+ * error that stopped it.
+ */
 export type CheckAnswer =
+  | { loaded: true }
   | { counts: RowCounts }
   | { error: { code: BrainErrorCode | "internal"; message: string; hint?: string } };
 
@@ -60,9 +64,16 @@ function checkPartOnWorker(
     workerData: { file, expected, native, part },
   });
   const exited = new Promise((resolve) => worker.once("exit", resolve));
+  // Terminating a worker while it loads better-sqlite3's native module aborts the whole process
+  // (a fatal N-API error): a stop waits until the module is loaded or the worker has exited.
+  const loaded = new Promise<void>((resolve) => {
+    worker.on("message", (message: CheckAnswer) => "loaded" in message && resolve());
+    worker.once("exit", () => resolve());
+  });
   const answer = new Promise<RowCounts>((resolve, reject) => {
     let answered = false;
-    worker.once("message", (message: CheckAnswer) => {
+    worker.on("message", (message: CheckAnswer) => {
+      if ("loaded" in message || answered) return;
       answered = true;
       if ("counts" in message) resolve(message.counts);
       else if (message.error.code === "internal") reject(new Error(message.error.message));
@@ -76,5 +87,5 @@ function checkPartOnWorker(
       if (!answered) reject(new Error(`The backup's check stopped (exit code ${code}) without an answer.`));
     });
   });
-  return { answer, stop: () => worker.terminate().then(() => exited) };
+  return { answer, stop: () => loaded.then(() => worker.terminate()).then(() => exited) };
 }
