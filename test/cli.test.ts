@@ -71,6 +71,14 @@ describe("brain CLI", () => {
     expect(JSON.parse(edited.stdout).text).toBe("first, edited");
     const got = JSON.parse((await runBrain(["get", "1", "--history", "--json"], { db })).stdout);
     expect(got.history.map((h: { text: string }) => h.text)).toEqual(["first #a"]);
+    await runBrain(["edit", "1", "--kind", "fact"], { db });
+    const shown = (await runBrain(["get", "1", "--history"], { db })).stdout;
+    expect(
+      shown
+        .split("\n")
+        .filter((line) => line.startsWith("--- until"))
+        .map((l) => l.slice(34)),
+    ).toEqual([" (note)", " (note #a)"]);
     expect((await runBrain(["delete", "2"], { db })).code).toBe(0);
     expect(countEntries(db)).toBe(1);
     const status = JSON.parse((await runBrain(["status", "--json"], { db })).stdout);

@@ -122,6 +122,7 @@ describe("keyword search", () => {
       all: '"c" "pnpm"*',
       any: '"c" OR "pnpm"*',
       terms: ["c", "pnpm"],
+      forms: ["c", "pnpm"],
     });
     expect(buildFtsQuery("to do")).toMatchObject({ all: '"to" "do"', terms: ["to", "do"] });
     // While typing, a last word of one letter waits for its second (it would expand to every word
@@ -130,6 +131,7 @@ describe("keyword search", () => {
       all: '"migrate"',
       any: null,
       terms: ["migrate"],
+      forms: ["migrate"],
     });
     expect(buildFtsQuery("migrate xa", { prefix: true })).toMatchObject({ all: '"migrate" "xa"*' });
     expect(buildFtsQuery("x", { prefix: true })).toMatchObject({ all: '"x"*', terms: ["x"] });

@@ -30,8 +30,10 @@ export function resultLines(result: SearchResult, tty: boolean): string {
     .map(([list, rank]) => `${list} #${rank}`)
     .join(", ");
   const via = result.graph ? `linked to ${result.graph.from}: ${result.graph.reason}` : "";
+  const why = [found, via].filter(Boolean).join("; ");
   const snippet = highlight(result.snippet.replace(/\s+/g, " "), tty);
-  return `${entryLine(result)}\n        ${snippet}\n        score ${(result.relevance ?? result.score).toFixed(2)}  (${[found, via].filter(Boolean).join("; ")})`;
+  const score = `score ${(result.relevance ?? result.score).toFixed(2)}${why ? `  (${why})` : ""}`;
+  return `${entryLine(result)}\n        ${snippet}\n        ${score}`;
 }
 
 /** **bold** markers become terminal bold on a TTY and stay as they are elsewhere. */

@@ -1,7 +1,7 @@
 import type { Brain } from "../core/brain.ts";
 import type { RelatedItem, RelatedResult } from "../core/graph/index.ts";
 import { withheldNotice, type Egress } from "../core/privacy/index.ts";
-import type { SearchOptions, SearchResult } from "../core/search/index.ts";
+import { meaningSearchFailed, type SearchOptions, type SearchResult } from "../core/search/index.ts";
 import type { CaptureInput, Entry, Kind } from "../core/store/index.ts";
 import {
   entryBlock,
@@ -72,6 +72,8 @@ export async function searchAnswer(
   options: SearchOptions,
 ): Promise<Answer> {
   const response = await brain.search(query, options);
+  const failed = meaningSearchFailed(response);
+  if (failed) throw failed;
   const results = out.pass(response.results);
   const lines = results.map(resultLine);
   if (lines.length === 0)

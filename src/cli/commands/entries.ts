@@ -14,7 +14,9 @@ export const get: CliCommand = {
     const entry = brain.entries.get(parseId(ctx.args[0]));
     const history = ctx.flags.history ? brain.entries.history(entry.id) : undefined;
     ctx.print(history ? { ...entry, history } : entry, () => {
-      const past = (history ?? []).map((h) => `\n--- until ${h.valid_to}\n${h.text}`).join("");
+      // Kind and tags too: an edit may have changed only those, and the text alone would repeat.
+      const was = (h: { kind: string; tags: string[] }) => [h.kind, ...h.tags.map((t) => `#${t}`)].join(" ");
+      const past = (history ?? []).map((h) => `\n--- until ${h.valid_to} (${was(h)})\n${h.text}`).join("");
       return entryBlock(entry) + past;
     });
   },

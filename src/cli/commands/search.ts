@@ -1,5 +1,5 @@
 import { assertKind } from "../../core/store/index.ts";
-import { SEARCH_MODES } from "../../core/search/index.ts";
+import { meaningSearchFailed, SEARCH_MODES } from "../../core/search/index.ts";
 import { choiceFlag, intFlag, stringFlag, type CliCommand } from "../command.ts";
 import { resultLines } from "../format.ts";
 
@@ -32,6 +32,8 @@ export const search: CliCommand = {
       prefix: ctx.flags.prefix === true,
       graph: ctx.flags.graph === true,
     });
+    const failed = meaningSearchFailed(response);
+    if (failed) throw failed;
     for (const notice of response.notices) ctx.note(notice);
     const tty = ctx.io.stdout.isTTY === true;
     ctx.print(response, () => {

@@ -1,4 +1,5 @@
 import { prepareCached, readMeta, writeMeta, type Db } from "../db/index.ts";
+import { SAME_TEXT_SQL } from "./chunk-scores.ts";
 
 /**
  * The embedder's backlog: the entries whose vectors for a model are missing or older than their
@@ -25,12 +26,10 @@ export function pendingEntries(
 
 /**
  * True for an entry `e` waiting for the model bound at its `?`: seq 0 exists for every embedded
- * entry, and its hash says which text the vectors were made from (its first 16 characters since
- * migration 014, all 64 before: both compare).
+ * entry, and its hash says which text the vectors were made from (SAME_TEXT_SQL).
  */
 const WAITING_SQL = `NOT EXISTS (
-  SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0
-  AND substr(c.hash, 1, 16) = substr(e.hash, 1, 16))`;
+  SELECT 1 FROM chunks c WHERE c.entry_id = e.id AND c.model_id = ? AND c.seq = 0 AND ${SAME_TEXT_SQL})`;
 
 /**
  * How many entries wait for the model's vectors (missing, or older than their text). The scan is a

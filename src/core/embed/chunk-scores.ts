@@ -35,6 +35,36 @@ export interface ChunkRow {
 export const CHUNK_ROW_SQL = `c.entry_id, c.start, c.end, ${STORED_SQL} AS stored`;
 
 /**
+ * True when chunk `c` was made from the text entry `e` has now: a chunk keeps the first 16
+ * characters of its text's hash (all 64 before migration 014; both compare).
+ */
+export const SAME_TEXT_SQL = "substr(e.hash, 1, 16) = substr(c.hash, 1, 16)";
+
+/**
+ * True when chunk `c` was made from its entry's text as it is now. An edited entry keeps its old
+ * vectors until the embedder's next pass; meanwhile they must not find it by what it no longer
+ * says (keyword search finds it by what it says). Checked on the chunks or entries a search
+ * returns, never by a scan: one seek into entries_hash (the hash's first 16 characters, then the
+ * id: migration 014) that never reads the entry's row, whose text may fill overflow pages.
+ */
+export const CURRENT_CHUNK_SQL = `EXISTS (SELECT 1 FROM entries e WHERE ${SAME_TEXT_SQL} AND e.id = c.entry_id)`;
+
+/**
+ * Which of `entryIds` have vectors of the model made from their text as it is now
+ * (CURRENT_CHUNK_SQL on their first chunk): two seeks an entry.
+ */
+export function currentEntryIds(db: Db, model: StoredModel, entryIds: readonly number[]): Set<number> {
+  if (entryIds.length === 0) return new Set();
+  const rows = prepareCached<[string, number], { id: number }>(
+    db,
+    `SELECT c.entry_id AS id FROM json_each(?) AS ids
+     CROSS JOIN chunks c ON c.entry_id = ids.value AND c.model_id = ? AND c.seq = 0
+     WHERE ${CURRENT_CHUNK_SQL}`,
+  ).all(JSON.stringify(entryIds), model.id);
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
  * The best chunk per entry by cosine, best first. The cosine is taken here, on the stored bytes:
  * sqlite-vec's int8 distance has one scale per vector, and int8 with a scale per 16 components
  * is what keeps recall@10 at 0.99 against float32 (vector-math.ts, INT8_BLOCK).
@@ -49,13 +79,17 @@ export function bestPerEntry(rows: ChunkRow[], query: Float32Array): VectorHit[]
   return [...best.values()].sort((a, b) => b.similarity - a.similarity);
 }
 
-/** The chunks of the model belonging to `entryIds`, in no order: a seek per entry on (entry, model). */
+/**
+ * The current chunks (CURRENT_CHUNK_SQL) of the model belonging to `entryIds`, in no order: a seek
+ * per entry on (entry, model).
+ */
 function entryChunks(db: Db, model: StoredModel, entryIds: readonly number[]): ChunkRow[] {
   if (entryIds.length === 0) return [];
   return prepareCached<[string, number], ChunkRow>(
     db,
     `SELECT ${CHUNK_ROW_SQL} FROM json_each(?) AS ids
-     CROSS JOIN chunks c ON c.entry_id = ids.value AND c.model_id = ? ${HEADS_JOIN}`,
+     CROSS JOIN chunks c ON c.entry_id = ids.value AND c.model_id = ? ${HEADS_JOIN}
+     WHERE ${CURRENT_CHUNK_SQL}`,
   ).all(JSON.stringify(entryIds), model.id);
 }
 

@@ -1,7 +1,14 @@
 import { prepareCached, type Db } from "../db/index.ts";
 import { bitIndexFor } from "./bit-index.ts";
 import { storedVectors } from "./stored-vectors.ts";
-import { bestPerEntry, CHUNK_ROW_SQL, type ChunkRow, type VectorHit } from "./chunk-scores.ts";
+import {
+  bestPerEntry,
+  CHUNK_ROW_SQL,
+  currentEntryIds,
+  SAME_TEXT_SQL,
+  type ChunkRow,
+  type VectorHit,
+} from "./chunk-scores.ts";
 import { BrainError } from "../base/index.ts";
 import { entryHash } from "../store/index.ts";
 import {
@@ -184,13 +191,33 @@ export function nearest(
       Math.ceil(index.size / CHUNKS_PER_CANDIDATE),
     );
   const ids = index.nearest(signBits(query, model.mean), Math.max(k, count));
-  return rescore(db, query, ids).slice(0, k);
+  return currentHits(db, model, rescore(db, query, ids), k);
 }
 
 /**
- * Exact cosine of the given chunks to the query, best chunk per entry, best first. The ids go to
- * SQLite in ascending order: it reads them in that order anyway, and sorted it builds its list
- * faster (0.75 -> 0.62 ms for 150 at 10k).
+ * The best `k` of `hits` whose vectors were made from their entry's text as it is now
+ * (currentEntryIds): checked on the winners, k at a time, not on every candidate rescored. On all
+ * 150 candidates the same check cost about 0.2 ms a search at 100k entries.
+ */
+function currentHits(db: Db, model: EmbeddingModel, hits: VectorHit[], k: number): VectorHit[] {
+  const kept: VectorHit[] = [];
+  for (let from = 0; from < hits.length && kept.length < k; from += k) {
+    const batch = hits.slice(from, from + k);
+    const current = currentEntryIds(
+      db,
+      model,
+      batch.map((h) => h.entryId),
+    );
+    kept.push(...batch.filter((h) => current.has(h.entryId)));
+  }
+  return kept.slice(0, k);
+}
+
+/**
+ * Exact cosine of the given chunks to the query, best chunk per entry, best first (chunks of a text
+ * since edited included: `nearest` leaves them out of what it returns). The ids go to SQLite in
+ * ascending order: it reads them in that order anyway, and sorted it builds its list faster (0.75
+ * -> 0.62 ms for 150 at 10k).
  */
 export function rescore(db: Db, query: Float32Array, chunkIds: number[]): VectorHit[] {
   if (chunkIds.length === 0) return [];
@@ -201,7 +228,10 @@ export function rescore(db: Db, query: Float32Array, chunkIds: number[]): Vector
   return bestPerEntry(rows, query);
 }
 
-/** Exact cosine over every chunk of the model whose entry passes `filterSql` (alias `e`). */
+/**
+ * Exact cosine over every chunk of the model whose entry passes `filterSql` (alias `e`) and has the
+ * text the chunk was made from (SAME_TEXT_SQL).
+ */
 export function exactScan(
   db: Db,
   model: EmbeddingModel,
@@ -212,7 +242,7 @@ export function exactScan(
   const rows = prepareCached<Record<string, unknown>, ChunkRow>(
     db,
     `SELECT ${CHUNK_ROW_SQL} FROM chunks c JOIN entries e ON e.id = c.entry_id ${HEADS_JOIN}
-     WHERE c.model_id = @model AND ${filter.sql}`,
+     WHERE c.model_id = @model AND ${filter.sql} AND ${SAME_TEXT_SQL}`,
   ).all({ ...filter.params, model: model.id });
   return bestPerEntry(rows, query).slice(0, k);
 }

@@ -3,6 +3,10 @@
  * handed to MATCH raw: it is split into words the way unicode61 splits them, and each word is
  * quoted, so quotes, AND/OR/NOT, `*`, `-`, `:`, parentheses, `c++` or `$100` are only ever
  * words or separators. No words at all means "no keyword query" (null), not an error.
+ *
+ * The index keeps text as it was written and unicode61 does not apply NFKC: a note with "ＡＰＩ",
+ * "ﬁnance" or "①" has those tokens, not "api", "finance" or "1". So a word that NFKC changes is
+ * looked up in both forms (see queryWords).
  */
 
 const MAX_TERMS = 32;
@@ -19,11 +23,14 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
 );
 
 export interface FtsQuery {
-  /** Every word must match (implicit AND). */
+  /** Every word must match (AND), in either of its forms. */
   all: string;
   /** Any content word may match: the fallback when AND finds too little. Null when it adds nothing. */
   any: string | null;
+  /** The kept words as NFKC reads them, one per word typed: what the word is, for counting. */
   terms: string[];
+  /** Every form of the kept words, each once: what the any-word fallback looks up. */
+  forms: string[];
 }
 
 /**
@@ -31,27 +38,72 @@ export interface FtsQuery {
  *
  * @example
  * buildFtsQuery('c++ "AND" (pnpm', { prefix: true })
- * // { all: '"c" "pnpm"*', any: '"c" OR "pnpm"*', terms: ["c", "pnpm"] }
+ * // { all: '"c" "pnpm"*', any: '"c" OR "pnpm"*', terms: ["c", "pnpm"], forms: ["c", "pnpm"] }
+ * buildFtsQuery("ＡＰＩ notes")
+ * // { all: '("api" OR "ａｐｉ") AND "notes"', any: '"api" OR "ａｐｉ" OR "notes"', terms: ["api", "notes"], ... }
  */
 export function buildFtsQuery(input: string, options: { prefix?: boolean } = {}): FtsQuery | null {
-  const typed = ftsWords(input);
+  const typed = queryWords(input);
   // A one-letter prefix after other words ("migrate a" while typing "migrate api") would match
   // every word with that letter first: FTS5 has no one-letter prefix index and merges them all
   // (60-100 ms at 100k entries). It counts from its second letter on.
   // The words before it were finished (a space followed them): none is a prefix then.
-  const waiting = options.prefix === true && typed.length > 1 && typed[typed.length - 1]!.length === 1;
+  const waiting = options.prefix === true && typed.length > 1 && typed[typed.length - 1]!.term.length === 1;
   const words = waiting ? typed.slice(0, -1) : typed;
   const prefix = options.prefix === true && !waiting;
   if (words.length === 0) return null;
-  const quote = (term: string, i: number) => `"${term}"${i === words.length - 1 && prefix ? "*" : ""}`;
-  const quoted = words.map((term, i) => ({ term, text: quote(term, i) }));
+  const quoted = words.map((word, i) => ({
+    ...word,
+    phrases: word.forms.map((form) => `"${form}"${i === words.length - 1 && prefix ? "*" : ""}`),
+  }));
   // Stopwords carry no meaning and match nearly every entry; they are dropped unless nothing else
   // is left ("to do" stays "to do"). The word being typed is always kept.
   const content = quoted.filter(({ term }, i) => (i === words.length - 1 && prefix) || !STOPWORDS.has(term));
   const kept = content.length > 0 ? content : quoted;
-  const all = kept.map((q) => q.text).join(" ");
-  const any = kept.length > 1 ? kept.map((q) => q.text).join(" OR ") : null;
-  return { all, any, terms: kept.map((q) => q.term) };
+  return {
+    ...matchExpressions(kept.map((q) => q.phrases)),
+    terms: kept.map((q) => q.term),
+    forms: [...new Set(kept.flatMap((q) => q.forms))],
+  };
+}
+
+/**
+ * The all-words and any-word expressions for words given as their phrases, one per form (a word in
+ * two forms matches either). A word alone keeps its OR bare: keyword.ts reads a lone prefix by its
+ * last `*`.
+ */
+function matchExpressions(words: string[][]): { all: string; any: string | null } {
+  const either = (phrases: string[]) => phrases.join(" OR ");
+  if (words.length === 1) return { all: either(words[0]!), any: null };
+  // FTS5's implicit AND joins phrases only: next to a parenthesised OR it has to be spelt out.
+  const grouped = words.map((phrases) => (phrases.length > 1 ? `(${either(phrases)})` : phrases[0]!));
+  const and = words.some((phrases) => phrases.length > 1) ? " AND " : " ";
+  return { all: grouped.join(and), any: words.map(either).join(" OR ") };
+}
+
+/**
+ * The words of `input` (ftsWords), each with the forms it may take in the index: itself, and the
+ * word as typed when NFKC changed it ("ＡＰＩ" is "api" and "ａｐｉ"). Both forms are OR'ed in the
+ * MATCH expression: BM25 of an OR adds up its phrases, and a note has the one it was written with,
+ * so each keeps the weight of its own form (a rare "①" above a common "1"). A change NFC undoes
+ * too (a decomposed "é") is not a second form: unicode61 folds both alike, and a second phrase
+ * that matches the same tokens would count the word twice. A typed word NFKC splits ("½" is
+ * "1⁄2") keeps its NFKC words alone.
+ */
+function queryWords(input: string): { term: string; forms: string[] }[] {
+  const terms = ftsWords(input);
+  const lower = input.toLowerCase();
+  // Most queries have nothing NFKC changes: one pass tells, before any word is looked at.
+  if (lower.normalize("NFKC") === lower.normalize("NFC"))
+    return terms.map((term) => ({ term, forms: [term] }));
+  const typed = new Map<string, Set<string>>();
+  // Each typed word is one NFKC word or more: the first MAX_TERMS cover every term.
+  for (const word of (lower.match(WORD) ?? []).slice(0, MAX_TERMS)) {
+    const nfkc = ftsWords(word);
+    if (nfkc.length !== 1 || nfkc[0] === word.normalize("NFC")) continue;
+    typed.set(nfkc[0]!, (typed.get(nfkc[0]!) ?? new Set()).add(word));
+  }
+  return terms.map((term) => ({ term, forms: [term, ...(typed.get(term) ?? [])] }));
 }
 
 /**

@@ -4,3 +4,4 @@ export * from "./graph-expand.ts";
 export * from "./intent.ts";
 export * from "./query-cache.ts";
 export * from "./search.ts";
+export * from "./topic.ts";

@@ -1,6 +1,8 @@
-import type { Kind, SearchFilters } from "../store/index.ts";
-import { ftsWords, STOPWORDS } from "./fts-query.ts";
+import type { Db } from "../db/index.ts";
+import { hasTopic } from "./topic.ts";
+import { recentInWindow, type Kind, type SearchFilters } from "../store/index.ts";
 import type { QueryUnderstanding } from "./query-intent.ts";
+import { DATABLE } from "./time-phrases.ts";
 import { parseTime } from "../base/index.ts";
 
 /**
@@ -11,26 +13,10 @@ import { parseTime } from "../base/index.ts";
 export const KIND_BOOST = 1.5;
 
 /**
- * Words that say a question is about one's memory rather than name a subject ("what did I do
- * yesterday", "what happened last week"). A question left with only these and stopwords has no
- * topic: its time and kind are all there is to rank by.
- */
-const GENERIC = new Set(
-  (
-    "do did done doing happen happened happening work worked working capture captured save saved note notes " +
-    "noted write wrote written say said talk talked remember thing things anything something everything " +
-    "stuff new change changed changes up go going went get got make made"
-  ).split(" "),
-);
-
-/** True when `text` names a subject: a content word that is neither a stopword nor generic. */
-export function hasTopic(text: string): boolean {
-  return ftsWords(text).some((w) => !STOPWORDS.has(w) && !GENERIC.has(w));
-}
-
-/**
  * The filters with the understood window laid over them. The person's own `since`/`until` stay
- * hard limits: the window can only narrow them. Null when the two do not overlap.
+ * hard limits: the window can only narrow them. Null when the two do not overlap. An edge at or
+ * beyond the years a memory can be dated in ("in December 9999" ends in the year 10000) limits
+ * nothing and is left open: `parseTime` would refuse it, as if the person had given that `--until`.
  */
 export function windowFilters(
   filters: SearchFilters,
@@ -45,7 +31,28 @@ export function windowFilters(
     filters.until === undefined ? Infinity : parseTime(filters.until, "--until"),
   );
   if (since >= until) return null;
-  return { ...filters, since: new Date(since), until: new Date(until) };
+  return {
+    ...filters,
+    since: since > DATABLE.from ? new Date(since) : undefined,
+    until: until < DATABLE.to ? new Date(until) : undefined,
+  };
+}
+
+/**
+ * The entries inside `within` (the window laid over the filters, or the filters alone when no time
+ * was named), the asked-for kinds first, newest first (store/windows.ts, `recentInWindow`): what a
+ * question without a topic is answered from, and what a question that is only a time lists besides
+ * the entries that say its words. Empty for a question with a topic, and when the window and
+ * `--since`/`--until` do not overlap (`within` null).
+ */
+export function listingFor(
+  db: Db,
+  understood: QueryUnderstanding,
+  within: SearchFilters | null,
+  depth: number,
+): number[] {
+  if (!within || (!understood.timeOnly && hasTopic(understood.keywordText))) return [];
+  return recentInWindow(db, within, understood.kinds ?? [], depth, understood.says);
 }
 
 /** What a search response says it understood (the window as ISO times). */
@@ -53,7 +60,10 @@ export interface Understood {
   summary: string;
   time?: { phrase: string; from: string; to: string; label: string };
   kinds?: Kind[];
-  /** The words keyword search matched after the time and intent words were left out. */
+  /**
+   * The words keyword search matched after the time and intent words were left out (a question
+   * that is only a time keeps its words: `timeOnly` in query-intent.ts).
+   */
   keywords: string;
 }
 

@@ -88,7 +88,7 @@ function anyWord(
 ): KeywordRank[] {
   // `exclude` holds every entry that matches all the words when the all-words query found fewer
   // than a limit below its window: the window then held every such match.
-  return ftsMatchAny(db, [...new Set(query.terms)], {
+  return ftsMatchAny(db, query.forms, {
     ...options,
     exclude,
     window: BM25_WINDOW,

@@ -1,4 +1,5 @@
 import type { Kind } from "../store/index.ts";
+import { saysNothing } from "./topic.ts";
 import { findTimeWindow, type TimeWindow } from "./time-phrases.ts";
 
 /**
@@ -17,9 +18,16 @@ export interface QueryUnderstanding {
    * "prefer"): an entry saved as a note that says so counts as the kind asked for.
    */
   says?: string;
-  /** The text keyword search matches: the question without its time and intent words. */
+  /**
+   * The question is its time phrase and nothing more ("friday", "in March", "what about May 2025";
+   * not "what did I do on Friday", which asks about that day): its words may as well be the subject
+   * ("lunch with Anna on Friday"), so they are searched as text too, and the window's entries are
+   * listed besides.
+   */
+  timeOnly?: true;
+  /** The text keyword search matches: the question without its time and intent words (or all of it). */
   keywordText: string;
-  /** The text meaning search embeds: the question without its time words. */
+  /** The text meaning search embeds: the question without its time words (or all of it). */
   semanticText: string;
   /** What was understood, for a person: "last week = 2026-11-23..2026-11-29; decisions first". */
   summary: string;
@@ -64,7 +72,9 @@ export function understandQuery(text: string, now: Date): QueryUnderstanding | n
   const withoutTime = time ? `${text.slice(0, time.start)} ${text.slice(time.end)}` : text;
   const intent = INTENTS.find((i) => new RegExp(i.words.source, "iu").test(withoutTime));
   if (!time && !intent) return null;
-  const keywordText = intent ? withoutTime.replace(intent.words, " ") : withoutTime;
+  const timeOnly = !intent && saysNothing(withoutTime);
+  const searched = timeOnly ? text : withoutTime;
+  const keywordText = intent ? searched.replace(intent.words, " ") : searched;
   const parts = [
     ...(time ? [`${time.phrase.trim()} = ${time.label}`] : []),
     ...(intent ? [intent.label] : []),
@@ -72,8 +82,9 @@ export function understandQuery(text: string, now: Date): QueryUnderstanding | n
   return {
     ...(time ? { time } : {}),
     ...(intent ? { kinds: intent.kinds, says: intent.says } : {}),
+    ...(timeOnly ? { timeOnly } : {}),
     keywordText: tidy(keywordText),
-    semanticText: tidy(withoutTime),
+    semanticText: tidy(searched),
     summary: parts.join("; "),
   };
 }

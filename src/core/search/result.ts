@@ -14,6 +14,11 @@ export interface GraphHop {
 export interface ResultRanks {
   keyword?: number;
   semantic?: number;
+  /**
+   * The rank in the listing of what fits the understood time and kinds (newest first, the kinds
+   * asked for first): how "what did we decide last week?" finds entries without matching words.
+   */
+  listed?: number;
 }
 
 export interface SearchResult extends Entry {

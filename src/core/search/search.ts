@@ -3,7 +3,6 @@ import {
   clampLimit,
   entriesById,
   idsInWindow,
-  recentInWindow,
   type Entry,
   type Kind,
   type SearchFilters,
@@ -12,10 +11,11 @@ import { expandWithNeighbours } from "./graph-expand.ts";
 import type { ResultRanks, SearchResult } from "./result.ts";
 export type { GraphHop, ResultRanks, SearchResult } from "./result.ts";
 import { keywordDetails, rankKeyword, withShares, type KeywordHit, type KeywordRank } from "./keyword.ts";
-import { systemClock, type Clock } from "../base/index.ts";
+import { BrainError, systemClock, type Clock } from "../base/index.ts";
 import { understandQuery, type QueryUnderstanding } from "./query-intent.ts";
-import { describeUnderstanding, hasTopic, windowFilters, type Understood } from "./intent.ts";
-import { semanticSearch, type SemanticDeps } from "./semantic.ts";
+import { describeUnderstanding, listingFor, windowFilters, type Understood } from "./intent.ts";
+import { hasTopic } from "./topic.ts";
+import { semanticSearch, type MeaningUnavailable, type SemanticDeps } from "./semantic.ts";
 import { boostKinds, reciprocalRankFusion, relevanceFor, RRF_K } from "./fusion.ts";
 import { withFeedback } from "./feedback.ts";
 import { withLead } from "./lead.ts";
@@ -56,6 +56,8 @@ export interface SearchResponse {
   model?: string;
   /** Things a person should know about this answer, e.g. that meaning search was unavailable. */
   notices: string[];
+  /** Why meaning search could not run, when it was asked for (its sentence is also a notice). */
+  meaningUnavailable?: MeaningUnavailable;
   /** The time and intent read from the query, when there were any. */
   understood?: Understood;
 }
@@ -96,6 +98,7 @@ async function searchLists(deps: SearchDeps, query: string, options: SearchOptio
   const shown = understood ? { understood: describeUnderstanding(understood) } : {};
   const fused = withAskedSimilarity(
     fuse(deps.db, lists.keyword, lists.semantic, limit, {
+      listed: lists.listed,
       extra: lists.extra,
       kinds: lists.kindsFirst ? undefined : understood?.kinds,
     }),
@@ -105,28 +108,49 @@ async function searchLists(deps: SearchDeps, query: string, options: SearchOptio
     mode,
     ...(lists.model ? { model: lists.model } : {}),
     notices: lists.notices,
+    ...(lists.meaningUnavailable ? { meaningUnavailable: lists.meaningUnavailable } : {}),
     ...shown,
     results: fused,
   };
 }
 
+/** What a person can do while meaning search cannot run. */
+const MEANWHILE = "Keyword and hybrid search work meanwhile.";
+
+/**
+ * The error to give instead of results when meaning search was all that was asked for (`mode:
+ * "semantic"`) and could not run: an empty list would say nothing matches when nothing was
+ * searched. Null otherwise (hybrid falls back to keywords and says so in a notice).
+ *
+ * @example
+ * const failed = meaningSearchFailed(response); if (failed) throw failed;
+ */
+export function meaningSearchFailed(response: SearchResponse): BrainError | null {
+  const why = response.mode === "semantic" ? response.meaningUnavailable : undefined;
+  return why ? new BrainError(why.code, why.message, { hint: MEANWHILE }) : null;
+}
+
 interface RankedLists {
   keyword: KeywordRank[];
   semantic: VectorHit[];
+  /** What fits the understood time and kinds, when the question lists it (intent.ts, `listingFor`). */
+  listed: number[];
   /** Lists restricted to the understood time window: found again there, ranked higher. */
   extra: number[][];
-  /** The window's list already puts the preferred kinds first (a question without a topic). */
+  /** The listing already puts the preferred kinds first (a question without a topic). */
   kindsFirst?: boolean;
   /** Similarities to the question as asked, when the meaning query was steered (semantic.ts). */
   asAsked?: (entryIds: number[]) => Map<number, number>;
   model?: string;
   notices: string[];
+  meaningUnavailable?: MeaningUnavailable;
 }
 
 /**
  * The ranked lists a search fuses. With a time understood, each list's entries inside the window
  * form one more list (a soft boost: entries outside keep their place, those inside are counted
- * twice); a question with a time and no topic lists the window's entries, preferred kinds first.
+ * twice); a question with a time and no topic lists the window's entries, preferred kinds first,
+ * and a question that is only a time ("friday") is searched for its words as well as listed.
  */
 async function rankLists(
   deps: SearchDeps,
@@ -140,23 +164,21 @@ async function rankLists(
   const depth = mode === "hybrid" || window ? Math.max(limit, LIST_DEPTH) : limit;
   const keywordText = understood?.keywordText ?? query;
   const semanticText = understood?.semanticText ?? query;
+  const listed = understood ? listingFor(deps.db, understood, understood.time ? window : options, depth) : [];
   if (understood && !hasTopic(keywordText)) {
     // Nothing to match: the time and the kind are all there is to rank by.
-    const within = understood.time ? window : options;
-    const extra = within
-      ? [recentInWindow(deps.db, within, understood.kinds ?? [], depth, understood.says)]
-      : [];
-    return { keyword: [], semantic: [], extra, kindsFirst: true, notices: [] };
+    return { keyword: [], semantic: [], listed, extra: [], kindsFirst: true, notices: [] };
   }
   const keyword = mode === "semantic" ? [] : keywordList(deps.db, keywordText, { ...options, limit: depth });
-  const lists: RankedLists = { keyword, semantic: [], extra: [], notices: [] };
+  const lists: RankedLists = { keyword, semantic: [], listed, extra: [], notices: [] };
   if (mode !== "keyword" && semanticText.trim() !== "") {
     Object.assign(
       lists,
       await meaningList(deps, semanticText, keywordText, keyword, { ...options, limit: depth }),
     );
   }
-  if (window)
+  // The listing of a question that is only a time already counts the window's entries once more.
+  if (window && !understood?.timeOnly)
     lists.extra = insideWindow(
       deps.db,
       [keyword.map((k) => k.id), lists.semantic.map((h) => h.entryId)],
@@ -180,8 +202,10 @@ async function meaningList(
   const steer = keyword.map((k) => k.id);
   const semantic = await semanticSearch(deps, semanticText, { ...options, steer });
   if (semantic.hits === null) {
+    const { message } = semantic.unavailable;
     return {
-      notices: [options.mode === "hybrid" ? `${semantic.notice} Showing keyword results.` : semantic.notice],
+      notices: [options.mode === "hybrid" ? `${message} Showing keyword results.` : message],
+      meaningUnavailable: semantic.unavailable,
     };
   }
   return {
@@ -219,29 +243,31 @@ function insideWindow(db: Db, ids: number[][], window: SearchFilters): number[][
 }
 
 /**
- * Reciprocal rank fusion of the two lists, plus any `extra` lists (the same searches inside an
- * understood time window), entries of the preferred `kinds` scoring `KIND_BOOST` times more and
- * keyword matches counting by their `share` of the question's words (keyword.ts, withShares).
- * A list alone keeps its own order and scores. Entries and snippets are read for the `limit`
- * winners only. `relevance` is the score a person sees, in [0, 1]: see `relevanceFor`.
+ * Reciprocal rank fusion of the two lists, plus the `listed` entries (what fits the understood time
+ * and kinds) and any `extra` lists (the same searches inside an understood time window), entries
+ * of the preferred `kinds` scoring `KIND_BOOST` times more and keyword matches counting by their
+ * `share` of the question's words (keyword.ts, withShares). A list alone keeps its own order and
+ * scores. Entries and snippets are read for the `limit` winners only. `relevance` is the score a
+ * person sees, in [0, 1]: see `relevanceFor`.
  */
 export function fuse(
   db: Db,
   keyword: KeywordRank[],
   semantic: VectorHit[],
   limit: number,
-  boost: { extra?: number[][]; kinds?: readonly Kind[] } = {},
+  boost: { listed?: number[]; extra?: number[][]; kinds?: readonly Kind[] } = {},
 ): SearchResult[] {
   const keywordById = new Map(keyword.map((hit) => [hit.id, hit]));
   const vectorById = new Map(semantic.map((hit) => [hit.entryId, hit]));
-  const extra = boost.extra ?? [];
-  const lists = [keyword.map((hit) => hit.id), semantic.map((hit) => hit.entryId), ...extra];
+  const { listed = [], extra = [] } = boost;
+  const lists = [keyword.map((hit) => hit.id), semantic.map((hit) => hit.entryId), listed, ...extra];
   const shares = new Map(keyword.map((hit) => [hit.id, hit.share ?? 1]));
   const ranked = boostKinds(db, reciprocalRankFusion(lists, RRF_K, [shares]), boost.kinds).slice(0, limit);
-  const single = (keyword.length === 0 || semantic.length === 0) && extra.length === 0 && !boost.kinds;
+  const boosted = listed.length > 0 || extra.length > 0 || boost.kinds !== undefined;
+  const single = (keyword.length === 0 || semantic.length === 0) && !boosted;
   const winners = readWinners(db, ranked, keywordById);
-  const relevance = relevanceFor(keyword, semantic, extra.length > 0 || boost.kinds !== undefined);
-  return ranked.flatMap(({ id, score: fused, ranks: [keywordRank, semanticRank] }) => {
+  const relevance = relevanceFor(keyword, semantic, boosted);
+  return ranked.flatMap(({ id, score: fused, ranks: [keywordRank, semanticRank, listedRank] }) => {
     const hit = winners.details.get(id);
     const entry = hit?.entry ?? winners.entries.get(id);
     if (!entry) return [];
@@ -250,6 +276,7 @@ export function fuse(
     const ranks: ResultRanks = {
       ...(keywordRank ? { keyword: keywordRank } : {}),
       ...(semanticRank ? { semantic: semanticRank } : {}),
+      ...(listedRank ? { listed: listedRank } : {}),
     };
     return [
       {

@@ -1,5 +1,5 @@
 import type { Db } from "../db/index.ts";
-import { toBrainError, type Embedder } from "../base/index.ts";
+import { toBrainError, type BrainErrorCode, type Embedder } from "../base/index.ts";
 import { filterSql, hasFilters, idsPassing, type SearchFilters } from "../store/index.ts";
 import type { QueryVectorCache } from "./query-cache.ts";
 import {
@@ -46,10 +46,16 @@ export type SemanticOutcome =
        */
       asAsked?: (entryIds: number[]) => Map<number, number>;
     }
-  | { hits: null; notice: string };
+  | { hits: null; unavailable: MeaningUnavailable };
+
+/** Why meaning search could not run: the error's code and its sentence, shown as a notice. */
+export interface MeaningUnavailable {
+  code: BrainErrorCode;
+  message: string;
+}
 
 /**
- * Entries nearest in meaning to the query, or a notice saying why meaning search is unavailable
+ * Entries nearest in meaning to the query, or why meaning search is unavailable
  * (no vectors yet, Ollama down) so the caller can fall back to keywords and tell the person.
  */
 export async function semanticSearch(
@@ -59,11 +65,9 @@ export async function semanticSearch(
 ): Promise<SemanticOutcome> {
   const model = searchModel(deps.db, deps.configuredModel);
   if (!model) {
-    return {
-      hits: null,
-      notice:
-        "Meaning search has no vectors yet: run `brain embed` (the background job does it every 5 minutes).",
-    };
+    const message =
+      "Meaning search has no vectors yet: run `brain embed` (the background job does it every 5 minutes).";
+    return { hits: null, unavailable: { code: "not_found", message } };
   }
   let vector = deps.cache.get(model.name, query);
   if (!vector) {
@@ -71,13 +75,15 @@ export async function semanticSearch(
       const [raw] = await deps.embedderFor(model.name).embed([query], { signal: options.signal });
       vector = normalize(Float32Array.from(raw ?? []));
     } catch (err) {
-      return { hits: null, notice: `Meaning search is unavailable: ${toBrainError(err).sentence}` };
-    }
-    if (!isUsableVector(vector) || vector.length !== model.dimensions) {
+      const error = toBrainError(err);
       return {
         hits: null,
-        notice: `Meaning search is unavailable: ${model.name} returned an unusable query vector.`,
+        unavailable: { code: error.code, message: `Meaning search is unavailable: ${error.sentence}` },
       };
+    }
+    if (!isUsableVector(vector) || vector.length !== model.dimensions) {
+      const message = `Meaning search is unavailable: ${model.name} returned an unusable query vector.`;
+      return { hits: null, unavailable: { code: "ollama_bad_response", message } };
     }
     deps.cache.set(model.name, query, vector);
   }

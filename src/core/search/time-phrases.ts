@@ -2,8 +2,12 @@
  * Time named in words inside a question ("last week", "yesterday", "in March", "since Monday",
  * "two days ago", "this year"), resolved against a given "now" into a window of local days.
  * Pure and small: one pass of a handful of regular expressions, no dependency. Words that do not
- * name a time ("before the launch", "Q3 planning", "Tuesdays") resolve to nothing.
+ * name a time ("before the launch", "Q3 planning", "Tuesdays") resolve to nothing, and so do dates
+ * the calendar does not have ("2025-02-30") and times no memory can have ("in May 0001"): they stay
+ * words of the question.
  */
+
+import { BrainError, FIRST_YEAR, LAST_YEAR, parseTime } from "../base/index.ts";
 
 /** A window of whole local days: `from` inclusive, `to` exclusive (Unix ms). */
 export interface TimeWindow {
@@ -101,6 +105,25 @@ function monthSpan(now: Date, month: number, year?: number): Span {
 
 const count = (word: string) => NUMBERS[word] ?? Number(word);
 
+/** The span a memory can be dated in (parseTime's years), in Unix ms: `from` inclusive, `to` exclusive. */
+export const DATABLE = { from: Date.UTC(FIRST_YEAR, 0, 1), to: Date.UTC(LAST_YEAR + 1, 0, 1) };
+
+/**
+ * True when `iso` (YYYY or YYYY-MM-DD, as written in the question) is a day or year the calendar
+ * has within the years a memory can be dated in. It is `parseTime`'s own check, so a date in a
+ * question means what it means to `--since`: 2025-02-30 is no date (not 2025-03-02), and May 0001
+ * is no month of ours (`new Date` would have read it as May 1901).
+ */
+function inCalendar(iso: string): boolean {
+  try {
+    parseTime(iso, "a date in the question");
+    return true;
+  } catch (err) {
+    if (err instanceof BrainError && err.code === "bad_input") return false;
+    throw err;
+  }
+}
+
 /** One way of naming a time: a pattern and how it becomes a span of days. */
 interface Form {
   re: string;
@@ -151,17 +174,21 @@ const POINTS: Form[] = [
     span: (m, now) => {
       const month = MONTHS.indexOf(m[1]!);
       const bare = !/^(in|during|of|from|back|early|late|mid)\b/.test(m[0]) && m[2] === undefined;
-      if (month === 4 && bare) return null;
+      if ((month === 4 && bare) || (m[2] !== undefined && !inCalendar(m[2]))) return null;
       return monthSpan(now, month, m[2] === undefined ? undefined : Number(m[2]));
     },
   },
   {
-    re: `(?:in|during|of|from) ((?:19|20)\\d{2})`,
-    span: (m) => unitSpan("year", new Date(Number(m[1]), 0, 1)),
+    // Not the year of a date: "from 2026-11-03" names the day.
+    re: `(?:in|during|of|from) ((?:19|20)\\d{2})(?!-\\d)`,
+    span: (m) => (inCalendar(m[1]!) ? unitSpan("year", new Date(Number(m[1]), 0, 1)) : null),
   },
   {
     re: `(?:on )?(\\d{4})-(\\d{2})-(\\d{2})`,
-    span: (m) => unitSpan("day", new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]))),
+    span: (m) =>
+      inCalendar(`${m[1]}-${m[2]}-${m[3]}`)
+        ? unitSpan("day", new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])))
+        : null,
   },
   {
     re: `recently|lately|these days`,
@@ -206,7 +233,7 @@ export function findTimeWindow(text: string, now: Date): TimeWindow | null {
     const point = pointSpan(m[2]!.replace(/\s+/g, " "), now);
     if (!point) continue;
     const span = bounded(m[1], point, now);
-    if (span.to.getTime() <= span.from.getTime()) continue;
+    if (!datable(span)) continue;
     const last = addDays(span.to, -1);
     return {
       phrase: text.slice(m.index, m.index + m[0].length),
@@ -218,6 +245,16 @@ export function findTimeWindow(text: string, now: Date): TimeWindow | null {
     };
   }
   return null;
+}
+
+/**
+ * True when a memory could be dated inside `span`. "100 years ago" or "after December 9999" name
+ * no time of this memory: as a window they could only empty the results, so they stay words.
+ */
+function datable(span: Span): boolean {
+  const from = span.from.getTime();
+  const to = span.to.getTime();
+  return from < to && to > DATABLE.from && from < DATABLE.to;
 }
 
 function bounded(relation: string | undefined, point: Span, now: Date): Span {

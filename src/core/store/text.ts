@@ -16,7 +16,7 @@ export function cleanText(raw: string): string {
   const text = raw.toWellFormed().replace(/\0/g, "").replace(/\r\n?/g, "\n").trim();
   if (text.length === 0) {
     throw new BrainError("bad_input", "The text is empty, so nothing was saved.", {
-      hint: "Give the text as an argument, or pipe it in with `brain capture -`.",
+      hint: "Give the text as an argument, or pipe it in with `-` in its place (`brain capture -`, `brain edit ID -`).",
     });
   }
   const bytes = Buffer.byteLength(text, "utf8");

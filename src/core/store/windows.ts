@@ -1,6 +1,6 @@
 import { prepareCached, type Db } from "../db/index.ts";
 import { parseTime } from "../base/index.ts";
-import type { SearchFilters } from "./filters.ts";
+import { filterSql, type SearchFilters } from "./filters.ts";
 import type { Kind } from "./kinds.ts";
 
 /** Entries in a time window: what a question with a time ("what did we decide last week?") reads. */
@@ -19,20 +19,18 @@ export function recentInWindow(
   says?: string,
 ): number[] {
   const stated = says ? "e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH @says)" : "0";
+  // The filters as every other list reads them, so `--tag "#Work"` is the tag "work" here too.
+  const filter = filterSql(filters);
   const rows = prepareCached<Record<string, unknown>, { id: number }>(
     db,
     `SELECT e.id FROM entries e
-     WHERE e.created_at >= @since AND e.created_at < @until
-       AND (@kind IS NULL OR e.kind = @kind)
-       AND (@tag IS NULL OR e.id IN (SELECT entry_id FROM entry_tags WHERE tag = @tag))
+     WHERE ${filter.sql}
      ORDER BY coalesce((SELECT CAST(k.key AS INTEGER) FROM json_each(@kinds) k WHERE k.value = e.kind),
                        json_array_length(@kinds) + CASE WHEN ${stated} THEN 0 ELSE 1 END),
               e.created_at DESC, e.id DESC
      LIMIT @limit`,
   ).all({
-    ...bounds(filters),
-    kind: filters.kind ?? null,
-    tag: filters.tag ?? null,
+    ...filter.params,
     kinds: JSON.stringify(kinds),
     limit,
     ...(says ? { says } : {}),
