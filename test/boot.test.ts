@@ -1,6 +1,9 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { bootMarkdown } from "../src/core/graph/boot.ts";
+import { createBrain } from "../src/core/brain.ts";
+import { resolveConfig } from "../src/core/base/config.ts";
+import { listLedger } from "../src/core/privacy/egress-ledger.ts";
 import { runBrain } from "./support/cli.ts";
 import { FixedClock } from "./support/fixed-clock.ts";
 import { tempDir, testBrain } from "./support/tmp.ts";
@@ -81,5 +84,44 @@ describe("brain boot (CLI)", () => {
       decisions: [{ id: 1, kind: "decision" }],
       counts: { entries: 1 },
     });
+  });
+
+  it("withholds #private memories (an assistant reads it), says how many, and records each print", async () => {
+    const db = path.join(tempDir(), "brain.db");
+    await runBrain(["capture", "we chose Postgres for billing", "--kind", "decision"], { db });
+    await runBrain(["capture", "I will quit in March #private", "--kind", "decision"], { db });
+    const md = await runBrain(["boot"], { db });
+    expect(md.stdout).toContain(": we chose Postgres for billing (entry:1)");
+    expect(md.stdout).not.toContain("quit");
+    expect(md.stdout.trimEnd().split("\n").at(-1)).toBe("1 private memory withheld.");
+    const json = JSON.parse((await runBrain(["boot", "--json"], { db })).stdout) as {
+      decisions: { id: number }[];
+      withheld: number;
+    };
+    expect({ ids: json.decisions.map((d) => d.id), withheld: json.withheld }).toEqual({
+      ids: [1],
+      withheld: 1,
+    });
+    const all = await runBrain(["boot", "--include-private"], { db });
+    expect(all.stdout).toContain(": I will quit in March #private (entry:2)");
+    const brain = createBrain(resolveConfig({ dbPath: db }, {}));
+    expect(
+      listLedger(brain.db).map((r) => ({
+        road: r.road,
+        entry_ids: r.entry_ids,
+        withheld: r.withheld,
+        note: r.note,
+      })),
+    ).toEqual([
+      {
+        road: "boot",
+        entry_ids: [2, 1],
+        withheld: 0,
+        note: "private included (brain boot --include-private)",
+      },
+      { road: "boot", entry_ids: [1], withheld: 1, note: null },
+      { road: "boot", entry_ids: [1], withheld: 1, note: null },
+    ]);
+    brain.close();
   });
 });

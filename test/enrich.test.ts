@@ -38,6 +38,23 @@ function open(overrides: Partial<BrainConfig> = {}): Brain {
 /** The memory text a structured request carried. */
 const memoryOf = (request: FakeChatRequest) => request.messages?.at(-1)?.content ?? "";
 
+/** The "Tags in use: …" lines the enrichment requests carried, without repeats. */
+const tagLines = () => [
+  ...new Set(ollama.requestsTo("/api/chat").map((r) => memoryOf(r.body as FakeChatRequest).split("\n")[0])),
+];
+
+/**
+ * Two public entries tagged #work and one #health; #health also on a private entry, with private
+ * tags of its own. Counted over every entry, #health would tie #work; over the public ones it is behind.
+ */
+function captureTagged(brain: Brain): void {
+  brain.entries.capture({ text: "standup moved to 10am #work" });
+  brain.entries.capture({ text: "sprint review on friday #work" });
+  brain.entries.capture({ text: "blood test booked for monday #health" });
+  brain.entries.capture({ text: "biopsy results came back #private #oncology-lymphoma #health" });
+  brain.entries.capture({ text: "moving in with Sam #private/affair-with-sam" });
+}
+
 /** Answers enrichment requests by the words in the memory. */
 function answerBy(rules: [string, object][]) {
   ollama.replyStructured((request) => {
@@ -104,6 +121,20 @@ describe("enrichment after embedding", () => {
 
     await brain.embed();
     expect(ollama.requestsTo("/api/chat")).toHaveLength(2); // each entry is looked at once
+  });
+
+  it("offers a model on this machine every tag in use, #private ones included", async () => {
+    const brain = open();
+    captureTagged(brain);
+    enrichOn(brain);
+    ollama.replyStructured(() => ({ kind: "note", tags: [] }));
+    const report = await brain.embed();
+
+    expect(report.enrichment).toMatchObject({ enriched: 5, withheld: 0 });
+    expect(tagLines()).toEqual([
+      "Tags in use: health, work, oncology-lymphoma, private, private/affair-with-sam",
+    ]);
+    expect(listLedger(brain.db)).toEqual([]);
   });
 
   it("applies a suggestion only when accepted, keeping the old value in history; a rejected one changes nothing", async () => {
@@ -310,12 +341,27 @@ describe("a structured model on another machine: through the privacy gate", () =
     expect(sent).toContain("I switched my editor to helix");
     expect(sent).not.toContain("vim");
     expect(sent).not.toContain("blood pressure");
+    // Only the private entries carry a tag (#private itself): none is named to the host.
+    expect(tagLines()).toEqual(["Tags in use: (none yet)"]);
     const rows = listLedger(brain.db).filter((r) => r.subject.startsWith("enrich"));
     expect(rows.map((r) => [r.road, r.destination, r.subject, r.entry_ids, r.withheld, r.outcome])).toEqual([
       ["remote-ollama", "gpu-box.test:11434", `enrich entry ${helix.id}`, [helix.id], 1, "answered"],
     ]);
     expect(rows[0]!.bytes).toBeGreaterThan(Buffer.byteLength(helix.text));
     expect(suggestionsOf(brain).map((x) => x.entry)).not.toContain(secret.id);
+  });
+
+  it("names to it only the tags of entries it may read, ranked by those alone, never #private", async () => {
+    const brain = openRemote();
+    allowHost(brain.db, "gpu-box.test", new Date());
+    captureTagged(brain);
+    enrichOn(brain);
+    ollama.replyStructured(() => ({ kind: "note", tags: [] }));
+    const report = await brain.embed();
+
+    expect(report.enrichment).toMatchObject({ enriched: 3, withheld: 2 });
+    expect(ollama.requestsTo("/api/chat")).toHaveLength(3);
+    expect(tagLines()).toEqual(["Tags in use: work, health"]);
   });
 
   it("once allowed, writes the digest from the entries that may go, and says how many were withheld", async () => {

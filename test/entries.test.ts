@@ -43,6 +43,19 @@ describe("entries", () => {
     expect(brain.entries.list()).toHaveLength(3);
   });
 
+  it("adds the tags the same text brings again: a memory saved without #private becomes private", () => {
+    const brain = testBrain();
+    const first = brain.entries.capture({ text: "my salary is 250k", tags: ["money"] });
+    const again = brain.entries.capture({ text: "my salary is 250k", tags: ["private"] });
+    expect({ id: again.entry.id, status: again.status, tags: again.entry.tags }).toEqual({
+      id: first.entry.id,
+      status: "updated",
+      tags: ["money", "private"],
+    });
+    expect(brain.entries.capture({ text: "my salary is 250k", tags: ["money"] }).status).toBe("duplicate");
+    expect(brain.entries.list().map((e) => e.tags)).toEqual([["money", "private"]]);
+  });
+
   it("upserts a keyed fact and keeps the earlier value in its history", () => {
     const clock = new FixedClock();
     const brain = testBrain({ clock });

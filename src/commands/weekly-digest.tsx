@@ -2,6 +2,7 @@ import { Action, ActionPanel, Detail, Icon } from "@raycast/api";
 import { digestMarkdown } from "../core/enrich/index.ts";
 import { memoryLink } from "../helpers/deeplink.ts";
 import { describeError } from "../helpers/feedback.ts";
+import { imagesAsLinks } from "../helpers/format.ts";
 import { useBrain } from "../hooks/useBrain.ts";
 import { useDigest } from "../hooks/useDigest.ts";
 
@@ -15,7 +16,7 @@ export default function WeeklyDigest() {
   const { digest, error, isLoading, refresh } = useDigest(brain, "7d");
   const failure = openError ?? error;
   const markdown = digest
-    ? digestMarkdown(digest, memoryLink)
+    ? imagesAsLinks(digestMarkdown(digest, memoryLink))
     : failure
       ? `## Weekly Digest\n\n> **${describeError(failure)}**`
       : "## Weekly Digest\n\nSummarising the last seven days…";

@@ -1,5 +1,5 @@
 import { List } from "@raycast/api";
-import { foundBy, urlsIn } from "../helpers/format.ts";
+import { foundBy, imagesAsLinks, urlsIn } from "../helpers/format.ts";
 import type { Memory } from "../hooks/useMemorySearch.ts";
 
 export interface RelatedMemory {
@@ -36,7 +36,7 @@ export function memoryMarkdown(memory: Memory, related?: RelatedMemory[] | null)
     parts.push("", "---", "", "**Related memories**", "");
     for (const r of related) parts.push(`- #${r.id} ${oneLine(r.text)}${r.why ? ` _(${r.why})_` : ""}`);
   }
-  return parts.join("\n");
+  return imagesAsLinks(parts.join("\n"));
 }
 
 function MemoryMetadata({ memory }: { memory: Memory }) {

@@ -1,6 +1,6 @@
 import { Action, ActionPanel, Detail, Keyboard } from "@raycast/api";
 import type { Entry } from "../core/store/index.ts";
-import { urlsIn } from "../helpers/format.ts";
+import { imagesAsLinks, urlsIn } from "../helpers/format.ts";
 
 /**
  * One memory on its own screen: what a citation opens. Shows the full text and its metadata, with
@@ -15,7 +15,7 @@ export function MemoryView(props: { entry: Entry }) {
   return (
     <Detail
       navigationTitle={`${entry.kind} #${entry.id}`}
-      markdown={entry.text}
+      markdown={imagesAsLinks(entry.text)}
       metadata={
         <Detail.Metadata>
           <Detail.Metadata.Label title="Kind" text={entry.kind} />

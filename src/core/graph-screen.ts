@@ -1,4 +1,4 @@
-import type { BootContext, RelatedResult } from "./graph/index.ts";
+import { nothingLinksTo, type BootContext, type RelatedResult } from "./graph/index.ts";
 import type { Db } from "./db/index.ts";
 import { nodeKey, publicNodeKeys, type Egress } from "./privacy/index.ts";
 
@@ -18,14 +18,18 @@ function shownNodes(db: Db, out: Egress, nodes: NodeRef[]): (node: NodeRef) => b
 
 /**
  * The related items that may go: private entries held back (counted), topics only private
- * memories link to left out, and so is every item reached through one of them.
+ * memories link to left out, and so is every item reached through one of them. A start topic
+ * only private memories link to is answered as one nothing links to (`not_found`).
  *
  * @example
  * const shown = screenRelated(db, out, related(db, { entry: 42 }));
  */
 export function screenRelated(db: Db, out: Egress, result: RelatedResult): RelatedResult {
-  const nodes = result.items.flatMap((i) => (i.node ? [i.node] : []));
+  const start = result.start.node;
+  const nodes = [...(start ? [start] : []), ...result.items.flatMap((i) => (i.node ? [i.node] : []))];
   const shown = shownNodes(db, out, nodes);
+  // A topic only private memories link to is a name from their text: it is not there.
+  if (start && !shown(start)) throw nothingLinksTo(start.label);
   const hidden = new Set(nodes.filter((n) => !shown(n)).map((n) => n.label));
   const entries = out.pass(result.items.flatMap((i) => (i.entry ? [i.entry] : [])));
   const kept = new Set(entries.map((e) => e.id));

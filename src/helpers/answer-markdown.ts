@@ -1,5 +1,5 @@
 import type { Citation } from "../core/ask/index.ts";
-import { firstLine } from "./format.ts";
+import { firstLine, imagesAsLinks } from "./format.ts";
 import { memoryLink } from "./deeplink.ts";
 
 export interface AnswerView {
@@ -19,6 +19,7 @@ export interface AnswerView {
 /**
  * The Ask Brain view's markdown: the question, the answer with each `[n]` a link that opens the
  * cited memory, every memory the model was given (the cited ones marked), and notices or an error.
+ * Images become links (imagesAsLinks): nothing in it is fetched before the person asks.
  *
  * @example
  * answerMarkdown({ question: "billing?", answer: "Stripe [1].", sources: [{ n: 1, id: 42, text: "..." }], notices: [], done: true });
@@ -41,7 +42,7 @@ export function answerMarkdown(view: AnswerView): string {
     }
   }
   if (view.steps) parts.push(...stepsMarkdown(view.steps));
-  return parts.join("\n");
+  return imagesAsLinks(parts.join("\n"));
 }
 
 /**

@@ -43,6 +43,7 @@ export function foundBy(ranks: ResultRanks): string {
   const parts: string[] = [];
   if (ranks.keyword !== undefined) parts.push(`keyword #${ranks.keyword}`);
   if (ranks.semantic !== undefined) parts.push(`meaning #${ranks.semantic}`);
+  if (ranks.listed !== undefined) parts.push(`listed #${ranks.listed}`);
   return parts.join(" · ");
 }
 
@@ -103,4 +104,17 @@ export const KIND_TITLES: Record<Kind, string> = {
  */
 export function savedMessage(entry: Pick<Entry, "id" | "kind" | "text">): { title: string; message: string } {
   return { title: `Saved ${entry.kind} #${entry.id}`, message: firstLine(entry.text, 120) };
+}
+
+/**
+ * Markdown with every image turned into a link. Raycast fetches an image's address as soon as a
+ * view shows it: a model's answer or digest (which any imported note can steer) could put memory
+ * text into such an address and have it sent without a click, and a memory's own image would
+ * tell its host when the memory is read. A link goes out only when the person opens it.
+ *
+ * @example
+ * imagesAsLinks("see ![chart](https://x.example/c.png)") // "see [image: chart](https://x.example/c.png)"
+ */
+export function imagesAsLinks(markdown: string): string {
+  return markdown.replace(/!\[([^\]]*)\]/g, "[image: $1]");
 }

@@ -5,6 +5,7 @@ import Anthropic, {
   APIUserAbortError,
 } from "@anthropic-ai/sdk";
 import { BrainError, type ChatMessage, type ChatModel } from "../base/index.ts";
+import { withoutRedirects } from "./no-redirect.ts";
 
 /**
  * A cloud ChatModel backed by Anthropic's Messages API through the official SDK, streamed. Only
@@ -54,7 +55,7 @@ export function anthropicClient(options: AnthropicChatOptions): Anthropic {
     timeout: options.timeoutMs ?? 120_000,
     // A retry would send the memories again, unrecorded: one request per question, one ledger row.
     maxRetries: 0,
-    fetch: options.fetch,
+    fetch: withoutRedirects(options.fetch ?? globalThis.fetch, redirectRefused),
     openTelemetry: false,
     // ANTHROPIC_LOG=debug would print requests, headers included, to the console.
     logLevel: "off",
@@ -122,6 +123,15 @@ export function withoutSecrets(error: BrainError, key: string): BrainError {
 /** The way out of a request that failed in the cloud. */
 const LOCAL = "or ask locally with `--route local`";
 
+/** The endpoint answered with a redirect, which is never followed (no-redirect.ts). */
+function redirectRefused(from: string, to: string): BrainError {
+  return new BrainError(
+    "cloud_failed",
+    `The cloud endpoint ${from} answered with a redirect to ${to}, which is not followed: memory text goes only to the endpoint you allowed.`,
+    { hint: `Check the endpoint's address, ${LOCAL}.` },
+  );
+}
+
 export function cancelled(cause?: unknown): BrainError {
   return new BrainError("cancelled", "Cancelled: the request to Anthropic was stopped.", { cause });
 }
@@ -140,6 +150,8 @@ export function toCloudError(
   midStream = false,
 ): BrainError {
   if (err instanceof BrainError) return err;
+  // The SDK wraps what its fetch throws: a refused redirect (redirectRefused) keeps its own words.
+  if (err instanceof APIConnectionError && err.cause instanceof BrainError) return err.cause;
   if (signal?.aborted || err instanceof APIUserAbortError) return cancelled(err);
   const fail = ({ message, hint }: { message: string; hint: string }) =>
     new BrainError("cloud_failed", message, { hint, cause: err });

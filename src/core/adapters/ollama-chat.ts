@@ -1,12 +1,6 @@
 import type { AbortableAsyncIterator, ChatRequest, ChatResponse } from "ollama";
-import type { ChatMessage, ChatModel } from "../base/index.ts";
-import {
-  cancelled,
-  openOllamaCall,
-  toOllamaError,
-  type OllamaCall,
-  type OllamaConnectionOptions,
-} from "./ollama.ts";
+import type { ChatMessage, ChatModel, RequestOptions } from "../base/index.ts";
+import { cancelled, openOllamaCall, toOllamaError, type OllamaConnectionOptions } from "./ollama.ts";
 
 export interface OllamaChatOptions extends OllamaConnectionOptions {
   /** The chat model, e.g. `qwen3:4b`. */
@@ -30,14 +24,14 @@ export function createOllamaChat(options: OllamaChatOptions): ChatModel {
     route: "local",
     model: options.model,
     contextTokens,
-    chat: (messages, { signal } = {}) => streamChat({ ...options, contextTokens }, messages, signal),
+    chat: (messages, request = {}) => streamChat({ ...options, contextTokens }, messages, request),
   };
 }
 
 async function* streamChat(
   options: OllamaChatOptions & { contextTokens: number },
   messages: ChatMessage[],
-  signal?: AbortSignal,
+  { signal, onResend }: RequestOptions,
 ): AsyncGenerator<string> {
   if (signal?.aborted) throw cancelled(signal.reason);
   const timeoutMs = options.timeoutMs ?? 120_000;
@@ -45,13 +39,14 @@ async function* streamChat(
   let stream: AbortableAsyncIterator<ChatResponse> | undefined;
   let midStream = false;
   try {
-    stream = await startStream(call, {
+    const body = {
       model: options.model,
       messages,
-      stream: true,
       think: false,
       options: { num_ctx: options.contextTokens },
-    });
+    };
+    const send = (b: ChatRequest) => call.client.chat({ ...b, stream: true });
+    stream = await chatWithoutThinkIfRefused(body, send, onResend);
     midStream = true;
     for await (const part of stream) {
       call.arm();
@@ -61,31 +56,34 @@ async function* streamChat(
       if (token) yield token;
     }
   } catch (err) {
-    const context = {
-      host: options.host,
-      model: options.model,
-      endpoint: "/api/chat",
-      timeoutMs,
-      signal,
-      midStream,
-    };
-    throw toOllamaError(err, { ...context, timedOut: call.timedOut });
+    const context = { host: options.host, model: options.model, endpoint: "/api/chat", timeoutMs, signal };
+    throw toOllamaError(err, { ...context, midStream, timedOut: call.timedOut });
   } finally {
     call.done();
     stream?.abort();
   }
 }
 
-/** Starts the stream; models without a thinking switch get the request again without `think`. */
-async function startStream(
-  call: OllamaCall,
-  request: ChatRequest & { stream: true },
-): Promise<AbortableAsyncIterator<ChatResponse>> {
+/**
+ * Sends a chat request. A model without a thinking switch refuses `think` (some Ollama versions
+ * do): it gets the request again without it, and `onResend` is called first, because the messages
+ * (memory text included) then leave twice. One place for the chat, tools and structured adapters.
+ *
+ * @example
+ * const send = (b: ChatRequest) => client.chat({ ...b, stream: false });
+ * const response = await chatWithoutThinkIfRefused(body, send, onResend);
+ */
+export async function chatWithoutThinkIfRefused<T>(
+  request: ChatRequest,
+  send: (request: ChatRequest) => Promise<T>,
+  onResend?: () => void,
+): Promise<T> {
   try {
-    return await call.client.chat(request);
+    return await send(request);
   } catch (err) {
     if (!/does not support thinking/i.test(err instanceof Error ? err.message : "")) throw err;
+    onResend?.();
     const { think: _think, ...rest } = request;
-    return await call.client.chat({ ...rest, stream: true });
+    return await send(rest);
   }
 }

@@ -1,6 +1,8 @@
 import type { ChatRequest } from "ollama";
 import { validatedModel, type StructuredModel, type StructuredRequest } from "../enrich/index.ts";
+import type { RequestOptions } from "../base/index.ts";
 import { cancelled, openOllamaCall, toOllamaError, type OllamaConnectionOptions } from "./ollama.ts";
+import { chatWithoutThinkIfRefused } from "./ollama-chat.ts";
 
 export interface OllamaStructuredOptions extends OllamaConnectionOptions {
   /** The chat model, e.g. `qwen3:4b`. */
@@ -25,36 +27,31 @@ export function createOllamaStructured(options: OllamaStructuredOptions): Struct
       model: options.model,
       invalidHint: `Try again; if it keeps happening, update Ollama (structured output needs 0.5 or newer) or set BRAIN_STRUCTURED_MODEL to another model.`,
     },
-    (request, signal) => chatOnce(options, request, signal),
+    (request, signal, onResend) => chatOnce(options, request, { signal, onResend }),
   );
 }
 
 async function chatOnce(
   options: OllamaStructuredOptions,
   request: StructuredRequest,
-  signal?: AbortSignal,
+  { signal, onResend }: RequestOptions,
 ): Promise<string> {
   if (signal?.aborted) throw cancelled(signal.reason);
   const timeoutMs = options.timeoutMs ?? 120_000;
   const call = openOllamaCall({ ...options, timeoutMs }, signal);
-  const body: ChatRequest & { stream: false } = {
+  const body: ChatRequest = {
     model: options.model,
     messages: [
       { role: "system", content: request.instructions },
       { role: "user", content: request.input },
     ],
-    stream: false,
     think: false,
     format: request.schema,
     options: { temperature: 0, num_ctx: options.contextTokens ?? 8192 },
   };
   try {
-    const response = await call.client.chat(body).catch((err: unknown) => {
-      // Models without a thinking switch refuse `think`: ask again without it.
-      if (!/does not support thinking/i.test(err instanceof Error ? err.message : "")) throw err;
-      const { think: _think, ...rest } = body;
-      return call.client.chat({ ...rest, stream: false });
-    });
+    const send = (b: ChatRequest) => call.client.chat({ ...b, stream: false });
+    const response = await chatWithoutThinkIfRefused(body, send, onResend);
     return response.message?.content ?? "";
   } catch (err) {
     const context = { host: options.host, model: options.model, endpoint: "/api/chat", timeoutMs, signal };

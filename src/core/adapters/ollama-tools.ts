@@ -1,7 +1,14 @@
-import type { ChatRequest, ChatResponse, Message, Ollama, Tool } from "ollama";
-import type { ToolCall, ToolChatModel, ToolDefinition, ToolMessage, ToolTurn } from "../base/index.ts";
+import type { ChatRequest, Message, Tool } from "ollama";
+import type {
+  RequestOptions,
+  ToolCall,
+  ToolChatModel,
+  ToolDefinition,
+  ToolMessage,
+  ToolTurn,
+} from "../base/index.ts";
 import { cancelled, openOllamaCall, toOllamaError } from "./ollama.ts";
-import type { OllamaChatOptions } from "./ollama-chat.ts";
+import { chatWithoutThinkIfRefused, type OllamaChatOptions } from "./ollama-chat.ts";
 
 /**
  * A local ToolChatModel backed by Ollama's tool calling on /api/chat: the tools go in `tools`,
@@ -18,7 +25,7 @@ export function createOllamaToolChat(options: OllamaChatOptions): ToolChatModel 
     route: "local",
     model: options.model,
     contextTokens,
-    turn: (messages, tools, { signal } = {}) => turn({ ...options, contextTokens }, messages, tools, signal),
+    turn: (messages, tools, request = {}) => turn({ ...options, contextTokens }, messages, tools, request),
   };
 }
 
@@ -26,21 +33,22 @@ async function turn(
   options: OllamaChatOptions & { contextTokens: number },
   messages: ToolMessage[],
   tools: ToolDefinition[],
-  signal?: AbortSignal,
+  { signal, onResend }: RequestOptions,
 ): Promise<ToolTurn> {
   if (signal?.aborted) throw cancelled(signal.reason);
   const timeoutMs = options.timeoutMs ?? 120_000;
   const call = openOllamaCall({ ...options, timeoutMs }, signal);
   call.arm();
   try {
-    const response = await request(call.client, {
+    const body: ChatRequest = {
       model: options.model,
       messages: messages.map(toOllamaMessage),
       ...(tools.length ? { tools: tools.map(toOllamaTool) } : {}),
-      stream: false,
       think: false,
       options: { num_ctx: options.contextTokens },
-    });
+    };
+    const send = (b: ChatRequest) => call.client.chat({ ...b, stream: false });
+    const response = await chatWithoutThinkIfRefused(body, send, onResend);
     if (signal?.aborted) throw cancelled(signal.reason);
     const calls = response.message?.tool_calls ?? [];
     return {
@@ -56,17 +64,6 @@ async function turn(
     throw toOllamaError(err, { ...context, timedOut: call.timedOut });
   } finally {
     call.done();
-  }
-}
-
-/** The request; a model without a thinking switch gets it again without `think`. */
-async function request(client: Ollama, body: ChatRequest & { stream: false }): Promise<ChatResponse> {
-  try {
-    return await client.chat(body);
-  } catch (err) {
-    if (!/does not support thinking/i.test(err instanceof Error ? err.message : "")) throw err;
-    const { think: _think, ...rest } = body;
-    return await client.chat({ ...rest, stream: false });
   }
 }
 

@@ -1,6 +1,7 @@
 import { Ollama } from "ollama";
 import { isLoopbackUrl, remoteHostRefused } from "../privacy/index.ts";
 import { BrainError } from "../base/index.ts";
+import { withoutRedirects } from "./no-redirect.ts";
 
 /**
  * The Ollama adapter's shared plumbing: one client per operation with a watchdog timeout and the
@@ -42,7 +43,7 @@ export interface OllamaCall {
  */
 export function openOllamaCall(options: OllamaConnectionOptions, signal?: AbortSignal): OllamaCall {
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const baseFetch = options.fetch ?? globalThis.fetch;
+  const baseFetch = withoutRedirects(options.fetch ?? globalThis.fetch, redirectRefused);
   const watchdog = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const arm = () => {
@@ -66,6 +67,15 @@ export function openOllamaCall(options: OllamaConnectionOptions, signal?: AbortS
       return watchdog.signal.aborted;
     },
   };
+}
+
+/** Ollama's answer was a redirect, which is never followed (no-redirect.ts). */
+function redirectRefused(from: string, to: string): BrainError {
+  return new BrainError(
+    "ollama_bad_response",
+    `Ollama at ${from} answered with a redirect to ${to}, which is not followed: memory text goes only to the host it was sent to.`,
+    { hint: "Point OLLAMA_HOST at the address Ollama itself answers on." },
+  );
 }
 
 /** What was being attempted when something went wrong, for the error message. */

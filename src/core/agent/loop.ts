@@ -5,7 +5,7 @@ import {
   type ToolMessage,
   type ToolTurn,
 } from "../base/index.ts";
-import { settleWith, type Destination } from "../privacy/index.ts";
+import { requestOptions, settleWith, type Destination } from "../privacy/index.ts";
 import { runCalls, type AgentStep, type CallState } from "./calls.ts";
 import { agentMessages, ANSWER_NOW } from "./prompt.ts";
 import { agentToolDefinitions } from "./tools.ts";
@@ -137,7 +137,7 @@ async function send(
   // The private memories the tools found are counted in the row as withheld (screened, not sent).
   out.screen([...state.held.values()]);
   out.send(Buffer.byteLength(JSON.stringify({ messages, tools }), "utf8"));
-  return settleWith(out, model.turn(messages, tools, { signal }));
+  return settleWith(out, model.turn(messages, tools, requestOptions(out, signal)));
 }
 
 function answerOf(model: ToolChatModel, turn: ToolTurn): string {

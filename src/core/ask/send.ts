@@ -1,5 +1,5 @@
 import type { ContextMemory } from "./prompt.ts";
-import type { Egress } from "../privacy/index.ts";
+import { requestOptions, type Egress } from "../privacy/index.ts";
 import { BrainError, isBrainError, type ChatMessage, type ChatModel } from "../base/index.ts";
 
 /**
@@ -37,7 +37,7 @@ export async function streamAnswer(
   egress.send(messageBytes(messages));
   let answer = "";
   try {
-    for await (const token of model.chat(messages, { signal: options.signal })) {
+    for await (const token of model.chat(messages, requestOptions(egress, options.signal))) {
       answer += token;
       options.onToken?.(token);
     }

@@ -13,6 +13,17 @@ export interface Embedder {
   embed(texts: string[], options?: { signal?: AbortSignal }): Promise<Float32Array[]>;
 }
 
+/** What a model request takes besides its input. */
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /**
+   * Called just before the adapter sends the same request again (without `think`, to a model that
+   * refused it; once more, after an answer that broke the schema): the memory text in it leaves
+   * twice, so the caller's ledger records a second request (privacy `requestOptions`).
+   */
+  onResend?: () => void;
+}
+
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
   content: string;
@@ -26,7 +37,7 @@ export interface ChatModel {
   readonly model: string;
   /** The context window in tokens the caller should pack within. */
   readonly contextTokens: number;
-  chat(messages: ChatMessage[], options?: { signal?: AbortSignal }): AsyncIterable<string>;
+  chat(messages: ChatMessage[], options?: RequestOptions): AsyncIterable<string>;
 }
 
 /** A tool a model may call: its name, what it does, and its arguments as a JSON Schema object. */
@@ -62,11 +73,7 @@ export interface ToolChatModel {
   readonly model: string;
   readonly contextTokens: number;
   /** One turn. With `tools` empty the model must answer in text. */
-  turn(
-    messages: ToolMessage[],
-    tools: ToolDefinition[],
-    options?: { signal?: AbortSignal },
-  ): Promise<ToolTurn>;
+  turn(messages: ToolMessage[], tools: ToolDefinition[], options?: RequestOptions): Promise<ToolTurn>;
 }
 
 /** The OS secret store: macOS Keychain, Secret Service on Linux. */

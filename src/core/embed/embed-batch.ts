@@ -1,10 +1,24 @@
 import { chunkText } from "./chunking.ts";
 import type { Db } from "../db/index.ts";
 import { BrainError, toBrainError, type Embedder } from "../base/index.ts";
+import { textBytes, type EmbedEgress } from "../privacy/index.ts";
 import { isUsableVector, normalize } from "./vector-math.ts";
 import { nearest, type ChunkVector, type EmbeddingModel } from "./vectors.ts";
 
-/** One batch of the embedding pass: chunking, the model call, per-entry isolation of bad input, neighbours. */
+/** One batch of the embedding pass: chunking, the model calls, per-entry isolation of bad input, neighbours. */
+
+/**
+ * Texts per call to the embedder: the Ollama embedder's own request size (its default
+ * `batchSize`), so that each call is one request, and has its own ledger row when it leaves the
+ * machine. A larger call would be split by the adapter into requests the ledger cannot see.
+ */
+export const REQUEST_TEXTS = 32;
+
+/** How a batch is sent: the pass's signal, and the privacy gate when the embedder is on another machine. */
+export interface BatchSending {
+  signal?: AbortSignal;
+  egress?: EmbedEgress;
+}
 
 /** An entry's chunks with their vectors, ready to write. */
 export interface Prepared {
@@ -15,16 +29,17 @@ export interface Prepared {
 
 /**
  * Embeds a batch; when the model rejects it as a whole, tries each entry alone to isolate the bad
- * ones. If every entry fails alone too, the model is at fault, not the entries: the error stops the pass.
+ * ones (each a request of its own, recorded as such). If every entry fails alone too, the model is
+ * at fault, not the entries: the error stops the pass.
  */
 export async function embedBatch(
   embedder: Embedder,
   batch: { id: number; text: string; hash: string }[],
-  signal: AbortSignal | undefined,
+  sending: BatchSending,
   onFailed: (id: number, err: BrainError) => void,
 ): Promise<Prepared[]> {
   try {
-    return await embedEntries(embedder, batch, signal);
+    return await embedEntries(embedder, batch, sending);
   } catch (err) {
     if (!isPerEntryFault(err)) throw err;
   }
@@ -32,7 +47,7 @@ export async function embedBatch(
   const failures: [number, BrainError][] = [];
   for (const entry of batch) {
     try {
-      prepared.push(...(await embedEntries(embedder, [entry], signal)));
+      prepared.push(...(await embedEntries(embedder, [entry], sending)));
     } catch (err) {
       if (!isPerEntryFault(err)) throw err;
       failures.push([entry.id, toBrainError(err)]);
@@ -49,35 +64,70 @@ function isPerEntryFault(err: unknown): boolean {
   );
 }
 
+/** A chunk's text to embed, with the entry it comes from. */
+interface ChunkText {
+  id: number;
+  text: string;
+}
+
+/** The entries' chunks, embedded in calls of at most {@link REQUEST_TEXTS} texts. */
 async function embedEntries(
   embedder: Embedder,
   batch: { id: number; text: string; hash: string }[],
-  signal: AbortSignal | undefined,
+  sending: BatchSending,
 ): Promise<Prepared[]> {
   const chunked = batch.map((entry) => ({ entry, chunks: chunkText(entry.text) }));
-  const texts = chunked.flatMap(({ chunks }) => chunks.map((c) => c.text));
-  const vectors = await embedder.embed(texts, { signal });
+  const texts = chunked.flatMap(({ entry, chunks }) => chunks.map((c) => ({ id: entry.id, text: c.text })));
+  const vectors: Float32Array[] = [];
+  for (let start = 0; start < texts.length; start += REQUEST_TEXTS) {
+    vectors.push(...(await embedRequest(embedder, texts.slice(start, start + REQUEST_TEXTS), sending)));
+  }
+  let next = 0;
+  return chunked.map(({ entry, chunks }) => ({
+    id: entry.id,
+    hash: entry.hash,
+    chunks: chunks.map((chunk) => ({
+      seq: chunk.seq,
+      start: chunk.start,
+      end: chunk.end,
+      vector: vectors[next++]!,
+    })),
+  }));
+}
+
+/**
+ * One request: the texts' vectors, normalised and checked. Towards another machine its row is
+ * written first, and settled `failed` when the vectors are unusable too.
+ */
+function embedRequest(
+  embedder: Embedder,
+  texts: ChunkText[],
+  { signal, egress }: BatchSending,
+): Promise<Float32Array[]> {
+  const strings = texts.map((t) => t.text);
+  const request = async () => usableVectors(texts, await embedder.embed(strings, { signal }));
+  if (!egress) return request();
+  const ids = [...new Set(texts.map((t) => t.id))];
+  return egress.record(ids, textBytes(strings), request);
+}
+
+function usableVectors(texts: ChunkText[], vectors: Float32Array[]): Float32Array[] {
   if (vectors.length !== texts.length) {
     throw new BrainError(
       "embedding_invalid",
       `The model returned ${vectors.length} vectors for ${texts.length} texts.`,
     );
   }
-  let next = 0;
-  return chunked.map(({ entry, chunks }) => ({
-    id: entry.id,
-    hash: entry.hash,
-    chunks: chunks.map((chunk) => {
-      const vector = normalize(Float32Array.from(vectors[next++]!));
-      if (!isUsableVector(vector)) {
-        throw new BrainError(
-          "embedding_invalid",
-          `The model returned an unusable vector for entry ${entry.id}.`,
-        );
-      }
-      return { seq: chunk.seq, start: chunk.start, end: chunk.end, vector };
-    }),
-  }));
+  return vectors.map((raw, i) => {
+    const vector = normalize(Float32Array.from(raw));
+    if (!isUsableVector(vector)) {
+      throw new BrainError(
+        "embedding_invalid",
+        `The model returned an unusable vector for entry ${texts[i]!.id}.`,
+      );
+    }
+    return vector;
+  });
 }
 
 /** The nearest other embedded entries of each newly embedded entry. */

@@ -152,24 +152,21 @@ function nextBatch(pass: Pass): { id: number; text: string; hash: string }[] | n
   return found.filter((e) => !held.has(e.id));
 }
 
-/** Embeds a batch, recorded in the ledger first when it leaves the machine; null stops the pass. */
+/**
+ * Embeds a batch; when it leaves the machine, each request is recorded in the ledger first
+ * (embed-batch.ts, through the gate's `record`). Null stops the pass.
+ */
 async function embedAndRecord(
   pass: Pass,
   batch: { id: number; text: string; hash: string }[],
 ): Promise<Prepared[] | null> {
-  const settle = pass.options.egress?.record(
-    batch.map((e) => e.id),
-    batch.reduce((sum, e) => sum + Buffer.byteLength(e.text, "utf8"), 0),
-  );
+  const { embedder, signal, egress } = pass.options;
   try {
-    const prepared = await embedBatch(pass.options.embedder, batch, pass.options.signal, (id, err) => {
+    return await embedBatch(embedder, batch, { signal, egress }, (id, err) => {
       pass.report.failed++;
       fail(pass, err.code, err.message, id);
     });
-    settle?.(true);
-    return prepared;
   } catch (err) {
-    settle?.(false);
     // Ollama down, timing out or missing the model: nothing more can be done in this pass.
     const error = toBrainError(err, "ollama_bad_response");
     fail(pass, error.code, error.sentence);

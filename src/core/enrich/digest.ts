@@ -2,7 +2,7 @@ import { escapeMemoryText, type Entry, type EntryStore } from "../store/index.ts
 import { BrainError } from "../base/index.ts";
 import type { JsonSchema } from "./json-schema.ts";
 import { describeModel, type StructuredRequest, type StructuredRoute } from "./structured.ts";
-import { settleWith, type EgressGate } from "../privacy/index.ts";
+import { requestOptions, settleWith, type EgressGate } from "../privacy/index.ts";
 
 /**
  * `brain digest`: a short structured summary of what was captured in a period (decisions, open
@@ -83,7 +83,7 @@ export async function makeDigest(
   out.send(Buffer.byteLength(request.input, "utf8"));
   const value = (await settleWith(
     out,
-    deps.route.model.generate(request, { signal: options.signal }),
+    deps.route.model.generate(request, requestOptions(out, options.signal)),
   )) as Points;
   return { ...base, model: describeModel(deps.route.model), ...keepKnown(value, given) };
 }

@@ -8,12 +8,19 @@ import {
   type EnrichCandidate,
   type NewSuggestion,
 } from "./store.ts";
-import { entryHash, recentKeyed, tagsInUse, type EntryStore } from "../store/index.ts";
+import { entryHash, recentKeyed, type EntryStore } from "../store/index.ts";
 import { keyedNeighbours } from "../graph/index.ts";
 import { isBrainError, toBrainError } from "../base/index.ts";
 import { acceptSuggestion } from "./suggestions.ts";
 import { describeModel, type StructuredModel } from "./structured.ts";
-import { mayPass, settleWith, type Destination, type EgressGate } from "../privacy/index.ts";
+import {
+  mayPass,
+  requestOptions,
+  settleWith,
+  tagsInUseFor,
+  type Destination,
+  type EgressGate,
+} from "../privacy/index.ts";
 
 /**
  * One enrichment pass, run by the background job after embedding: each entry captured without a
@@ -71,7 +78,10 @@ export async function enrichPass(deps: EnrichDeps, options: EnrichOptions = {}):
     ...{ enriched: 0, suggestions: 0, auto_accepted: 0, failed: 0, withheld: 0, pending: 0 },
     errors: [],
   };
-  const tags = tagsInUse(deps.db);
+  // A model on this machine is offered every tag, #private ones included: it reads #private entries
+  // anyway, and suggesting #private for a sensitive note keeps that note home. A model elsewhere is
+  // offered only what the entries it may read carry.
+  const tags = tagsInUseFor(deps.db, deps.destination);
   for (const entry of sendable(deps, options.limit ?? 25, report)) {
     const asked = await ask(deps, entry, tags, report, options.signal);
     if (asked === "stop") break;
@@ -115,7 +125,7 @@ async function ask(
   const request = enrichRequest(entry, context);
   out.send(Buffer.byteLength(request.input, "utf8"));
   try {
-    const value = await settleWith(out, deps.model.generate(request, { signal }));
+    const value = await settleWith(out, deps.model.generate(request, requestOptions(out, signal)));
     return { suggestions: readSuggestions(entry, value, context) };
   } catch (err) {
     const error = toBrainError(err, "structured_unavailable");

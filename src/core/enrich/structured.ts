@@ -1,4 +1,4 @@
-import { BrainError, isBrainError, toBrainError } from "../base/index.ts";
+import { BrainError, isBrainError, toBrainError, type RequestOptions } from "../base/index.ts";
 import type { Destination, EgressClass } from "../privacy/index.ts";
 import { validateJson, type JsonSchema } from "./json-schema.ts";
 
@@ -26,11 +26,18 @@ export interface StructuredModel {
   /** The model's name, e.g. `qwen3:4b`, or `apple-fm` for the system model. */
   readonly model: string;
   /** A JSON value that matches `request.schema`. */
-  generate(request: StructuredRequest, options?: { signal?: AbortSignal }): Promise<unknown>;
+  generate(request: StructuredRequest, options?: RequestOptions): Promise<unknown>;
 }
 
-/** One raw answer: the text the model produced, expected to be JSON. */
-export type StructuredAttempt = (request: StructuredRequest, signal?: AbortSignal) => Promise<string>;
+/**
+ * One raw answer: the text the model produced, expected to be JSON. An adapter that sends the
+ * request again by itself calls `onResend` first.
+ */
+export type StructuredAttempt = (
+  request: StructuredRequest,
+  signal?: AbortSignal,
+  onResend?: () => void,
+) => Promise<string>;
 
 export interface StructuredModelInfo {
   provider: StructuredModel["provider"];
@@ -54,7 +61,9 @@ export function validatedModel(info: StructuredModelInfo, attempt: StructuredAtt
     async generate(request, options = {}) {
       let problem = "";
       for (let round = 1; round <= 2; round++) {
-        const reply = await attempt(request, options.signal);
+        // The second round sends the memory text again: the caller records it as a request of its own.
+        if (round > 1) options.onResend?.();
+        const reply = await attempt(request, options.signal, options.onResend);
         const checked = checkReply(reply, request.schema);
         if (checked.ok) return checked.value;
         problem = checked.problem;

@@ -160,6 +160,17 @@ function labelOf(v: Vertex): string {
   return v.kind === "entry" ? `entry:${v.id}` : nodeLabel(v.type, v.name);
 }
 
+/**
+ * The answer for a topic no memory links to: also what an audience that may not see private
+ * memories gets for a topic only private ones link to (graph-screen.ts), so that it cannot tell
+ * the two apart.
+ */
+export function nothingLinksTo(label: string): BrainError {
+  return new BrainError("not_found", `No memory links to ${label} yet.`, {
+    hint: "Check the spelling, or see a memory's links with `brain related ID`.",
+  });
+}
+
 function resolveStart(db: Db, target: EdgeTarget): { vertex: Vertex; info: RelatedResult["start"] } {
   if ("entry" in target) {
     const entry = entriesById(db, [target.entry]).get(target.entry);
@@ -173,11 +184,7 @@ function resolveStart(db: Db, target: EdgeTarget): { vertex: Vertex; info: Relat
   const { type, name } = target.node;
   const node = findNode(db, type, name);
   const label = nodeLabel(type, name);
-  if (!node) {
-    throw new BrainError("not_found", `No memory links to ${label} yet.`, {
-      hint: "Check the spelling, or see a memory's links with `brain related ID`.",
-    });
-  }
+  if (!node) throw nothingLinksTo(label);
   const vertex = { kind: "node", id: node.id, type, name: node.name } as const;
   return { vertex, info: { label: nodeLabel(type, node.name), node: nodeInfo(db, vertex) } };
 }

@@ -4,6 +4,7 @@ import {
   entryNotFound,
   keyedEntry,
   normalizeTag,
+  privateTagSql,
   type Entry,
   type EntryHook,
   type KeyedEntry,
@@ -91,11 +92,9 @@ export function nodesOfPublicEntries(
     `SELECT n.type, n.name FROM nodes n
      JOIN json_each(?) j ON n.type = json_extract(j.value, '$[0]') AND n.name = json_extract(j.value, '$[1]')
      WHERE EXISTS (SELECT 1 FROM edges e WHERE e.to_node = n.id AND NOT EXISTS (
-             SELECT 1 FROM entry_tags t WHERE t.entry_id = e.from_entry
-               AND (t.tag = 'private' OR t.tag LIKE 'private/%')))
+             SELECT 1 FROM entry_tags t WHERE t.entry_id = e.from_entry AND ${privateTagSql("t.tag")}))
         OR EXISTS (SELECT 1 FROM entry_titles et WHERE et.node_id = n.id AND NOT EXISTS (
-             SELECT 1 FROM entry_tags t WHERE t.entry_id = et.entry_id
-               AND (t.tag = 'private' OR t.tag LIKE 'private/%')))`,
+             SELECT 1 FROM entry_tags t WHERE t.entry_id = et.entry_id AND ${privateTagSql("t.tag")}))`,
   ).all(JSON.stringify(nodes.map((n) => [n.type, n.name])));
 }
 

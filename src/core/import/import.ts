@@ -3,7 +3,6 @@ import {
   cleanText,
   contentHash,
   hasSourceText,
-  hasText,
   mergeTags,
   type CaptureInput,
   type EntryStore,
@@ -18,7 +17,8 @@ import {
   type ImportProblem,
 } from "./files.ts";
 import { parseJsonlLine } from "./jsonl.ts";
-import { parseNote, splitNote } from "./markdown.ts";
+import { noteTags, parseNote, splitNote } from "./markdown.ts";
+import { keepPrivate, privateTagsOf } from "./private.ts";
 import {
   entriesOfMissingFiles,
   importedRow,
@@ -75,7 +75,8 @@ export interface ImportReport {
 }
 
 type Unit =
-  | { type: "file"; path: string; parts: CaptureInput[] }
+  /** `tags` are the whole note's: every part gets them (see `noteTags`). */
+  | { type: "file"; path: string; tags: string[]; parts: Omit<CaptureInput, "tags">[] }
   | { type: "line"; path: string; line: number; input: CaptureInput };
 
 type Counts = Pick<ImportReport, "added" | "updated" | "unchanged" | "removed" | "kept">;
@@ -90,7 +91,8 @@ type Deps = { db: Db; entries: EntryStore };
  * since it was imported is never removed (it is reported as kept), nor overwritten by a file
  * that has not changed since. A `.jsonl` line with a source
  * is unchanged when an entry with that source and text exists; one without a source when an
- * entry of that kind has the same text; a keyed line updates its key. Files that cannot be read
+ * entry of that kind has the same text and every tag it gives (other tags are added to that
+ * entry); a keyed line updates its key. Files that cannot be read
  * and bad lines are reported, never fatal. One transaction per batch.
  *
  * @example
@@ -156,9 +158,10 @@ function readUnits(file: ImportFile, report: ImportReport, readFile?: FileReader
   const { meta, body } = parseNote(read.text);
   const at = meta.at ?? new Date(read.mtimeMs).toISOString();
   const kind: Kind = meta.kind ?? "note";
-  const parts = splitNote(body).map((text) => ({ text, tags: meta.tags, kind, at, pinned: meta.pinned }));
+  const tags = noteTags(meta, body);
+  const parts = splitNote(body).map((text) => ({ text, kind, at, pinned: meta.pinned }));
   if (parts.length === 0) report.skipped.push({ path: file.path, reason: "has no text" });
-  return [{ type: "file", path: file.path, parts }];
+  return [{ type: "file", path: file.path, tags, parts }];
 }
 
 function jsonlUnits(path: string, text: string, report: ImportReport): Unit[] {
@@ -202,43 +205,63 @@ function writeFile(deps: Deps, unit: Extract<Unit, { type: "file" }>, counts: Co
   // Other files whose path starts the same are dropped by the exact file check.
   const rows = importedRows(deps.db, `file:${unit.path}#`).filter((r) => sourceFile(r.source) === unit.path);
   const existing = new Map(rows.map((r) => [r.source, r]));
+  const privateTags = privateTagsOf(unit.tags);
   unit.parts.forEach((part, i) => {
     const source = partSource(unit.path, i + 1);
-    const before = existing.get(source);
+    writePart(deps, { ...part, tags: unit.tags, source }, existing.get(source), privateTags, counts);
     existing.delete(source);
-    const text = cleanText(part.text);
-    const hash = contentHash(text);
-    if (!before) {
-      // A file's part is tracked by its source: the same text in two files is two entries.
-      recordImported(deps.db, deps.entries.capture({ ...part, source, allowDuplicate: true }).entry.id, hash);
-      counts.added++;
-      return;
-    }
-    const tags = mergeTags(part.tags ?? [], text);
-    if (before.hash === hash && before.kind === part.kind && before.tags === JSON.stringify(tags)) {
-      recordImported(deps.db, before.id, hash);
-      counts.unchanged++;
-    } else if (before.imported === hash && before.hash !== hash) {
-      // The file's text is as it was imported; the entry's was changed in Local Brain since: that stays.
-      counts.unchanged++;
-    } else {
-      deps.entries.edit(before.id, { text, kind: part.kind, tags });
-      recordImported(deps.db, before.id, hash);
-      counts.updated++;
-    }
   });
-  for (const gone of existing.values()) removeUnedited(deps, { ...gone, path: unit.path }, counts);
+  for (const gone of existing.values()) {
+    const kept = !removeUnedited(deps, { ...gone, path: unit.path }, counts);
+    // A part that must stay came from this note all the same: it is as private as the note.
+    if (kept) keepPrivate(deps.entries, gone, privateTags);
+  }
 }
 
-/** Deletes an entry whose file or part is gone (its edges go with it), unless it must stay. */
-function removeUnedited(deps: Deps, row: ImportedRow & { path: string }, counts: Counts): void {
+/** One part of a file, with the note's tags and its source: added, updated or left as it is. */
+function writePart(
+  deps: Deps,
+  part: CaptureInput & { tags: string[]; source: string },
+  before: ImportedRow | undefined,
+  privateTags: readonly string[],
+  counts: Counts,
+): void {
+  const text = cleanText(part.text);
+  const hash = contentHash(text);
+  if (!before) {
+    // A file's part is tracked by its source: the same text in two files is two entries.
+    recordImported(deps.db, deps.entries.capture({ ...part, allowDuplicate: true }).entry.id, hash);
+    counts.added++;
+    return;
+  }
+  const tags = mergeTags(part.tags, text);
+  if (before.hash === hash && before.kind === part.kind && before.tags === JSON.stringify(tags)) {
+    recordImported(deps.db, before.id, hash);
+    counts.unchanged++;
+  } else if (before.imported === hash && before.hash !== hash) {
+    // The file's text is as it was imported; the entry's was changed in Local Brain since: that
+    // stays, but a private note's part may not be left public.
+    counts[keepPrivate(deps.entries, before, privateTags) ? "updated" : "unchanged"]++;
+  } else {
+    deps.entries.edit(before.id, { text, kind: part.kind, tags });
+    recordImported(deps.db, before.id, hash);
+    counts.updated++;
+  }
+}
+
+/**
+ * Deletes an entry whose file or part is gone (its edges go with it), unless it must stay. True
+ * when it was deleted.
+ */
+function removeUnedited(deps: Deps, row: ImportedRow & { path: string }, counts: Counts): boolean {
   const reason = keepReason(row);
   if (reason) {
     counts.kept.push({ id: row.id, path: row.path, reason });
-    return;
+    return false;
   }
   deps.entries.delete(row.id);
   counts.removed++;
+  return true;
 }
 
 /**
@@ -279,15 +302,15 @@ function entriesOf(db: Db, file: string): number {
 
 function writeLine(deps: Deps, unit: Extract<Unit, { type: "line" }>, counts: Counts) {
   const input = unit.input;
-  if (!input.key) {
-    const hash = contentHash(cleanText(input.text));
-    const seen = input.source
-      ? hasSourceText(deps.db, input.source, hash)
-      : hasText(deps.db, hash, input.kind ?? "note");
-    if (seen) {
-      counts.unchanged++;
-      return;
-    }
+  // A line without a source is the capture's own duplicate check: the same text of the same kind
+  // is unchanged, or gains the tags the line adds (a `private` added to a line makes it private).
+  if (
+    !input.key &&
+    input.source &&
+    hasSourceText(deps.db, input.source, contentHash(cleanText(input.text)))
+  ) {
+    counts.unchanged++;
+    return;
   }
   // Lines with a source were checked by source and hash above: the same text from another source stays.
   const { status } = deps.entries.capture({ ...input, allowDuplicate: input.source ? true : undefined });

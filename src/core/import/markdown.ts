@@ -1,4 +1,4 @@
-import { KINDS, type Kind } from "../store/index.ts";
+import { KINDS, mergeTags, type Kind } from "../store/index.ts";
 
 /** Reading a Markdown or text note: its front matter and the parts a long note is split into. */
 
@@ -71,6 +71,21 @@ function listOf(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   const items = Array.isArray(value) ? value : value.split(/[,\s]+/);
   return items.map((t) => t.trim()).filter(Boolean);
+}
+
+/**
+ * The tags of a whole note: its front matter's and every #tag written anywhere in its body,
+ * normalised, in order of first appearance. Every part of a split note carries all of them, not
+ * only the #tags in its own text: a tag marks the note (Obsidian reads it so), and where a long
+ * note is cut is no business of its tags (a note of 3,999 characters is one entry with them all,
+ * so one of 4,001 must not lose them on its later parts). Above all, a `#private` anywhere keeps
+ * every part private: a part without it would be sent to MCP clients and cloud models.
+ *
+ * @example
+ * noteTags({ tags: ["health"] }, "# Journal #private\n...\n## Diagnosis\n...") // ["health", "private"]
+ */
+export function noteTags(meta: NoteMeta, body: string): string[] {
+  return mergeTags(meta.tags, body);
 }
 
 /**

@@ -6,15 +6,24 @@ import type { Embedder } from "../base/index.ts";
 /**
  * The gate on the embedding road. On this machine (`local`) nothing changes. For an Ollama on
  * another machine the person allowed (`remote`), #private entries are never embedded, and every
- * request (a batch of entries, a search query) is recorded before it is sent.
+ * request (a batch of entries, each entry of a rejected batch sent again alone, a search query) is
+ * recorded before it is sent.
  */
 
-/** What `embedPass` asks the gate for each batch (see embedder.ts). */
+/** What `embedPass` asks the gate for each batch and each request (see embedder.ts, embed-batch.ts). */
 export interface EmbedEgress {
   /** The ids among `ids` whose text may not be sent to the embedder. */
   withheld(ids: number[]): Set<number>;
-  /** Records a batch about to be sent; call the result with its outcome. */
-  record(ids: number[], bytes: number): (ok: boolean) => void;
+  /**
+   * Makes one request carrying texts of the entries `ids`, `bytes` of them: its row is written
+   * first, then `request` runs, and the row is settled by its outcome.
+   */
+  record<T>(ids: number[], bytes: number, request: () => Promise<T>): Promise<T>;
+}
+
+/** The bytes texts put on the wire (UTF-8): what a ledger row of an embedding request counts. */
+export function textBytes(texts: readonly string[]): number {
+  return texts.reduce((sum, t) => sum + Buffer.byteLength(t, "utf8"), 0);
 }
 
 /**
@@ -27,11 +36,11 @@ export function embedEgress(db: Db, gate: EgressGate, destination: Destination):
   if (destination.class === "local") return undefined;
   return {
     withheld: (ids) => (destination.includePrivate ? new Set() : privateEntryIds(db, ids)),
-    record: (ids, bytes) => {
+    record: (ids, bytes, request) => {
       const egress = gate.open(destination, "embed");
       egress.pass(ids.map((id) => ({ id, tags: [] })));
       egress.send(bytes);
-      return (ok) => egress.settle(ok ? "answered" : "failed");
+      return settleWith(egress, request());
     },
   };
 }
@@ -59,7 +68,7 @@ export function queryEmbedder(
       const inner = make(where.class === "remote");
       if (where.class === "local") return inner.embed(texts, options);
       const egress = gate.open(where, "search query");
-      egress.send(texts.reduce((sum, t) => sum + Buffer.byteLength(t, "utf8"), 0));
+      egress.send(textBytes(texts));
       return settleWith(egress, inner.embed(texts, options));
     },
   };

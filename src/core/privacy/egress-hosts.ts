@@ -32,7 +32,9 @@ export function isLoopbackUrl(url: string): boolean {
   } catch {
     return false; // not a URL: nothing shows it is this machine
   }
-  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  // Only the name itself: `*.localhost` should mean this machine too (RFC 6761), but Node asks the
+  // system's resolver for it, and a hosts file or DNS answer can send such a name anywhere.
+  if (host === "localhost") return true;
   if (isIP(host) === 4) return host.startsWith("127.");
   // The URL parser writes ::ffff:127.0.0.1 as ::ffff:7f00:1.
   if (isIP(host) === 6) return host === "::1" || /^::ffff:(127\.|7f[0-9a-f]{2}:)/.test(host);

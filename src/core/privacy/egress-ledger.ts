@@ -1,6 +1,7 @@
 import { prepareCached, type Db } from "../db/index.ts";
 import { nodesOfPublicEntries } from "../graph/index.ts";
-import { privateTaggedIds } from "../store/index.ts";
+import { privateTaggedIds, tagsInUse } from "../store/index.ts";
+import type { Destination } from "./destination.ts";
 
 /**
  * The ledger's SQL (`egress_ledger`, migration `010_egress_ledger`): one row per egress of memory
@@ -128,6 +129,19 @@ export function privateEntryIds(db: Db, ids: readonly number[]): Set<number> {
  */
 export function publicNodeKeys(db: Db, nodes: readonly { type: string; name: string }[]): Set<string> {
   return new Set(nodesOfPublicEntries(db, nodes).map((n) => nodeKey(n)));
+}
+
+/**
+ * The tags in use that may be named to `destination`, most used first. On this machine, all of
+ * them. Anywhere else, only the tags of entries that are not #private, ranked by those entries
+ * alone (a rank raised by private notes would hint at them), so never #private or #private/…
+ * itself, whatever the destination may otherwise receive: a tag is a label drawn from many entries.
+ *
+ * @example
+ * tagsInUseFor(db, { class: "remote", road: "remote-ollama", name: "gpu-box:11434" }) // ["work", "health"]
+ */
+export function tagsInUseFor(db: Db, destination: Destination): string[] {
+  return tagsInUse(db, { publicOnly: destination.class !== "local" });
 }
 
 export function nodeKey(node: { type: string; name: string }): string {

@@ -1,6 +1,7 @@
 import type { Db } from "../db/index.ts";
 import { insertEgress, settleEgress, type EgressOutcome, type EgressRow } from "./egress-ledger.ts";
-import { isBrainError, type Clock } from "../base/index.ts";
+import { isBrainError, type Clock, type RequestOptions } from "../base/index.ts";
+import type { Destination } from "./destination.ts";
 
 /**
  * The privacy gate: every byte of memory text that leaves the process towards something that may
@@ -11,21 +12,7 @@ import { isBrainError, type Clock } from "../base/index.ts";
  * gate", for the roads wired through it.
  */
 
-/**
- * Where bytes go. `local`: this machine (a loopback Ollama, the person's own screen); `assistant`:
- * an MCP client or Raycast AI; `cloud`: a cloud model; `remote`: a model host on another machine.
- */
-export type EgressClass = "local" | "assistant" | "cloud" | "remote";
-
-export interface Destination {
-  class: EgressClass;
-  /** The road in the ledger: `mcp`, `cloud`, `remote-ollama`, `raycast-ai`, `agent`… */
-  road: string;
-  /** Who receives it: "anthropic claude-sonnet-5-5", "claude-ai 0.1.0", "gpu-box:11434". */
-  name: string;
-  /** The person opted this destination in to #private memories (`brain mcp --include-private`). */
-  includePrivate?: boolean;
-}
+export type { Destination, EgressClass } from "./destination.ts";
 
 /** The tag that keeps an entry on this machine. */
 export const PRIVATE_TAG = "private";
@@ -75,6 +62,13 @@ export interface Egress {
    * one never throws: a row that meets another process's write lock is written after the reply.
    */
   send(bytes: number): void;
+  /**
+   * Records the same message sent once more (a model adapter's retry): the row so far is settled
+   * `failed` (it was refused, or its answer was unusable), and a row like it, with the time of the
+   * retry, is written before the retry leaves; `settle` then settles that one. Each request that
+   * carries memory text has its own row, so the ledger's calls and bytes are what was sent.
+   */
+  resend(): void;
   /** The outcome once known (a model's answer came back, failed or was cancelled). */
   settle(outcome: EgressOutcome): void;
 }
@@ -95,6 +89,17 @@ export async function settleWith<T>(out: Egress, reply: Promise<T>): Promise<T> 
     out.settle(isBrainError(err, "cancelled") ? "cancelled" : "failed");
     throw err;
   }
+}
+
+/**
+ * The options of a model request sent for `out`: the signal, and `onResend` wired to
+ * {@link Egress.resend}, so a request the adapter sends again is recorded again.
+ *
+ * @example
+ * const value = await settleWith(out, model.generate(request, requestOptions(out, signal)));
+ */
+export function requestOptions(out: Egress, signal?: AbortSignal): RequestOptions {
+  return { signal, onResend: () => out.resend() };
 }
 
 export interface OpenOptions {
@@ -212,6 +217,14 @@ class GateEgress implements Egress {
       note,
     };
     this.row = this.writer.write(row, this.options.queue === true);
+  }
+
+  resend(): void {
+    // Nothing was recorded (this machine, or not sent yet): nothing to repeat.
+    if (!this.row) return;
+    this.writer.settle(this.row, "failed");
+    const again: EgressRow = { ...this.row.row, at: this.clock.now(), outcome: "sent" };
+    this.row = this.writer.write(again, this.options.queue === true);
   }
 
   settle(outcome: EgressOutcome): void {

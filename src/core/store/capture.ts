@@ -23,7 +23,10 @@ export interface CaptureInput {
 
 export interface CaptureResult {
   entry: Entry;
-  /** `duplicate`: the same text of the same kind was already saved, as `entry`; nothing changed. */
+  /**
+   * `duplicate`: the same text of the same kind was already saved, as `entry`, with every tag
+   * given; nothing changed. Given new tags, they are added to it and the status is `updated`.
+   */
   status: "created" | "updated" | "unchanged" | "duplicate";
 }
 
@@ -54,22 +57,35 @@ export function captureEntry(s: EntryStatements, clock: Clock, input: CaptureInp
   const existing = c.key ? s.byKey(c.key) : undefined;
   if (!c.key && !input.allowDuplicate) {
     const same = s.byHash(c.hash, c.kind);
-    if (same) return { entry: rowToEntry(same), status: "duplicate" };
+    if (same) return sameText(s, c, same);
   }
   return existing ? updateKeyed(s, c, existing) : insertEntry(s, c);
 }
 
+/**
+ * The same text of the same kind again: the tags it brings are added to the saved entry's, so a
+ * `#private` (or any tag) given now is not lost on a memory already saved without it.
+ */
+function sameText(s: EntryStatements, c: Capture, same: EntryRow): CaptureResult {
+  if (same.tags === JSON.stringify(mergedTags(same, c)))
+    return { entry: rowToEntry(same), status: "duplicate" };
+  return updateKeyed(s, { ...c, input: { ...c.input, source: undefined, pinned: undefined } }, same);
+}
+
+function mergedTags(existing: EntryRow, c: Capture): string[] {
+  return [...new Set([...(JSON.parse(existing.tags) as string[]), ...c.tags])];
+}
+
 /** A new value for a keyed entry: tags are merged; the same value changes nothing. */
 function updateKeyed(s: EntryStatements, c: Capture, existing: EntryRow): CaptureResult {
-  const mergedTags = [...new Set([...(JSON.parse(existing.tags) as string[]), ...c.tags])];
-  const same =
-    existing.hash === c.hash && existing.kind === c.kind && existing.tags === JSON.stringify(mergedTags);
+  const tags = mergedTags(existing, c);
+  const same = existing.hash === c.hash && existing.kind === c.kind && existing.tags === JSON.stringify(tags);
   if (same) return { entry: rowToEntry(existing), status: "unchanged" };
   s.update({
     id: existing.id,
     kind: c.kind,
     text: c.text,
-    tags: JSON.stringify(mergedTags),
+    tags: JSON.stringify(tags),
     source: c.input.source ?? existing.source,
     pinned: c.input.pinned === undefined ? existing.pinned : Number(c.input.pinned),
     updated_at: Math.max(c.at, existing.updated_at),

@@ -27,13 +27,22 @@ export function recentKeyed(db: Db, limit = 500): KeyedEntry[] {
     .map(keyedEntry);
 }
 
-/** The tags in use, most used first. */
-export function tagsInUse(db: Db, limit = 60): string[] {
-  return prepareCached<[number], { tag: string }>(
+/** SQL that is true when the tag in `column` marks its entry #private: the gate's rule (privacy `isPrivate`). */
+export const privateTagSql = (column: string) => `(${column} = 'private' OR ${column} LIKE 'private/%')`;
+
+/**
+ * The tags in use, most used first. With `publicOnly`, only the tags of entries not tagged
+ * #private, counted over those entries alone: so never #private or #private/… themselves.
+ */
+export function tagsInUse(db: Db, options: { publicOnly?: boolean; limit?: number } = {}): string[] {
+  return prepareCached<[number, number], { tag: string }>(
     db,
-    "SELECT tag FROM entry_tags GROUP BY tag ORDER BY count(*) DESC, tag LIMIT ?",
+    `SELECT tag FROM entry_tags t
+     WHERE NOT (? AND EXISTS (
+       SELECT 1 FROM entry_tags p WHERE p.entry_id = t.entry_id AND ${privateTagSql("p.tag")}))
+     GROUP BY tag ORDER BY count(*) DESC, tag LIMIT ?`,
   )
-    .all(limit)
+    .all(options.publicOnly ? 1 : 0, options.limit ?? 60)
     .map((r) => r.tag);
 }
 
@@ -118,7 +127,7 @@ export function privateTaggedIds(db: Db, ids: readonly number[]): Set<number> {
     db,
     `SELECT DISTINCT t.entry_id AS id FROM entry_tags t
      WHERE t.entry_id IN (SELECT CAST(value AS INTEGER) FROM json_each(?))
-       AND (t.tag = 'private' OR t.tag LIKE 'private/%')`,
+       AND ${privateTagSql("t.tag")}`,
   ).all(JSON.stringify(ids));
   return new Set(rows.map((r) => r.id));
 }

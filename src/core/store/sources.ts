@@ -43,16 +43,6 @@ export function hasSourceText(db: Db, source: string, hash: string): boolean {
   );
 }
 
-/** True when an entry of this kind has this text hash (a seek on entries_hash). */
-export function hasText(db: Db, hash: string, kind: Kind): boolean {
-  return (
-    prepareCached(
-      db,
-      "SELECT 1 FROM entries WHERE substr(hash, 1, 16) = substr(?, 1, 16) AND hash = ? AND kind = ? LIMIT 1",
-    ).get(hash, hash, kind) !== undefined
-  );
-}
-
 /**
  * The entries just before and just after one (created at `at`, id `id`) among those whose source
  * is `<key>#...`: the turns next to it in its conversation.
