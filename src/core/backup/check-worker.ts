@@ -1,4 +1,5 @@
-// A worker thread of checkOnWorker (check.ts): checks one part of one snapshot and answers once.
+// A worker thread of checkOnWorker (check.ts): checks one part of one snapshot. It sends two
+// messages: `loaded` once SQLite's native module is in, then one answer (the counts or the error).
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import type { CheckAnswer } from "./check.ts";
