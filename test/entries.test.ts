@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isBrainError } from "../src/core/base/errors.ts";
+import { untilTime } from "../src/core/base/time.ts";
 import { MAX_ENTRY_BYTES } from "../src/core/store/text.ts";
 import { FixedClock } from "./support/fixed-clock.ts";
 import { testBrain } from "./support/tmp.ts";
@@ -136,6 +137,22 @@ describe("entries", () => {
       "b",
     ]);
     expect(brain.entries.list({ limit: 1 }).map((e) => e.text)).toEqual(["c #x"]);
+  });
+
+  it("takes a date, month or year given as --until whole: what was captured that day is in", () => {
+    const brain = testBrain();
+    brain.entries.capture({ text: "march third, morning", at: "2025-03-03T10:00:00Z" });
+    brain.entries.capture({ text: "march fourth", at: "2025-03-04T00:00:00Z" });
+    brain.entries.capture({ text: "next year", at: "2026-01-01T00:00:00Z" });
+    const until = (value: string) => brain.entries.list({ until: value }).map((e) => e.text);
+    expect(until("2025-03-03")).toEqual(["march third, morning"]);
+    expect(until("2025-03-03T00:00:00Z")).toEqual([]);
+    expect(until("2025-03-03T10:00:01Z")).toEqual(["march third, morning"]);
+    expect(until("2025-03")).toEqual(["march fourth", "march third, morning"]);
+    expect(until("2025")).toEqual(["march fourth", "march third, morning"]);
+    expect(until("9999-12-31")).toEqual(["next year", "march fourth", "march third, morning"]);
+    expect(untilTime("2026-03-01", "--until")).toBe(Date.UTC(2026, 2, 2));
+    expect(untilTime("2024-02", "--until")).toBe(Date.UTC(2024, 2, 1));
   });
 
   it("saves many entries in one transaction", () => {

@@ -59,6 +59,28 @@ function inRange(ms: number, value: string, what: string): number {
   return ms;
 }
 
+/**
+ * The end (exclusive, Unix ms) that an `--until` stands for. A time is that instant; a date, month
+ * or year alone (UTC, as `parseTime` reads it) includes all of itself: `--until 2025-03-03` keeps
+ * what was captured on March 3, as a person means it, so its end is the next day's start. The
+ * last day of 9999 ends past the years a time may name, which `parseTime` would refuse: it is
+ * given as it is, an end nothing stored reaches.
+ *
+ * @example
+ * untilTime("2026-03-01", "--until") // 1772409600000, the start of March 2
+ */
+export function untilTime(value: string | Date, what: string): number {
+  const start = parseTime(value, what);
+  if (typeof value !== "string") return start;
+  const [, , month, day, hour] = ISO_TIME.exec(value.trim())!;
+  if (hour !== undefined) return start;
+  const end = new Date(start);
+  if (day !== undefined) end.setUTCDate(end.getUTCDate() + 1);
+  else if (month !== undefined) end.setUTCMonth(end.getUTCMonth() + 1);
+  else end.setUTCFullYear(end.getUTCFullYear() + 1);
+  return end.getTime();
+}
+
 function notInCalendar(value: string, what: string, why: string): BrainError {
   return new BrainError("bad_input", `${what} "${value}" is not in the calendar: ${why}.`, {
     hint: ISO_HINT,

@@ -3,7 +3,7 @@ import { hasTopic } from "./topic.ts";
 import { recentInWindow, type Kind, type SearchFilters } from "../store/index.ts";
 import type { QueryUnderstanding } from "./query-intent.ts";
 import { DATABLE } from "./time-phrases.ts";
-import { parseTime } from "../base/index.ts";
+import { parseTime, untilTime } from "../base/index.ts";
 
 /**
  * How much more an entry of a preferred kind scores ("what did we decide" → decisions): half as
@@ -28,7 +28,7 @@ export function windowFilters(
   );
   const until = Math.min(
     time.to,
-    filters.until === undefined ? Infinity : parseTime(filters.until, "--until"),
+    filters.until === undefined ? Infinity : untilTime(filters.until, "--until"),
   );
   if (since >= until) return null;
   return {

@@ -1,7 +1,7 @@
 import { prepareCached, type Db } from "../db/index.ts";
 import { assertKind, type Kind } from "./kinds.ts";
 import { normalizeTag } from "./text.ts";
-import { parseTime } from "../base/index.ts";
+import { parseTime, untilTime } from "../base/index.ts";
 
 /** Filters every search mode applies the same way. */
 export interface SearchFilters {
@@ -33,7 +33,7 @@ export function filterSql(filters: SearchFilters): { sql: string; params: Record
   }
   if (filters.until !== undefined) {
     where.push("e.created_at < @f_until");
-    params.f_until = parseTime(filters.until, "--until");
+    params.f_until = untilTime(filters.until, "--until");
   }
   return { sql: where.length ? where.join(" AND ") : "1", params };
 }

@@ -1,5 +1,5 @@
 import { prepareCached, type Db } from "../db/index.ts";
-import { parseTime } from "../base/index.ts";
+import { parseTime, untilTime } from "../base/index.ts";
 import { filterSql, type SearchFilters } from "./filters.ts";
 import type { Kind } from "./kinds.ts";
 
@@ -55,6 +55,6 @@ export function idsInWindow(db: Db, ids: number[], filters: SearchFilters): Set<
 function bounds(filters: SearchFilters): { since: number; until: number } {
   return {
     since: filters.since === undefined ? 0 : parseTime(filters.since, "--since"),
-    until: filters.until === undefined ? Number.MAX_SAFE_INTEGER : parseTime(filters.until, "--until"),
+    until: filters.until === undefined ? Number.MAX_SAFE_INTEGER : untilTime(filters.until, "--until"),
   };
 }
