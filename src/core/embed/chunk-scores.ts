@@ -23,16 +23,20 @@ export interface VectorHit {
   end: number;
 }
 
-/** A chunk's place in its entry and its whole stored vector (vector-math.ts, STORED_SQL). */
+/**
+ * A chunk's place in its entry, the first 16 characters of the hash of the text it was made from,
+ * and its whole stored vector (vector-math.ts, STORED_SQL).
+ */
 export interface ChunkRow {
   entry_id: number;
   start: number;
   end: number;
+  hash: string;
   stored: Buffer;
 }
 
 /** The columns of a {@link ChunkRow}, for a query over `chunks c` joined with HEADS_JOIN. */
-export const CHUNK_ROW_SQL = `c.entry_id, c.start, c.end, ${STORED_SQL} AS stored`;
+export const CHUNK_ROW_SQL = `c.entry_id, c.start, c.end, substr(c.hash, 1, 16) AS hash, ${STORED_SQL} AS stored`;
 
 /**
  * True when chunk `c` was made from the text entry `e` has now: a chunk keeps the first 16
@@ -50,17 +54,18 @@ export const SAME_TEXT_SQL = "substr(e.hash, 1, 16) = substr(c.hash, 1, 16)";
 export const CURRENT_CHUNK_SQL = `EXISTS (SELECT 1 FROM entries e WHERE ${SAME_TEXT_SQL} AND e.id = c.entry_id)`;
 
 /**
- * Which of `entryIds` have vectors of the model made from their text as it is now
- * (CURRENT_CHUNK_SQL on their first chunk): two seeks an entry.
+ * Which of the entries still have the text their chunks were made from (`hash`: the chunks' first
+ * 16 characters, read with them): one seek an entry into entries_hash, which holds the hash's
+ * first 16 characters and the id (a covering index; the entry's row is not read).
  */
-export function currentEntryIds(db: Db, model: StoredModel, entryIds: readonly number[]): Set<number> {
-  if (entryIds.length === 0) return new Set();
-  const rows = prepareCached<[string, number], { id: number }>(
+export function currentEntryIds(db: Db, chunks: readonly { entryId: number; hash: string }[]): Set<number> {
+  if (chunks.length === 0) return new Set();
+  const rows = prepareCached<[string], { id: number }>(
     db,
-    `SELECT c.entry_id AS id FROM json_each(?) AS ids
-     CROSS JOIN chunks c ON c.entry_id = ids.value AND c.model_id = ? AND c.seq = 0
-     WHERE ${CURRENT_CHUNK_SQL}`,
-  ).all(JSON.stringify(entryIds), model.id);
+    `SELECT json_extract(j.value, '$[0]') AS id FROM json_each(?) AS j
+     WHERE EXISTS (SELECT 1 FROM entries e WHERE substr(e.hash, 1, 16) = json_extract(j.value, '$[1]')
+                   AND e.id = json_extract(j.value, '$[0]'))`,
+  ).all(JSON.stringify(chunks.map((c) => [c.entryId, c.hash])));
   return new Set(rows.map((r) => r.id));
 }
 
