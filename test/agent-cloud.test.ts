@@ -5,7 +5,7 @@ import { listLedger } from "../src/core/privacy/egress-ledger.ts";
 import { CLOUD_KEY_SERVICE, enableCloud } from "../src/core/privacy/cloud-consent.ts";
 import { allowHost } from "../src/core/privacy/egress-hosts.ts";
 import { FakeAnthropicServer } from "./support/fake-anthropic.ts";
-import { FakeOllamaServer } from "./support/fake-ollama.ts";
+import { FakeOllamaServer, fetchVia } from "./support/fake-ollama.ts";
 import { MemorySecretStore } from "./support/memory-secret-store.ts";
 import { testBrain } from "./support/tmp.ts";
 import { failure } from "./support/errors.ts";
@@ -128,9 +128,7 @@ describe("the agent loop in the cloud", () => {
 
   it("with an allowed Ollama on another machine, holds #private back and records each request there", async () => {
     const REMOTE = "http://gpu-box.test:11434";
-    const viaFake: typeof fetch = (input, init) =>
-      fetch(String(input instanceof Request ? input.url : input).replace(REMOTE, ollama.url), init);
-    const brain = testBrain({ ollamaFetch: viaFake }, { ollamaHost: REMOTE });
+    const brain = testBrain({ ollamaFetch: fetchVia(ollama, REMOTE) }, { ollamaHost: REMOTE });
     allowHost(brain.db, "gpu-box.test", new Date());
     const open = brain.entries.capture({ text: "We chose Stripe for billing" }).entry.id;
     const secret = brain.entries.capture({ text: "Stripe card ending 4242 #private" }).entry.id;

@@ -9,7 +9,7 @@ import { acceptSuggestion, rejectSuggestion } from "../src/core/enrich/suggestio
 import { allowHost } from "../src/core/privacy/egress-hosts.ts";
 import { listLedger } from "../src/core/privacy/egress-ledger.ts";
 import { installFakeAppleFm } from "./support/fake-apple-fm.ts";
-import { FakeOllamaServer, type FakeChatRequest } from "./support/fake-ollama.ts";
+import { FakeOllamaServer, fetchVia, type FakeChatRequest } from "./support/fake-ollama.ts";
 import { failure } from "./support/errors.ts";
 import { FixedClock } from "./support/fixed-clock.ts";
 import { closedPort } from "./support/net.ts";
@@ -286,14 +286,10 @@ describe("enrichment after embedding", () => {
 
 describe("a structured model on another machine: through the privacy gate", () => {
   const REMOTE = "http://gpu-box.test:11434";
-  /** The Ollama client's requests to the remote host, served by the fake server. */
-  const viaFake: typeof fetch = (input, init) =>
-    fetch(String(input instanceof Request ? input.url : input).replace(REMOTE, ollama.url), init);
-
   function openRemote(clock?: FixedClock): Brain {
     const brain = createBrain(
       { ...config, ollamaHost: REMOTE },
-      { ollamaFetch: viaFake, ...(clock ? { clock } : {}) },
+      { ollamaFetch: fetchVia(ollama, REMOTE), ...(clock ? { clock } : {}) },
     );
     opened.push(brain);
     return brain;

@@ -3,7 +3,7 @@ import type { Brain } from "../src/core/brain.ts";
 import { writeEnrichSettings } from "../src/core/enrich/settings.ts";
 import { allowHost } from "../src/core/privacy/egress-hosts.ts";
 import { ledgerTotals, listLedger } from "../src/core/privacy/egress-ledger.ts";
-import { FakeOllamaServer, type FakeChatRequest } from "./support/fake-ollama.ts";
+import { FakeOllamaServer, fetchVia, type FakeChatRequest } from "./support/fake-ollama.ts";
 import { testBrain } from "./support/tmp.ts";
 
 /**
@@ -25,9 +25,10 @@ afterEach(async () => {
 
 /** A Brain whose Ollama is on another machine the person allowed, served by the fake. */
 function remoteBrain(): Brain {
-  const viaFake: typeof fetch = (input, init) =>
-    fetch(String(input instanceof Request ? input.url : input).replace(REMOTE, ollama.url), init);
-  const brain = testBrain({ ollamaFetch: viaFake }, { ollamaHost: REMOTE, appleFmHelper: null });
+  const brain = testBrain(
+    { ollamaFetch: fetchVia(ollama, REMOTE) },
+    { ollamaHost: REMOTE, appleFmHelper: null },
+  );
   allowHost(brain.db, "gpu-box.test", new Date());
   return brain;
 }

@@ -12,7 +12,7 @@ import { listLedger } from "../src/core/privacy/egress-ledger.ts";
 import { runBrain } from "./support/cli.ts";
 import { failure } from "./support/errors.ts";
 import { FakeAnthropicServer } from "./support/fake-anthropic.ts";
-import { FakeOllamaServer } from "./support/fake-ollama.ts";
+import { FakeOllamaServer, fetchVia } from "./support/fake-ollama.ts";
 import { MemorySecretStore } from "./support/memory-secret-store.ts";
 import { tempDir, testBrain } from "./support/tmp.ts";
 
@@ -61,9 +61,7 @@ describe("the remote Ollama road", () => {
   });
 
   it("once allowed, never embeds or sends #private there, and records every request", async () => {
-    const viaFake: typeof fetch = (input, init) =>
-      fetch(String(input instanceof Request ? input.url : input).replace(REMOTE, ollama.url), init);
-    const brain = testBrain({ ollamaFetch: viaFake }, { ollamaHost: REMOTE });
+    const brain = testBrain({ ollamaFetch: fetchVia(ollama, REMOTE) }, { ollamaHost: REMOTE });
     const { secret, open } = seedBoth(brain);
     allowHost(brain.db, "gpu-box.test", new Date());
     const report = await brain.embed();

@@ -19,6 +19,18 @@ import { sampleFor } from "./schema-sample.ts";
  * // ... point the code under test at ollama.url ...
  * await ollama.close();
  */
+/**
+ * A fetch that sends what the Ollama client asks of `host` (a name standing for another machine)
+ * to the fake server instead: the client, its URLs and the consent checks stay as they are.
+ *
+ * @example
+ * const brain = testBrain({ ollamaFetch: fetchVia(ollama, "http://gpu-box.test:11434") }, { ollamaHost: "http://gpu-box.test:11434" });
+ */
+export function fetchVia(fake: FakeOllamaServer, host: string): typeof fetch {
+  return (input, init) =>
+    fetch(String(input instanceof Request ? input.url : input).replace(host, fake.url), init);
+}
+
 export class FakeOllamaServer {
   /** Base URL, e.g. `http://127.0.0.1:53121`. */
   readonly url: string;
