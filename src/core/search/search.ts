@@ -11,7 +11,7 @@ import { expandWithNeighbours } from "./graph-expand.ts";
 import type { ResultRanks, SearchResult } from "./result.ts";
 export type { GraphHop, ResultRanks, SearchResult } from "./result.ts";
 import { keywordDetails, rankKeyword, withShares, type KeywordHit, type KeywordRank } from "./keyword.ts";
-import { BrainError, systemClock, type Clock } from "../base/index.ts";
+import { systemClock, type Clock } from "../base/index.ts";
 import { understandQuery, type QueryUnderstanding } from "./query-intent.ts";
 import { describeUnderstanding, listingFor, windowFilters, type Understood } from "./intent.ts";
 import { hasTopic } from "./topic.ts";
@@ -112,22 +112,6 @@ async function searchLists(deps: SearchDeps, query: string, options: SearchOptio
     ...shown,
     results: fused,
   };
-}
-
-/** What a person can do while meaning search cannot run. */
-const MEANWHILE = "Keyword and hybrid search work meanwhile.";
-
-/**
- * The error to give instead of results when meaning search was all that was asked for (`mode:
- * "semantic"`) and could not run: an empty list would say nothing matches when nothing was
- * searched. Null otherwise (hybrid falls back to keywords and says so in a notice).
- *
- * @example
- * const failed = meaningSearchFailed(response); if (failed) throw failed;
- */
-export function meaningSearchFailed(response: SearchResponse): BrainError | null {
-  const why = response.mode === "semantic" ? response.meaningUnavailable : undefined;
-  return why ? new BrainError(why.code, why.message, { hint: MEANWHILE }) : null;
 }
 
 interface RankedLists {
