@@ -2,7 +2,6 @@ import type { Db } from "../db/index.ts";
 import {
   cleanText,
   contentHash,
-  hasSourceText,
   mergeTags,
   type CaptureInput,
   type EntryStore,
@@ -16,7 +15,7 @@ import {
   type ImportFile,
   type ImportProblem,
 } from "./files.ts";
-import { parseJsonlLine } from "./jsonl.ts";
+import { jsonlLines, writeJsonlLine, type JsonlLine } from "./jsonl.ts";
 import { noteTags, parseNote, splitNote } from "./markdown.ts";
 import { keepPrivate, privateTagsOf } from "./private.ts";
 import {
@@ -76,8 +75,7 @@ export interface ImportReport {
 
 type Unit =
   /** `tags` are the whole note's: every part gets them (see `noteTags`). */
-  | { type: "file"; path: string; tags: string[]; parts: Omit<CaptureInput, "tags">[] }
-  | { type: "line"; path: string; line: number; input: CaptureInput };
+  { type: "file"; path: string; tags: string[]; parts: Omit<CaptureInput, "tags">[] } | JsonlLine;
 
 type Counts = Pick<ImportReport, "added" | "updated" | "unchanged" | "removed" | "kept">;
 type Deps = { db: Db; entries: EntryStore };
@@ -154,7 +152,7 @@ function readUnits(file: ImportFile, report: ImportReport, readFile?: FileReader
     else report.failed.push({ path: file.path, reason: read.reason });
     return [];
   }
-  if (file.kind === "jsonl") return jsonlUnits(file.path, read.text, report);
+  if (file.kind === "jsonl") return jsonlLines(file.path, read.text, report.failed);
   const { meta, body } = parseNote(read.text);
   const at = meta.at ?? new Date(read.mtimeMs).toISOString();
   const kind: Kind = meta.kind ?? "note";
@@ -162,17 +160,6 @@ function readUnits(file: ImportFile, report: ImportReport, readFile?: FileReader
   const parts = splitNote(body).map((text) => ({ text, kind, at, pinned: meta.pinned }));
   if (parts.length === 0) report.skipped.push({ path: file.path, reason: "has no text" });
   return [{ type: "file", path: file.path, tags, parts }];
-}
-
-function jsonlUnits(path: string, text: string, report: ImportReport): Unit[] {
-  const units: Unit[] = [];
-  text.split("\n").forEach((raw, i) => {
-    if (raw.trim() === "") return;
-    const parsed = parseJsonlLine(raw);
-    if ("reason" in parsed) report.failed.push({ path, line: i + 1, reason: parsed.reason });
-    else units.push({ type: "line", path, line: i + 1, input: parsed.input });
-  });
-  return units;
 }
 
 function writeBatch(deps: Deps, units: Unit[], report: ImportReport): void {
@@ -183,7 +170,7 @@ function writeBatch(deps: Deps, units: Unit[], report: ImportReport): void {
         try {
           // A savepoint per unit: a file that fails halfway leaves nothing behind.
           deps.db.transaction(() =>
-            unit.type === "file" ? writeFile(deps, unit, counts) : writeLine(deps, unit, counts),
+            unit.type === "file" ? writeFile(deps, unit, counts) : writeJsonlLine(deps, unit, counts),
           )();
         } catch (err) {
           const reason = toBrainError(err, "import_failed").message;
@@ -298,21 +285,4 @@ function removeMissing(
 /** How many entries were made from `file`. */
 function entriesOf(db: Db, file: string): number {
   return importedRows(db, `file:${file}#`).filter((r) => sourceFile(r.source) === file).length;
-}
-
-function writeLine(deps: Deps, unit: Extract<Unit, { type: "line" }>, counts: Counts) {
-  const input = unit.input;
-  // A line without a source is the capture's own duplicate check: the same text of the same kind
-  // is unchanged, or gains the tags the line adds (a `private` added to a line makes it private).
-  if (
-    !input.key &&
-    input.source &&
-    hasSourceText(deps.db, input.source, contentHash(cleanText(input.text)))
-  ) {
-    counts.unchanged++;
-    return;
-  }
-  // Lines with a source were checked by source and hash above: the same text from another source stays.
-  const { status } = deps.entries.capture({ ...input, allowDuplicate: input.source ? true : undefined });
-  counts[status === "created" ? "added" : status === "duplicate" ? "unchanged" : status]++;
 }

@@ -1,5 +1,59 @@
-import { type CaptureInput, KINDS, type Kind } from "../store/index.ts";
+import type { Db } from "../db/index.ts";
+import {
+  cleanText,
+  contentHash,
+  hasSourceText,
+  type CaptureInput,
+  type EntryStore,
+  KINDS,
+  type Kind,
+} from "../store/index.ts";
 import { parseTime } from "../base/index.ts";
+import type { ImportProblem } from "./files.ts";
+
+/** One line of a `.jsonl` file to import, parsed. */
+export interface JsonlLine {
+  type: "line";
+  path: string;
+  line: number;
+  input: CaptureInput;
+}
+
+/** A file's lines to import; a line that cannot be is added to `failed`. Blank lines are skipped. */
+export function jsonlLines(path: string, text: string, failed: ImportProblem[]): JsonlLine[] {
+  const lines: JsonlLine[] = [];
+  text.split("\n").forEach((raw, i) => {
+    if (raw.trim() === "") return;
+    const parsed = parseJsonlLine(raw);
+    if ("reason" in parsed) failed.push({ path, line: i + 1, reason: parsed.reason });
+    else lines.push({ type: "line", path, line: i + 1, input: parsed.input });
+  });
+  return lines;
+}
+
+/**
+ * Writes one line, counted as added, updated or unchanged. A line with a source is unchanged when
+ * an entry with that source and text exists; one without a source goes through the capture's own
+ * duplicate check: the same text of the same kind is unchanged, or gains the tags the line adds (a
+ * `private` added to a line makes it private); a keyed line updates its key.
+ */
+export function writeJsonlLine(
+  deps: { db: Db; entries: EntryStore },
+  { input }: JsonlLine,
+  counts: Record<"added" | "updated" | "unchanged", number>,
+): void {
+  if (
+    !input.key &&
+    input.source &&
+    hasSourceText(deps.db, input.source, contentHash(cleanText(input.text)))
+  ) {
+    counts.unchanged++;
+    return;
+  }
+  // Lines with a source were checked by source and hash above: the same text from another source stays.
+  const { status } = deps.entries.capture({ ...input, allowDuplicate: input.source ? true : undefined });
+  counts[status === "created" ? "added" : status === "duplicate" ? "unchanged" : status]++;
+}
 
 /**
  * One `.jsonl` line as an entry: `{"text", "kind"?, "key"?, "tags"?, "source"?, "created_at"?}`.
