@@ -75,13 +75,15 @@ describe.runIf(ON_LINUX)("the backup commands through the CLI, with the real Sec
     expect(list.backups).toHaveLength(1);
     expect(list.backups[0]!.offsite).toBe(true);
     const verify = JSON.parse(drill.runs.verify!.stdout) as { ok: boolean; counts: { entries: number } };
-    expect(verify).toMatchObject({ ok: true, counts: { entries: 301 } });
+    expect(verify).toMatchObject({ ok: true, counts: { entries: 301 }, keyword_index: "matches" });
     expect(drill.runs.verifyFile!.code).toBe(0);
+    expect(drill.runs.verifyFile!.stdout.split("\n")).toContain("keyword index: matches the text");
     const restore = drill.runs.restore!;
     expect(restore.code, restore.stderr).toBe(0);
     expect(JSON.parse(restore.stdout)).toMatchObject({
       restored_to: drill.restored,
       counts: { entries: 301 },
+      keyword_index: "matches",
     });
     const search = JSON.parse(drill.runs.search!.stdout) as { results: { text: string }[] };
     expect(search.results[0]?.text).toMatch(/boathouse is under the blue flowerpot/);

@@ -10,7 +10,12 @@ import { removeLargeFile } from "../src/core/backup/large-files.ts";
 import { cloneCopy } from "../src/core/backup/offsite.ts";
 import { BACKUP_KEY_ACCOUNT, BACKUP_KEY_SERVICE, loadBackupKey } from "../src/core/backup/key.ts";
 import { restoreBackup, verifyBackup } from "../src/core/backup/restore.ts";
-import { checkStandaloneFile, makeStandalone, takeSnapshot } from "../src/core/backup/snapshot.ts";
+import {
+  checkKeywordIndex,
+  checkStandaloneFile,
+  makeStandalone,
+  takeSnapshot,
+} from "../src/core/backup/snapshot.ts";
 import { createBrain } from "../src/core/brain.ts";
 import { keyIdOf } from "../src/core/backup/crypto.ts";
 import { BrainError, isBrainError } from "../src/core/base/errors.ts";
@@ -81,6 +86,7 @@ describe("runBackup", () => {
       schema_version: report.schema_version,
       counts: report.counts,
     });
+    expect(verified.keyword_index).toBe("matches");
 
     const second = await runBackup(config, { secrets, clock: new FixedClock("2026-03-02T03:30:00Z") });
     expect(second.key_created).toBe(false);
@@ -257,6 +263,7 @@ describe("restore", () => {
     const to = path.join(tempDir(), "restored", "brain.db");
     const restored = await restoreBackup(report.file, to, { key });
     expect(restored.counts).toEqual(report.counts);
+    expect(restored.keyword_index).toBe("matches");
     expect(modeOf(to)).toBe(0o600);
     expect(fs.readdirSync(path.dirname(to))).toEqual(["brain.db"]);
 
@@ -333,7 +340,7 @@ describe("the snapshot's checks", () => {
     expect(verified.counts).toEqual(report.counts);
   });
 
-  it("checks the keyword index while another connection is reading the copy (the other part of the checks)", async () => {
+  it("check a copy that another connection is reading: the keyword index check's write is rolled back, never committed", async () => {
     const config = backupConfig();
     seedDatabase(config, 50);
     const file = path.join(tempDir(), "snap.db");
@@ -344,23 +351,61 @@ describe("the snapshot's checks", () => {
       reader.exec("BEGIN");
       reader.prepare("SELECT count(*) FROM entries").get();
       // Committing the check would wait for the reader's lock (5 s), then fail: "database is locked".
-      expect(checkStandaloneFile(file, snap.counts, {}, ["keyword index"])).toEqual(snap.counts);
-      expect(checkStandaloneFile(file, snap.counts, {}, ["pages"])).toEqual(snap.counts);
+      expect(checkKeywordIndex(file)).toBe("matches");
+      expect(checkStandaloneFile(file, snap.counts)).toEqual(snap.counts);
     } finally {
       reader.close();
     }
   });
 
-  it("a database whose keyword index is damaged is not backed up, and nothing is left behind", async () => {
+  it("a database that fails SQLite's integrity check is not backed up, and nothing is left behind", async () => {
     const config = backupConfig({ offsite: true });
     seedDatabase(config, 200);
+    // An index whose stored rows are no longer what its definition says (as a torn write leaves).
     const db = new Database(config.dbPath);
-    db.exec("DROP TRIGGER entries_fts_au; UPDATE entries SET text = 'not what was indexed' WHERE id = 7");
+    db.unsafeMode(true);
+    db.pragma("writable_schema = ON");
+    db.prepare("UPDATE sqlite_schema SET sql = ? WHERE name = 'entries_pinned'").run(
+      "CREATE INDEX entries_pinned ON entries(text)",
+    );
     db.close();
     const err = await runBackup(config, { secrets: new MemorySecretStore() }).catch((e: unknown) => e);
     expect(isBrainError(err, "backup_invalid"), String(err)).toBe(true);
-    expect((err as Error).message).toContain("keyword index");
+    expect((err as Error).message).toMatch(
+      /^The database copy failed SQLite's integrity check: .*entries_pinned/,
+    );
     expectNothingLeft(config);
+  });
+
+  it("a keyword index that differs from its text is backed up with the text; verify says so and a restore rebuilds it", async () => {
+    const config = backupConfig();
+    seedDatabase(config, 200);
+    const db = new Database(config.dbPath);
+    db.exec(
+      "DROP TRIGGER entries_fts_au; UPDATE entries SET text = 'the boathouse ledger moved' WHERE id = 7",
+    );
+    db.close();
+    const secrets = new MemorySecretStore();
+    const report = await runBackup(config, { secrets });
+    const { key } = await loadBackupKey(secrets, { create: false });
+    const verified = await verifyBackup(report.file, { key, workDir: workDirFor(config.dbPath) });
+    expect(verified.keyword_index).toBe("differs");
+
+    const to = path.join(tempDir(), "restored.db");
+    const restored = await restoreBackup(report.file, to, { key });
+    expect(restored.keyword_index).toBe("rebuilt");
+    const copy = new Database(to, { readonly: true });
+    try {
+      const found = copy
+        .prepare("SELECT rowid AS id FROM entries_fts WHERE entries_fts MATCH 'ledger'")
+        .all();
+      expect(found).toEqual([{ id: 7 }]);
+    } finally {
+      copy.close();
+    }
+    expect(checkKeywordIndex(to)).toBe("matches");
+    const again = await verifyBackup(report.file, { key, workDir: workDirFor(config.dbPath) });
+    expect(again.keyword_index).toBe("differs");
   });
 
   it("a snapshot whose counts differ from the database's at that instant stops the encryption", async () => {

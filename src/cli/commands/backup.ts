@@ -60,12 +60,20 @@ export const restore: CliCommand = {
         `restored ${report.file}`,
         `      to ${report.restored_to}${report.replaced ? " (replaced the database that was there)" : ""}`,
         `taken at ${report.manifest.created_at}, schema ${report.manifest.schema_version}`,
-        `proven whole: integrity check ok, keyword index ok, ${countsLine(report.counts)}`,
+        `proven whole: integrity check ok, ${countsLine(report.counts)}`,
+        keywordIndexLine(report),
         ...renamedLine(report),
       ].join("\n"),
     );
   },
 };
+
+/** What the keyword index was found to be against the backup's text. */
+function keywordIndexLine(report: VerifyReport): string {
+  if (report.keyword_index === "matches") return "keyword index: matches the text";
+  if (report.keyword_index === "rebuilt") return "keyword index: did not match the text, rebuilt from it";
+  return "keyword index: does not match the text (the text is whole; a restore rebuilds the index)";
+}
 
 /** A warning when a backup's name carries another time than its authenticated manifest. */
 function renamedLine(report: VerifyReport): string[] {
@@ -124,8 +132,9 @@ async function verify(ctx: CliContext, file: string | undefined): Promise<void> 
     [
       `ok: ${report.file}`,
       `taken at ${report.manifest.created_at} from ${report.manifest.source_path}`,
-      `every chunk authenticated (key ${report.key_id}), integrity check ok, keyword index ok,`,
+      `every chunk authenticated (key ${report.key_id}), integrity check ok,`,
       `${countsLine(report.counts)}`,
+      keywordIndexLine(report),
       ...renamedLine(report),
     ].join("\n"),
   );

@@ -38,7 +38,7 @@ export interface BackupDeps {
   onEvent?: (event: BackupEvent) => void;
   /** How the offsite copy is written; tests inject a full disk here. */
   copyFile?: CopyFile;
-  /** Where the snapshot's checks run: a worker thread unless the host cannot start one. */
+  /** Where the snapshot's check runs: a worker thread unless the host cannot start one. */
   check?: CheckSnapshot;
 }
 
@@ -168,8 +168,8 @@ interface LocalOptions {
 
 /**
  * Snapshot, check, seal, read back, name: the part that must never leave a wrong file behind. The
- * checks run beside the sealing (see backup-check.ts); the sealed file keeps its partial name
- * until both have finished and the checks passed.
+ * check runs beside the sealing (see check.ts); the sealed file keeps its partial name
+ * until both have finished and the check passed.
  */
 async function backupLocally(
   config: BrainConfig,

@@ -1,7 +1,8 @@
 /**
  * Verifying and restoring a backup. Both decrypt into a private temporary file, then prove the
- * database whole (SQLite integrity check, FTS5 check, row counts equal to the manifest's). A
- * restore renames the proven file into place; a verify removes it. On any failure the temporary
+ * database whole (SQLite's integrity check, row counts equal to the manifest's) and compare the
+ * keyword index with its text. A restore rebuilds an index that differs and renames the proven
+ * file into place; a verify reports it and removes the file. On any failure the temporary
  * plaintext is removed and nothing appears at the target.
  */
 import { randomBytes } from "node:crypto";
@@ -10,7 +11,13 @@ import path from "node:path";
 import { openArchive, type BackupManifest } from "./archive.ts";
 import { commitFile, ensurePrivateDir, isAlive, PARTIAL_SUFFIX, parseBackupName } from "./files.ts";
 import { removeDatabaseFiles } from "./large-files.ts";
-import { checkDatabaseFile, type NativePaths, type RowCounts } from "./snapshot.ts";
+import {
+  checkDatabaseFile,
+  checkKeywordIndex,
+  type KeywordIndexState,
+  type NativePaths,
+  type RowCounts,
+} from "./snapshot.ts";
 import { keyIdOf } from "./crypto.ts";
 import { BrainError } from "../base/index.ts";
 
@@ -24,6 +31,11 @@ export interface VerifyReport {
   name_time: string | null;
   /** True when that time is not `manifest.created_at`: the file was renamed. */
   name_disagrees: boolean;
+  /**
+   * The keyword index against the text in the backup: `differs` (verify) when it was not made
+   * from exactly that text, `rebuilt` (restore) when it was then made again from it.
+   */
+  keyword_index: KeywordIndexState;
 }
 
 /** The file name's time beside the manifest's: the name is not authenticated, the manifest is. */
@@ -68,6 +80,7 @@ export async function verifyBackup(
       manifest,
       counts,
       ...nameCheck(file, manifest),
+      keyword_index: checkKeywordIndex(tmp, options.native),
     };
   } finally {
     await removeDatabaseFiles(tmp);
@@ -76,7 +89,8 @@ export async function verifyBackup(
 
 /**
  * Restores the backup `file` to the database path `to`: decrypts beside it under a temporary
- * name, proves it whole, then renames it into place. An existing database at `to` is refused
+ * name, proves it whole, rebuilds its keyword index if that differs from its text, then renames it
+ * into place. An existing database at `to` is refused
  * (BrainError `backup_exists`) unless `force`; with `force` its old -wal and -shm go too, since a
  * stale WAL would be replayed onto the restored file. Close the apps using `to` first.
  *
@@ -89,17 +103,7 @@ export async function restoreBackup(
   options: { key: Uint8Array; force?: boolean; native?: NativePaths },
 ): Promise<RestoreReport> {
   const target = path.resolve(to);
-  const existing = fs.statSync(target, { throwIfNoEntry: false });
-  if (existing?.isDirectory()) {
-    throw new BrainError("bad_input", `${target} is a folder; --to takes the path of the database file.`, {
-      hint: `For example --to ${path.join(target, "brain.db")}.`,
-    });
-  }
-  if (existing && !options.force) {
-    throw new BrainError("backup_exists", `${target} already exists, so nothing was restored.`, {
-      hint: "Restore to another path, or pass --force to replace it (close Raycast and stop the jobs first).",
-    });
-  }
+  const existing = existingTarget(target, options.force === true);
   const dir = path.dirname(target);
   if (!fs.existsSync(dir)) ensurePrivateDir(dir);
   cleanStaleRestores(target);
@@ -107,6 +111,7 @@ export async function restoreBackup(
   try {
     const manifest = await openArchive(file, tmp, options.key, { durable: true });
     const counts = checkDatabaseFile(tmp, manifest.counts, options.native);
+    const keyword_index = checkKeywordIndex(tmp, options.native, { rebuild: true });
     if (existing)
       for (const extra of ["-wal", "-shm", "-journal"]) fs.rmSync(`${target}${extra}`, { force: true });
     await commitFile(tmp, target);
@@ -116,12 +121,29 @@ export async function restoreBackup(
       manifest,
       counts,
       ...nameCheck(file, manifest),
+      keyword_index,
       restored_to: target,
       replaced: existing !== undefined,
     };
   } finally {
     await removeDatabaseFiles(tmp);
   }
+}
+
+/** The database already at a restore's target (refused unless `force`), or undefined. */
+function existingTarget(target: string, force: boolean): fs.Stats | undefined {
+  const existing = fs.statSync(target, { throwIfNoEntry: false });
+  if (existing?.isDirectory()) {
+    throw new BrainError("bad_input", `${target} is a folder; --to takes the path of the database file.`, {
+      hint: `For example --to ${path.join(target, "brain.db")}.`,
+    });
+  }
+  if (existing && !force) {
+    throw new BrainError("backup_exists", `${target} already exists, so nothing was restored.`, {
+      hint: "Restore to another path, or pass --force to replace it (close Raycast and stop the jobs first).",
+    });
+  }
+  return existing;
 }
 
 /** Temporary restores beside `target` whose process is gone (killed mid-restore). */

@@ -32,7 +32,7 @@ export function manifestOf(snap: Snapshot, dbPath: string, snapFile: string, now
  * Encrypts under the partial name while `checked` runs, reads the result back, then renames: the
  * final name means checked and verified. A failed check stops the encryption. The read-back and
  * the offsite copy (`stage`, staged from the partial file and the caller's to commit once this
- * returns) read only the sealed file, so they start as soon as it is written, while the checks may
+ * returns) read only the sealed file, so they start as soon as it is written, while the check may
  * still be reading the snapshot. When sealing fails, a staged copy is discarded.
  */
 export async function sealInPlace(

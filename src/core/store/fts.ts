@@ -215,7 +215,13 @@ export function ftsCount(db: Db, match: string): number {
   ).get(match)!.n;
 }
 
+/**
+ * FTS5's own check that the index matches the entries' text (rank 1: against the content table).
+ * A write statement that changes nothing; it throws SQLITE_CORRUPT_VTAB when they differ.
+ */
+export const FTS_CHECK_SQL = "INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)";
+
 /** FTS5's own check that the index matches the entries; throws when it does not. */
 export function checkFtsIntegrity(db: Db): void {
-  db.exec("INSERT INTO entries_fts(entries_fts, rank) VALUES ('integrity-check', 1)");
+  db.exec(FTS_CHECK_SQL);
 }
