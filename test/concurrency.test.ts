@@ -6,21 +6,9 @@ import { systemClock } from "../src/core/base/index.ts";
 import { createEntryStore } from "../src/core/store/entries.ts";
 import { ROOT, cleanEnv, runNode } from "./support/cli.ts";
 import { tempDir } from "./support/tmp.ts";
+import { holdLock } from "./support/hold-lock.ts";
 
 const WRITER = path.join(ROOT, "test", "support", "writer.ts");
-const LOCK_HOLDER = path.join(ROOT, "test", "support", "lock-holder.ts");
-
-/** Another process holding the write lock for `ms`: resolves once it holds it. */
-async function holdLock(file: string, ms: number): Promise<{ done: Promise<number | null> }> {
-  const child = spawn(process.execPath, [LOCK_HOLDER, file, String(ms)], {
-    cwd: ROOT,
-    env: cleanEnv(),
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const done = new Promise<number | null>((resolve) => child.on("close", resolve));
-  await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
-  return { done };
-}
 
 describe("several processes on one database", () => {
   it("two processes capturing 1,000 entries each at once: all 2,000 saved, no busy errors", async () => {

@@ -5,6 +5,8 @@ import { BRAIN_BIN, ROOT, cleanEnv } from "./cli.ts";
 
 export interface McpSession {
   client: Client;
+  /** The server's process id. */
+  pid: number;
   /** Everything the server wrote to stderr so far. */
   stderr(): string;
   /** Calls a tool and returns its result (tool errors included; protocol errors throw). */
@@ -37,6 +39,7 @@ export async function startMcp(
   await client.connect(transport);
   return {
     client,
+    pid: transport.pid!,
     stderr: () => stderr,
     call: async (name, args = {}) => (await client.callTool({ name, arguments: args })) as CallToolResult,
     close: () => client.close(),

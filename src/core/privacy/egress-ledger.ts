@@ -64,6 +64,27 @@ export function insertEgress(db: Db, row: EgressRow): number {
   return Number(result.lastInsertRowid);
 }
 
+/**
+ * True when the ledger already holds this row (the same time, road, destination, subject, entries
+ * and bytes; the outcome may have been settled since): a spooled row is then not written again.
+ */
+export function isRecorded(db: Db, row: EgressRow): boolean {
+  return (
+    prepareCached(
+      db,
+      `SELECT 1 FROM egress_ledger WHERE at = ? AND road = ? AND destination = ? AND subject = ?
+         AND entry_ids = ? AND bytes = ? LIMIT 1`,
+    ).get(
+      row.at.getTime(),
+      row.road,
+      row.destination,
+      row.subject,
+      JSON.stringify(row.entryIds),
+      row.bytes,
+    ) !== undefined
+  );
+}
+
 /** Sets the outcome of a row written with outcome `sent`. */
 export function settleEgress(db: Db, id: number, outcome: EgressOutcome): void {
   prepareCached(db, "UPDATE egress_ledger SET outcome = ? WHERE id = ?").run(outcome, BigInt(id));
