@@ -1,4 +1,7 @@
+import path from "node:path";
+import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { migrate, migrations } from "../src/core/db/migrations.ts";
 import { createOllamaEmbedder } from "../src/core/adapters/ollama-embedder.ts";
 import type { Brain } from "../src/core/brain.ts";
 import { isBrainError } from "../src/core/base/errors.ts";
@@ -189,6 +192,85 @@ describe("graph edges", () => {
       via: ["#billing", `entry:${b}`],
     });
     expect(() => brain.related("#nothing")).toThrow(/No memory links to #nothing yet/);
+  });
+
+  it("one URL with or without the slash that ends its path, in any case, is one node", () => {
+    const brain = testBrain();
+    const a = brain.entries.capture({
+      text: "Pricing page: https://stripe.com/ (see also https://stripe.com/docs/)",
+    }).entry;
+    const b = brain.entries.capture({
+      text: "Compare with HTTPS://STRIPE.COM and https://stripe.com/docs",
+    }).entry;
+    const c = brain.entries.capture({
+      text: "Search results https://example.com/?q=a/ and https://example.com/#top/",
+    }).entry;
+    // Newest first.
+    expect(reasons(brain.related("https://stripe.com/").items)).toEqual([
+      `entry:${b.id}: links to https://stripe.com`,
+      `entry:${a.id}: links to https://stripe.com`,
+    ]);
+    expect(reasons(brain.related("HTTPS://STRIPE.COM/DOCS").items)).toEqual([
+      `entry:${b.id}: links to https://stripe.com/docs`,
+      `entry:${a.id}: links to https://stripe.com/docs`,
+    ]);
+    // A query or fragment keeps what follows it as written.
+    expect(reasons(brain.related(c.id).items)).toEqual([
+      "https://example.com/?q=a/: links to https://example.com/?q=a/",
+      "https://example.com/#top/: links to https://example.com/#top/",
+    ]);
+  });
+});
+
+describe("migration 017: URL nodes without the slash that ends their path", () => {
+  it("renames such nodes, and moves the edges of one whose other form was stored too onto that node", () => {
+    const db = new Database(path.join(tempDir(), "brain.db"));
+    const before = migrations.findIndex((m) => m.name === "017_url_nodes_without_trailing_slash");
+    migrate(db, migrations.slice(0, before));
+    const now = Date.now();
+    const entry = db.prepare(
+      "INSERT INTO entries(text, kind, hash, created_at, updated_at) VALUES (?, 'note', ?, ?, ?)",
+    );
+    for (const id of [1, 2, 3]) entry.run(`note ${id}`, `hash${id}`, now, now);
+    const node = db.prepare("INSERT INTO nodes(type, name) VALUES ('url', ?)");
+    const [slash, bare, only, deep, query] = [
+      "https://stripe.com/",
+      "https://stripe.com",
+      "https://example.com/docs//",
+      "https://example.com/a/",
+      "https://example.com/?q=a/",
+    ].map((name) => Number(node.run(name).lastInsertRowid));
+    const edge = db.prepare(
+      "INSERT INTO edges(from_entry, to_node, type, created_at) VALUES (?, ?, 'reference', ?)",
+    );
+    for (const [from, to] of [
+      [1, slash],
+      [2, bare],
+      [3, slash],
+      [3, bare],
+      [1, only],
+      [2, deep],
+      [3, query],
+    ] as const)
+      edge.run(from, to, now);
+    migrate(db);
+    const names = db.prepare("SELECT id, name FROM nodes WHERE type = 'url' ORDER BY id").all();
+    expect(names).toEqual([
+      { id: bare, name: "https://stripe.com" },
+      { id: only, name: "https://example.com/docs" },
+      { id: deep, name: "https://example.com/a" },
+      { id: query, name: "https://example.com/?q=a/" },
+    ]);
+    const edges = db.prepare("SELECT from_entry, to_node FROM edges ORDER BY to_node, from_entry").all();
+    expect(edges).toEqual([
+      { from_entry: 1, to_node: bare },
+      { from_entry: 2, to_node: bare },
+      { from_entry: 3, to_node: bare },
+      { from_entry: 1, to_node: only },
+      { from_entry: 2, to_node: deep },
+      { from_entry: 3, to_node: query },
+    ]);
+    db.close();
   });
 });
 

@@ -72,4 +72,28 @@ export const migrations014on: Migration[] = [
     // index, kept in its \`entries_fts_config\` table.
     sql: `INSERT INTO entries_fts(entries_fts, rank) VALUES ('usermerge', 2);`,
   },
+  {
+    name: "017_url_nodes_without_trailing_slash",
+    // A URL node's name no longer ends in the \`/\` of its path when no ?query or #fragment follows
+    // (graph/extract.ts, normalizeUrl): a note linking https://stripe.com/ and one linking
+    // https://stripe.com were not connected, and \`related https://stripe.com\` missed the first.
+    // Each such node is renamed; where the name without the slash was already stored, its edges
+    // move to that node instead (an edge that node already has is dropped with the other node).
+    sql: `
+      CREATE TEMP TABLE url_renames AS
+        SELECT id AS old_id, rtrim(name, '/') AS name FROM nodes
+        WHERE type = 'url' AND name LIKE '%/' AND instr(name, '?') = 0 AND instr(name, '#') = 0;
+      UPDATE OR IGNORE nodes SET name = (SELECT r.name FROM url_renames r WHERE r.old_id = nodes.id)
+        WHERE id IN (SELECT old_id FROM url_renames);
+      DELETE FROM url_renames
+        WHERE old_id IN (SELECT n.id FROM url_renames r JOIN nodes n ON n.id = r.old_id AND n.name = r.name);
+      UPDATE OR IGNORE edges SET to_node = (
+          SELECT n.id FROM url_renames r JOIN nodes n ON n.type = 'url' AND n.name = r.name AND n.id <> r.old_id
+          WHERE r.old_id = edges.to_node)
+        WHERE to_node IN (SELECT old_id FROM url_renames);
+      DELETE FROM edges WHERE to_node IN (SELECT old_id FROM url_renames);
+      DELETE FROM nodes WHERE id IN (SELECT old_id FROM url_renames);
+      DROP TABLE url_renames;
+    `,
+  },
 ];

@@ -17,7 +17,7 @@ export interface TextLinks {
 
 const PERSON = /(?<![\p{L}\p{N}_.@/+-])@([\p{L}_](?:[\p{L}\p{N}_.-]*[\p{L}\p{N}_])?)(?![\p{L}\p{N}_/@])/gu;
 const TITLE_LINK = /(?<!!)\[\[([^[\]\n]+?)\]\]/g;
-const URL = /\bhttps?:\/\/[^\s<>()[\]"'`]+(?:\([^\s<>()[\]"'`]*\)[^\s<>()[\]"'`]*)*/g;
+const URL = /\bhttps?:\/\/[^\s<>()[\]"'`]+(?:\([^\s<>()[\]"'`]*\)[^\s<>()[\]"'`]*)*/gi;
 const ENTRY_REF = /(?<![\p{L}\p{N}_])entry:(\d{1,15})(?![\p{N}])/gu;
 
 /** The longest title or person name kept; longer ones are not names. */
@@ -36,7 +36,10 @@ export function extractLinks(text: string): TextLinks {
     [...text.matchAll(TITLE_LINK)].map((m) => normalizeTitle(m[1] ?? "")),
     (t) => t.toLowerCase(),
   );
-  const urls = unique([...text.matchAll(URL)].map((m) => trimUrl(m[0])));
+  const urls = unique(
+    [...text.matchAll(URL)].map((m) => normalizeUrl(trimUrl(m[0]))),
+    (u) => u.toLowerCase(),
+  );
   const entryIds = [...new Set([...text.matchAll(ENTRY_REF)].map((m) => Number(m[1])))].filter(
     (id) => id > 0 && Number.isSafeInteger(id),
   );
@@ -99,6 +102,20 @@ export function entryTitles(entry: { text: string; source: string | null }): str
 function baseName(filePath: string): string {
   const name = filePath.slice(Math.max(filePath.lastIndexOf("/"), filePath.lastIndexOf("\\")) + 1);
   return name.replace(/\.[^.]+$/, "");
+}
+
+/**
+ * A URL as a node's name: without the `/` that ends its path when nothing follows (no `?query`,
+ * no `#fragment`), so `https://stripe.com/` and `https://stripe.com` are one node, as
+ * `https://stripe.com/docs/` and `https://stripe.com/docs` are. Node names compare without case,
+ * so `HTTPS://STRIPE.COM` is that node too. Migration 017 brought stored names to this form.
+ *
+ * @example
+ * normalizeUrl(" https://stripe.com/ ") // "https://stripe.com"
+ */
+export function normalizeUrl(url: string): string {
+  const trimmed = url.trim();
+  return /[?#]/.test(trimmed) ? trimmed : trimmed.replace(/\/+$/, "");
 }
 
 /** A URL without the sentence punctuation that followed it. */

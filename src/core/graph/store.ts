@@ -11,7 +11,7 @@ import {
   type KeyedRow,
 } from "../store/index.ts";
 import { BrainError, type Clock } from "../base/index.ts";
-import { entryTitles, extractLinks, normalizePerson, normalizeTitle } from "./extract.ts";
+import { entryTitles, extractLinks, normalizePerson, normalizeTitle, normalizeUrl } from "./extract.ts";
 
 /** Writes to the graph: named nodes, derived edges (at capture and edit), semantic and manual edges. */
 
@@ -59,7 +59,7 @@ export function normalizeNodeName(type: NodeType, raw: string): string | null {
   if (type === "tag") return normalizeTag(raw);
   if (type === "person") return normalizePerson(raw);
   if (type === "title") return normalizeTitle(raw);
-  const url = raw.trim();
+  const url = normalizeUrl(raw);
   return url.length > 0 ? url : null;
 }
 
