@@ -96,10 +96,13 @@ export class LedgerWriter {
       const file = path.join(dir, name);
       const rows = spooledRows(fs.readFileSync(file, "utf8"));
       try {
+        // The write lock first: two processes recovering the same file write its rows once.
         withBusyTimeout(this.db, QUICK_WAIT_MS, () =>
-          this.db.transaction(() => {
-            for (const row of rows) if (!isRecorded(this.db, row)) insertEgress(this.db, row);
-          })(),
+          this.db
+            .transaction(() => {
+              for (const row of rows) if (!isRecorded(this.db, row)) insertEgress(this.db, row);
+            })
+            .immediate(),
         );
       } catch (err) {
         this.log(`ledger: rows left by process ${pid} could not be written yet (${(err as Error).message})`);
