@@ -174,4 +174,28 @@ describe("a .jsonl line imported again with more tags", () => {
     expect(brain.entries.list().map((e) => e.tags)).toEqual([["money", "private"]]);
     expect((await brain.import([file])).unchanged).toBe(1);
   });
+
+  it("the same for a line with a source: its entry gains the tags, `private` or `#private`", async () => {
+    const brain = testBrain();
+    const dir = tempDir();
+    const file = path.join(dir, "chat.jsonl");
+    const lines = (extra: { tags?: string[] }[]) =>
+      extra
+        .map((e, i) => JSON.stringify({ text: `turn ${i}: my salary is 250k`, source: "chat:7", ...e }))
+        .join("\n");
+    fs.writeFileSync(file, `${lines([{ tags: ["money"] }, {}])}\n`);
+    expect((await brain.import([file])).added).toBe(2);
+    fs.writeFileSync(file, `${lines([{ tags: ["money", "private"] }, { tags: ["#private"] }])}\n`);
+    const again = await brain.import([file]);
+    expect({ added: again.added, updated: again.updated, unchanged: again.unchanged }).toEqual({
+      added: 0,
+      updated: 2,
+      unchanged: 0,
+    });
+    expect(brain.entries.list().map((e) => [e.text, e.tags])).toEqual([
+      ["turn 1: my salary is 250k", ["private"]],
+      ["turn 0: my salary is 250k", ["money", "private"]],
+    ]);
+    expect((await brain.import([file])).unchanged).toBe(2);
+  });
 });

@@ -2,7 +2,8 @@ import type { Db } from "../db/index.ts";
 import {
   cleanText,
   contentHash,
-  hasSourceText,
+  entryWithSourceText,
+  mergeTags,
   type CaptureInput,
   type EntryStore,
   KINDS,
@@ -32,22 +33,27 @@ export function jsonlLines(path: string, text: string, failed: ImportProblem[]):
 }
 
 /**
- * Writes one line, counted as added, updated or unchanged. A line with a source is unchanged when
- * an entry with that source and text exists; one without a source goes through the capture's own
- * duplicate check: the same text of the same kind is unchanged, or gains the tags the line adds (a
- * `private` added to a line makes it private); a keyed line updates its key.
+ * Writes one line, counted as added, updated or unchanged. A line with a source is the entry with
+ * that source and text when there is one: unchanged, or given the tags the line adds. One without
+ * a source goes through the capture's own duplicate check: the same text of the same kind is
+ * unchanged, or gains the tags the line adds. Either way a `private` added to a line makes its
+ * entry private. A keyed line updates its key.
  */
 export function writeJsonlLine(
   deps: { db: Db; entries: EntryStore },
   { input }: JsonlLine,
   counts: Record<"added" | "updated" | "unchanged", number>,
 ): void {
-  if (
-    !input.key &&
-    input.source &&
-    hasSourceText(deps.db, input.source, contentHash(cleanText(input.text)))
-  ) {
-    counts.unchanged++;
+  const text = cleanText(input.text);
+  const same =
+    !input.key && input.source ? entryWithSourceText(deps.db, input.source, contentHash(text)) : undefined;
+  if (same) {
+    const tags = [...new Set([...same.tags, ...mergeTags(input.tags ?? [], text)])];
+    if (tags.length === same.tags.length) counts.unchanged++;
+    else {
+      deps.entries.edit(same.id, { tags });
+      counts.updated++;
+    }
     return;
   }
   // Lines with a source were checked by source and hash above: the same text from another source stays.

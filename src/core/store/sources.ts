@@ -35,12 +35,17 @@ export function sourceRow(db: Db, id: number): SourceRow | undefined {
   return prepareCached<[number], SourceRow>(db, `SELECT ${COLUMNS} FROM entries WHERE id = ?`).get(id);
 }
 
-/** True when an entry from this source has this text hash. */
-export function hasSourceText(db: Db, source: string, hash: string): boolean {
-  return (
-    prepareCached(db, "SELECT 1 FROM entries WHERE source = ? AND hash = ? LIMIT 1").get(source, hash) !==
-    undefined
-  );
+/** The entry from this source with this text hash (its id and tags), or undefined. */
+export function entryWithSourceText(
+  db: Db,
+  source: string,
+  hash: string,
+): { id: number; tags: string[] } | undefined {
+  const row = prepareCached<[string, string], { id: number; tags: string }>(
+    db,
+    "SELECT id, tags FROM entries WHERE source = ? AND hash = ? ORDER BY id LIMIT 1",
+  ).get(source, hash);
+  return row && { id: row.id, tags: JSON.parse(row.tags) as string[] };
 }
 
 /**
