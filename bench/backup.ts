@@ -1,4 +1,4 @@
-// Backup figures: a whole backup (snapshot, checks, encryption, read-back, offsite copy, pruning)
+// Backup figures: a whole backup (snapshot, check, encryption, read-back, offsite copy, pruning)
 // in its own process, as the daily job runs it; a verify and a restore of the result; and the
 // longest capture another process made while a backup ran.
 import { spawn } from "node:child_process";
@@ -39,7 +39,7 @@ export async function benchBackup(db: BenchDb): Promise<Row[]> {
     const stall = await captureStallDuringBackup(db.dbPath, () => backUpInChild(config, key));
     return [
       row(
-        "backup, whole process (snapshot, checks, encrypt, read back, offsite, prune)",
+        "backup, whole process (snapshot, check, encrypt, read back, offsite, prune)",
         size,
         backups,
         db.size === 100_000 ? "< 4 s" : "",
