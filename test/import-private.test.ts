@@ -198,4 +198,27 @@ describe("a .jsonl line imported again with more tags", () => {
     ]);
     expect((await brain.import([file])).unchanged).toBe(2);
   });
+
+  it("a line with a source that says #private in its text now makes its entry private instead of adding one", async () => {
+    const brain = testBrain();
+    const dir = tempDir();
+    const file = path.join(dir, "chat.jsonl");
+    const line = (text: string) => JSON.stringify({ text, source: "chat:7#3", tags: ["money"] });
+    fs.writeFileSync(file, `${line("my salary is 250k")}\n${line("lunch on friday #food")}\n`);
+    expect((await brain.import([file])).added).toBe(2);
+    fs.writeFileSync(file, `${line("my salary is 250k #private")}\n${line("lunch on saturday #food")}\n`);
+    const again = await brain.import([file]);
+    expect({ added: again.added, updated: again.updated, unchanged: again.unchanged }).toEqual({
+      added: 1,
+      updated: 1,
+      unchanged: 0,
+    });
+    // A line changed otherwise is a new entry, as before.
+    expect(brain.entries.list().map((e) => [e.text, e.tags])).toEqual([
+      ["lunch on saturday #food", ["money", "food"]],
+      ["lunch on friday #food", ["money", "food"]],
+      ["my salary is 250k #private", ["money", "private"]],
+    ]);
+    expect((await brain.import([file])).unchanged).toBe(2);
+  });
 });

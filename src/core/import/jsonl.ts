@@ -3,6 +3,7 @@ import {
   cleanText,
   contentHash,
   entryWithSourceText,
+  entryWithSourceWords,
   mergeTags,
   type CaptureInput,
   type EntryStore,
@@ -10,6 +11,7 @@ import {
   type Kind,
 } from "../store/index.ts";
 import { parseTime } from "../base/index.ts";
+import { isPrivate } from "../privacy/index.ts";
 import type { ImportProblem } from "./files.ts";
 
 /** One line of a `.jsonl` file to import, parsed. */
@@ -33,11 +35,11 @@ export function jsonlLines(path: string, text: string, failed: ImportProblem[]):
 }
 
 /**
- * Writes one line, counted as added, updated or unchanged. A line with a source is the entry with
- * that source and text when there is one: unchanged, or given the tags the line adds. One without
- * a source goes through the capture's own duplicate check: the same text of the same kind is
- * unchanged, or gains the tags the line adds. Either way a `private` added to a line makes its
- * entry private. A keyed line updates its key.
+ * Writes one line, counted as added, updated or unchanged. A line with a source is the entry an
+ * earlier import made from it when there is one (earlierEntry): unchanged, or given the tags the
+ * line adds. One without a source goes through the capture's own duplicate check: the same text
+ * of the same kind is unchanged, or gains the tags the line adds. Either way a `private` added to
+ * a line makes its entry private. A keyed line updates its key.
  */
 export function writeJsonlLine(
   deps: { db: Db; entries: EntryStore },
@@ -45,20 +47,39 @@ export function writeJsonlLine(
   counts: Record<"added" | "updated" | "unchanged", number>,
 ): void {
   const text = cleanText(input.text);
-  const same =
-    !input.key && input.source ? entryWithSourceText(deps.db, input.source, contentHash(text)) : undefined;
-  if (same) {
-    const tags = [...new Set([...same.tags, ...mergeTags(input.tags ?? [], text)])];
-    if (tags.length === same.tags.length) counts.unchanged++;
+  const lineTags = mergeTags(input.tags ?? [], text);
+  const earlier =
+    !input.key && input.source ? earlierEntry(deps.db, input.source, text, lineTags) : undefined;
+  if (earlier) {
+    const tags = [...new Set([...earlier.tags, ...lineTags])];
+    if (earlier.sameText && tags.length === earlier.tags.length) counts.unchanged++;
     else {
-      deps.entries.edit(same.id, { tags });
+      deps.entries.edit(earlier.id, { text, tags });
       counts.updated++;
     }
     return;
   }
-  // Lines with a source were checked by source and hash above: the same text from another source stays.
+  // Lines with a source were checked by source and text above: the same text from another source stays.
   const { status } = deps.entries.capture({ ...input, allowDuplicate: input.source ? true : undefined });
   counts[status === "created" ? "added" : status === "duplicate" ? "unchanged" : status]++;
+}
+
+/**
+ * The entry an earlier import made from this line of `source`: the one with its text, or, for a
+ * line that is `#private` now, the one with its text but for its #tags (`#private` written into
+ * the line), which then becomes private rather than stay public beside a new entry. Another
+ * change of the text is another line: a new entry.
+ */
+function earlierEntry(
+  db: Db,
+  source: string,
+  text: string,
+  lineTags: string[],
+): { id: number; tags: string[]; sameText: boolean } | undefined {
+  const same = entryWithSourceText(db, source, contentHash(text));
+  if (same) return { ...same, sameText: true };
+  const words = isPrivate({ tags: lineTags }) ? entryWithSourceWords(db, source, text) : undefined;
+  return words && { ...words, sameText: false };
 }
 
 /**

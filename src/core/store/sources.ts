@@ -1,5 +1,6 @@
 import { prepareCached, type Db } from "../db/index.ts";
 import type { Kind } from "./kinds.ts";
+import { textWithoutTags } from "./text.ts";
 
 /**
  * Reads of entries by their source (a seek on entries_source): the files import made entries
@@ -33,6 +34,25 @@ export function entriesWithSourcePrefix(db: Db, prefix: string): SourceRow[] {
 /** One entry as `entriesWithSourcePrefix` reads it, or undefined when it is gone. */
 export function sourceRow(db: Db, id: number): SourceRow | undefined {
   return prepareCached<[number], SourceRow>(db, `SELECT ${COLUMNS} FROM entries WHERE id = ?`).get(id);
+}
+
+/**
+ * The entry from this source whose text is `text` but for its #tags (textWithoutTags), or
+ * undefined. It reads every entry of the source, so it is for the rare line that needs it.
+ */
+export function entryWithSourceWords(
+  db: Db,
+  source: string,
+  text: string,
+): { id: number; tags: string[] } | undefined {
+  const words = textWithoutTags(text);
+  const row = prepareCached<[string], { id: number; text: string; tags: string }>(
+    db,
+    "SELECT id, text, tags FROM entries WHERE source = ? ORDER BY id",
+  )
+    .all(source)
+    .find((r) => textWithoutTags(r.text) === words);
+  return row && { id: row.id, tags: JSON.parse(row.tags) as string[] };
 }
 
 /** The entry from this source with this text hash (its id and tags), or undefined. */

@@ -59,6 +59,20 @@ export function normalizeTag(raw: string): string | null {
   return tag.length > 0 && tag.length <= 64 ? tag : null;
 }
 
+/**
+ * The text without its #tags, spaces collapsed: two texts that say the same but for a tag added
+ * or removed in them (`#private` written into a line) are equal this way.
+ *
+ * @example
+ * textWithoutTags("my salary is 250k #private") // "my salary is 250k"
+ */
+export function textWithoutTags(text: string): string {
+  return text
+    .replace(TAG_IN_TEXT, (whole, raw: string) => (/^\d+$/.test(raw) ? whole : ""))
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
 /** The #tags written in a text, normalised, in order of first appearance. A pure number (#42) is not a tag. */
 export function tagsInText(text: string): string[] {
   const found: string[] = [];
