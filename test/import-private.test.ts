@@ -221,4 +221,22 @@ describe("a .jsonl line imported again with more tags", () => {
     ]);
     expect((await brain.import([file])).unchanged).toBe(2);
   });
+
+  it("a source that more than 20 lines share does not tell its lines apart: #private written in one adds a private entry", async () => {
+    const brain = testBrain();
+    const dir = tempDir();
+    const file = path.join(dir, "export.jsonl");
+    const lines = (last: string) =>
+      [...Array.from({ length: 20 }, (_, i) => `message ${i}`), last]
+        .map((text) => JSON.stringify({ text, source: "slack-export" }))
+        .join("\n");
+    fs.writeFileSync(file, `${lines("my salary is 250k")}\n`);
+    expect((await brain.import([file])).added).toBe(21);
+    fs.writeFileSync(file, `${lines("my salary is 250k #private")}\n`);
+    expect((await brain.import([file])).added).toBe(1);
+    expect(brain.entries.list({ limit: 2 }).map((e) => [e.text, e.tags])).toEqual([
+      ["my salary is 250k #private", ["private"]],
+      ["my salary is 250k", []],
+    ]);
+  });
 });

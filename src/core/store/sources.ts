@@ -37,21 +37,28 @@ export function sourceRow(db: Db, id: number): SourceRow | undefined {
 }
 
 /**
+ * The most entries a source may have for {@link entryWithSourceWords} to compare their texts: a
+ * source that many lines share does not tell which line is which.
+ */
+const WORDS_SOURCE_MAX = 20;
+
+/**
  * The entry from this source whose text is `text` but for its #tags (textWithoutTags), or
- * undefined. It reads every entry of the source, so it is for the rare line that needs it.
+ * undefined; also undefined when more than {@link WORDS_SOURCE_MAX} entries have this source, so
+ * importing a large export whose lines share one source never compares each line with all others.
  */
 export function entryWithSourceWords(
   db: Db,
   source: string,
   text: string,
 ): { id: number; tags: string[] } | undefined {
-  const words = textWithoutTags(text);
-  const row = prepareCached<[string], { id: number; text: string; tags: string }>(
+  const rows = prepareCached<[string, number], { id: number; text: string; tags: string }>(
     db,
-    "SELECT id, text, tags FROM entries WHERE source = ? ORDER BY id",
-  )
-    .all(source)
-    .find((r) => textWithoutTags(r.text) === words);
+    "SELECT id, text, tags FROM entries WHERE source = ? ORDER BY id LIMIT ?",
+  ).all(source, WORDS_SOURCE_MAX + 1);
+  if (rows.length > WORDS_SOURCE_MAX) return undefined;
+  const words = textWithoutTags(text);
+  const row = rows.find((r) => textWithoutTags(r.text) === words);
   return row && { id: row.id, tags: JSON.parse(row.tags) as string[] };
 }
 
