@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { Brain } from "../src/core/brain.ts";
 import { reportText } from "../src/cli/commands/import.ts";
 import { parseNote, splitNote } from "../src/core/import/markdown.ts";
+import { SOURCE_TEXT_SQL } from "../src/core/store/sources.ts";
 import { ROOT, runBrain } from "./support/cli.ts";
 import { tempDir, testBrain } from "./support/tmp.ts";
 
@@ -259,6 +260,23 @@ describe("import of .jsonl", () => {
     );
     expect(await brain.import([file])).toMatchObject({ added: 0, updated: 1, unchanged: 1 });
     expect(brain.entries.getByKey("editor")?.text).toBe("my editor is helix");
+  });
+
+  it("finds a line already imported with one seek, whether its source is its own or shared by every line", async () => {
+    const brain = testBrain();
+    const file = path.join(tempDir(), "export.jsonl");
+    const lines = Array.from({ length: 300 }, (_, i) =>
+      JSON.stringify({ text: `message ${i}`, source: "export" }),
+    );
+    fs.writeFileSync(file, `${lines.join("\n")}\n`);
+    expect(await brain.import([file])).toMatchObject({ added: 300, unchanged: 0 });
+    expect(await brain.import([file])).toMatchObject({ added: 0, unchanged: 300 });
+    // By the source's index every line read all the lines before it: 32 s for 20,000 lines.
+    const plan = brain.db
+      .prepare(`EXPLAIN QUERY PLAN ${SOURCE_TEXT_SQL}`)
+      .all("h", "h", "export")
+      .map((r) => (r as { detail: string }).detail);
+    expect(plan).toEqual(["SEARCH entries USING INDEX entries_hash (<expr>=?)"]);
   });
 });
 

@@ -62,16 +62,25 @@ export function entryWithSourceWords(
   return row && { id: row.id, tags: JSON.parse(row.tags) as string[] };
 }
 
-/** The entry from this source with this text hash (its id and tags), or undefined. */
+/** The query of {@link entryWithSourceText}: hash, hash, source. */
+export const SOURCE_TEXT_SQL = `SELECT id, tags FROM entries
+  WHERE substr(hash, 1, 16) = substr(?, 1, 16) AND hash = ? AND source = ? ORDER BY id LIMIT 1`;
+
+/**
+ * The entry from this source with this text hash (its id and tags), or undefined. A seek on
+ * entries_hash (the hash's first 16 characters): by the source index it read every entry of the
+ * source, so importing a 20,000-line export whose lines share one source took 32 s instead of 4.
+ */
 export function entryWithSourceText(
   db: Db,
   source: string,
   hash: string,
 ): { id: number; tags: string[] } | undefined {
-  const row = prepareCached<[string, string], { id: number; tags: string }>(
-    db,
-    "SELECT id, tags FROM entries WHERE source = ? AND hash = ? ORDER BY id LIMIT 1",
-  ).get(source, hash);
+  const row = prepareCached<[string, string, string], { id: number; tags: string }>(db, SOURCE_TEXT_SQL).get(
+    hash,
+    hash,
+    source,
+  );
   return row && { id: row.id, tags: JSON.parse(row.tags) as string[] };
 }
 
