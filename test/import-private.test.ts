@@ -157,83 +157,90 @@ describe("importing a #private note again", () => {
   });
 });
 
+/** What an import added, updated and left unchanged. */
+type Counts = { added: number; updated: number; unchanged: number };
+
+/**
+ * Imports a `.jsonl` file of the `before` lines, then the same file holding the `after` lines,
+ * then that once more: the brain and each import's counts.
+ */
+async function importAgain(before: object[], after: object[]): Promise<{ brain: Brain; counts: Counts[] }> {
+  const brain = testBrain();
+  const file = path.join(tempDir(), "lines.jsonl");
+  const counts: Counts[] = [];
+  for (const lines of [before, after, after]) {
+    fs.writeFileSync(file, `${lines.map((line) => JSON.stringify(line)).join("\n")}\n`);
+    const { added, updated, unchanged } = await brain.import([file]);
+    counts.push({ added, updated, unchanged });
+  }
+  return { brain, counts };
+}
+
 describe("a .jsonl line imported again with more tags", () => {
   it("adds them to the entry it made: a line given the private tag makes that entry private", async () => {
-    const brain = testBrain();
-    const dir = tempDir();
-    const file = path.join(dir, "notes.jsonl");
-    fs.writeFileSync(file, `${JSON.stringify({ text: "my salary is 250k", tags: ["money"] })}\n`);
-    expect((await brain.import([file])).added).toBe(1);
-    fs.writeFileSync(file, `${JSON.stringify({ text: "my salary is 250k", tags: ["money", "private"] })}\n`);
-    const again = await brain.import([file]);
-    expect({ added: again.added, updated: again.updated, unchanged: again.unchanged }).toEqual({
-      added: 0,
-      updated: 1,
-      unchanged: 0,
-    });
+    const { brain, counts } = await importAgain(
+      [{ text: "my salary is 250k", tags: ["money"] }],
+      [{ text: "my salary is 250k", tags: ["money", "private"] }],
+    );
+    expect(counts).toEqual([
+      { added: 1, updated: 0, unchanged: 0 },
+      { added: 0, updated: 1, unchanged: 0 },
+      { added: 0, updated: 0, unchanged: 1 },
+    ]);
     expect(brain.entries.list().map((e) => e.tags)).toEqual([["money", "private"]]);
-    expect((await brain.import([file])).unchanged).toBe(1);
   });
 
   it("the same for a line with a source: its entry gains the tags, `private` or `#private`", async () => {
-    const brain = testBrain();
-    const dir = tempDir();
-    const file = path.join(dir, "chat.jsonl");
-    const lines = (extra: { tags?: string[] }[]) =>
-      extra
-        .map((e, i) => JSON.stringify({ text: `turn ${i}: my salary is 250k`, source: "chat:7", ...e }))
-        .join("\n");
-    fs.writeFileSync(file, `${lines([{ tags: ["money"] }, {}])}\n`);
-    expect((await brain.import([file])).added).toBe(2);
-    fs.writeFileSync(file, `${lines([{ tags: ["money", "private"] }, { tags: ["#private"] }])}\n`);
-    const again = await brain.import([file]);
-    expect({ added: again.added, updated: again.updated, unchanged: again.unchanged }).toEqual({
-      added: 0,
-      updated: 2,
-      unchanged: 0,
+    const turn = (i: number, tags?: string[]) => ({
+      text: `turn ${i}: my salary is 250k`,
+      source: "chat:7",
+      tags,
     });
+    const { brain, counts } = await importAgain(
+      [turn(0, ["money"]), turn(1)],
+      [turn(0, ["money", "private"]), turn(1, ["#private"])],
+    );
+    expect(counts).toEqual([
+      { added: 2, updated: 0, unchanged: 0 },
+      { added: 0, updated: 2, unchanged: 0 },
+      { added: 0, updated: 0, unchanged: 2 },
+    ]);
     expect(brain.entries.list().map((e) => [e.text, e.tags])).toEqual([
       ["turn 1: my salary is 250k", ["private"]],
       ["turn 0: my salary is 250k", ["money", "private"]],
     ]);
-    expect((await brain.import([file])).unchanged).toBe(2);
   });
 
   it("a line with a source that says #private in its text now makes its entry private instead of adding one", async () => {
-    const brain = testBrain();
-    const dir = tempDir();
-    const file = path.join(dir, "chat.jsonl");
-    const line = (text: string) => JSON.stringify({ text, source: "chat:7#3", tags: ["money"] });
-    fs.writeFileSync(file, `${line("my salary is 250k")}\n${line("lunch on friday #food")}\n`);
-    expect((await brain.import([file])).added).toBe(2);
-    fs.writeFileSync(file, `${line("my salary is 250k #private")}\n${line("lunch on saturday #food")}\n`);
-    const again = await brain.import([file]);
-    expect({ added: again.added, updated: again.updated, unchanged: again.unchanged }).toEqual({
-      added: 1,
-      updated: 1,
-      unchanged: 0,
-    });
+    const line = (text: string) => ({ text, source: "chat:7#3", tags: ["money"] });
+    const { brain, counts } = await importAgain(
+      [line("my salary is 250k"), line("lunch on friday #food")],
+      [line("my salary is 250k #private"), line("lunch on saturday #food")],
+    );
+    expect(counts).toEqual([
+      { added: 2, updated: 0, unchanged: 0 },
+      { added: 1, updated: 1, unchanged: 0 },
+      { added: 0, updated: 0, unchanged: 2 },
+    ]);
     // A line changed otherwise is a new entry, as before.
     expect(brain.entries.list().map((e) => [e.text, e.tags])).toEqual([
       ["lunch on saturday #food", ["money", "food"]],
       ["lunch on friday #food", ["money", "food"]],
       ["my salary is 250k #private", ["money", "private"]],
     ]);
-    expect((await brain.import([file])).unchanged).toBe(2);
   });
 
   it("a source that more than 20 lines share does not tell its lines apart: #private written in one adds a private entry", async () => {
-    const brain = testBrain();
-    const dir = tempDir();
-    const file = path.join(dir, "export.jsonl");
     const lines = (last: string) =>
-      [...Array.from({ length: 20 }, (_, i) => `message ${i}`), last]
-        .map((text) => JSON.stringify({ text, source: "slack-export" }))
-        .join("\n");
-    fs.writeFileSync(file, `${lines("my salary is 250k")}\n`);
-    expect((await brain.import([file])).added).toBe(21);
-    fs.writeFileSync(file, `${lines("my salary is 250k #private")}\n`);
-    expect((await brain.import([file])).added).toBe(1);
+      [...Array.from({ length: 20 }, (_, i) => `message ${i}`), last].map((text) => ({
+        text,
+        source: "slack-export",
+      }));
+    const { brain, counts } = await importAgain(
+      lines("my salary is 250k"),
+      lines("my salary is 250k #private"),
+    );
+    expect(counts.map((c) => c.added)).toEqual([21, 1, 0]);
     expect(brain.entries.list({ limit: 2 }).map((e) => [e.text, e.tags])).toEqual([
       ["my salary is 250k #private", ["private"]],
       ["my salary is 250k", []],
