@@ -1,10 +1,11 @@
 import type { Db } from "../db/index.ts";
-import { kindsOf, type Kind } from "../store/index.ts";
-import type { KeywordRank } from "./keyword.ts";
+import { entriesById, kindsOf, type Entry, type Kind } from "../store/index.ts";
+import { keywordDetails, type KeywordHit, type KeywordRank } from "./keyword.ts";
 import { KIND_BOOST } from "./intent.ts";
+import type { ResultRanks, SearchResult } from "./result.ts";
 import type { VectorHit } from "../embed/index.ts";
 
-/** Reciprocal rank fusion, and the scores a person sees. */
+/** Reciprocal rank fusion, the scores a person sees, and the fused results with their snippets. */
 
 /**
  * Reciprocal rank fusion constant. 60 is the published default; `npm run eval -- --sweep` found 5
@@ -75,4 +76,81 @@ export function relevanceFor(
   }
   if (!boosted && keyword.length === 0) return (score) => round(score);
   return (score) => round(score / (2 / (RRF_K + 1)));
+}
+
+/**
+ * Reciprocal rank fusion of the two lists, plus the `listed` entries (what fits the understood time
+ * and kinds) and any `extra` lists (the same searches inside an understood time window), entries
+ * of the preferred `kinds` scoring `KIND_BOOST` times more and keyword matches counting by their
+ * `share` of the question's words (keyword.ts, withShares). A list alone keeps its own order and
+ * scores. Entries and snippets are read for the `limit` winners only. `relevance` is the score a
+ * person sees, in [0, 1]: see `relevanceFor`.
+ */
+export function fuse(
+  db: Db,
+  keyword: KeywordRank[],
+  semantic: VectorHit[],
+  limit: number,
+  boost: { listed?: number[]; extra?: number[][]; kinds?: readonly Kind[] } = {},
+): SearchResult[] {
+  const keywordById = new Map(keyword.map((hit) => [hit.id, hit]));
+  const vectorById = new Map(semantic.map((hit) => [hit.entryId, hit]));
+  const { listed = [], extra = [] } = boost;
+  const lists = [keyword.map((hit) => hit.id), semantic.map((hit) => hit.entryId), listed, ...extra];
+  const shares = new Map(keyword.map((hit) => [hit.id, hit.share ?? 1]));
+  const ranked = boostKinds(db, reciprocalRankFusion(lists, RRF_K, [shares]), boost.kinds).slice(0, limit);
+  const boosted = listed.length > 0 || extra.length > 0 || boost.kinds !== undefined;
+  const single = (keyword.length === 0 || semantic.length === 0) && !boosted;
+  const winners = readWinners(db, ranked, keywordById);
+  const relevance = relevanceFor(keyword, semantic, boosted);
+  return ranked.flatMap(({ id, score: fused, ranks: [keywordRank, semanticRank, listedRank] }) => {
+    const hit = winners.details.get(id);
+    const entry = hit?.entry ?? winners.entries.get(id);
+    if (!entry) return [];
+    const vector = vectorById.get(id);
+    const score = single ? (keywordById.get(id)?.score ?? vector?.similarity ?? fused) : fused;
+    const ranks: ResultRanks = {
+      ...(keywordRank ? { keyword: keywordRank } : {}),
+      ...(semanticRank ? { semantic: semanticRank } : {}),
+      ...(listedRank ? { listed: listedRank } : {}),
+    };
+    return [
+      {
+        ...entry,
+        score,
+        relevance: relevance(score),
+        snippet: hit?.snippet ?? excerpt(entry.text, vector?.start ?? 0),
+        ranks,
+        ...(vector ? { similarity: vector.similarity } : {}),
+      },
+    ];
+  });
+}
+
+/**
+ * The winners' entries: with a highlighted snippet for keyword matches (keywordDetails), in one
+ * query by id for the rest.
+ */
+function readWinners(
+  db: Db,
+  ranked: readonly { id: number }[],
+  keywordById: ReadonlyMap<number, KeywordRank>,
+): { details: Map<number, KeywordHit>; entries: Map<number, Entry> } {
+  const details = keywordDetails(
+    db,
+    ranked.flatMap(({ id }) => keywordById.get(id) ?? []),
+  );
+  const entries = entriesById(
+    db,
+    ranked.filter(({ id }) => !details.has(id)).map(({ id }) => id),
+  );
+  return { details, entries };
+}
+
+/** About 200 characters of the text from `start`, cut at word boundaries. */
+function excerpt(text: string, start: number, length = 200): string {
+  const from = start > 0 ? text.indexOf(" ", start) + 1 || start : 0;
+  const slice = text.slice(from, from + length);
+  const cut = slice.length === length ? slice.replace(/\s+\S*$/, "") : slice;
+  return `${from > 0 ? "…" : ""}${cut}${from + cut.length < text.length ? "…" : ""}`;
 }

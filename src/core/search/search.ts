@@ -1,22 +1,15 @@
 import type { Db } from "../db/index.ts";
-import {
-  clampLimit,
-  entriesById,
-  idsInWindow,
-  type Entry,
-  type Kind,
-  type SearchFilters,
-} from "../store/index.ts";
+import { clampLimit, idsInWindow, type SearchFilters } from "../store/index.ts";
 import { expandWithNeighbours } from "./graph-expand.ts";
-import type { ResultRanks, SearchResult } from "./result.ts";
+import type { SearchResult } from "./result.ts";
 export type { GraphHop, ResultRanks, SearchResult } from "./result.ts";
-import { keywordDetails, rankKeyword, withShares, type KeywordHit, type KeywordRank } from "./keyword.ts";
+import { rankKeyword, withShares, type KeywordRank } from "./keyword.ts";
 import { systemClock, type Clock } from "../base/index.ts";
 import { understandQuery, type QueryUnderstanding } from "./query-intent.ts";
 import { describeUnderstanding, listingFor, windowFilters, type Understood } from "./intent.ts";
 import { hasTopic } from "./topic.ts";
 import { semanticSearch, type MeaningUnavailable, type SemanticDeps } from "./semantic.ts";
-import { boostKinds, reciprocalRankFusion, relevanceFor, RRF_K } from "./fusion.ts";
+import { fuse } from "./fusion.ts";
 import { withFeedback } from "./feedback.ts";
 import { withLead } from "./lead.ts";
 import type { VectorHit } from "../embed/index.ts";
@@ -224,81 +217,4 @@ function keywordList(db: Db, text: string, options: SearchOptions & { limit: num
 function insideWindow(db: Db, ids: number[][], window: SearchFilters): number[][] {
   const inside = idsInWindow(db, ids.flat(), window);
   return ids.map((list) => list.filter((id) => inside.has(id))).filter((list) => list.length > 0);
-}
-
-/**
- * Reciprocal rank fusion of the two lists, plus the `listed` entries (what fits the understood time
- * and kinds) and any `extra` lists (the same searches inside an understood time window), entries
- * of the preferred `kinds` scoring `KIND_BOOST` times more and keyword matches counting by their
- * `share` of the question's words (keyword.ts, withShares). A list alone keeps its own order and
- * scores. Entries and snippets are read for the `limit` winners only. `relevance` is the score a
- * person sees, in [0, 1]: see `relevanceFor`.
- */
-export function fuse(
-  db: Db,
-  keyword: KeywordRank[],
-  semantic: VectorHit[],
-  limit: number,
-  boost: { listed?: number[]; extra?: number[][]; kinds?: readonly Kind[] } = {},
-): SearchResult[] {
-  const keywordById = new Map(keyword.map((hit) => [hit.id, hit]));
-  const vectorById = new Map(semantic.map((hit) => [hit.entryId, hit]));
-  const { listed = [], extra = [] } = boost;
-  const lists = [keyword.map((hit) => hit.id), semantic.map((hit) => hit.entryId), listed, ...extra];
-  const shares = new Map(keyword.map((hit) => [hit.id, hit.share ?? 1]));
-  const ranked = boostKinds(db, reciprocalRankFusion(lists, RRF_K, [shares]), boost.kinds).slice(0, limit);
-  const boosted = listed.length > 0 || extra.length > 0 || boost.kinds !== undefined;
-  const single = (keyword.length === 0 || semantic.length === 0) && !boosted;
-  const winners = readWinners(db, ranked, keywordById);
-  const relevance = relevanceFor(keyword, semantic, boosted);
-  return ranked.flatMap(({ id, score: fused, ranks: [keywordRank, semanticRank, listedRank] }) => {
-    const hit = winners.details.get(id);
-    const entry = hit?.entry ?? winners.entries.get(id);
-    if (!entry) return [];
-    const vector = vectorById.get(id);
-    const score = single ? (keywordById.get(id)?.score ?? vector?.similarity ?? fused) : fused;
-    const ranks: ResultRanks = {
-      ...(keywordRank ? { keyword: keywordRank } : {}),
-      ...(semanticRank ? { semantic: semanticRank } : {}),
-      ...(listedRank ? { listed: listedRank } : {}),
-    };
-    return [
-      {
-        ...entry,
-        score,
-        relevance: relevance(score),
-        snippet: hit?.snippet ?? excerpt(entry.text, vector?.start ?? 0),
-        ranks,
-        ...(vector ? { similarity: vector.similarity } : {}),
-      },
-    ];
-  });
-}
-
-/**
- * The winners' entries: with a highlighted snippet for keyword matches (keywordDetails), in one
- * query by id for the rest.
- */
-function readWinners(
-  db: Db,
-  ranked: readonly { id: number }[],
-  keywordById: ReadonlyMap<number, KeywordRank>,
-): { details: Map<number, KeywordHit>; entries: Map<number, Entry> } {
-  const details = keywordDetails(
-    db,
-    ranked.flatMap(({ id }) => keywordById.get(id) ?? []),
-  );
-  const entries = entriesById(
-    db,
-    ranked.filter(({ id }) => !details.has(id)).map(({ id }) => id),
-  );
-  return { details, entries };
-}
-
-/** About 200 characters of the text from `start`, cut at word boundaries. */
-export function excerpt(text: string, start: number, length = 200): string {
-  const from = start > 0 ? text.indexOf(" ", start) + 1 || start : 0;
-  const slice = text.slice(from, from + length);
-  const cut = slice.length === length ? slice.replace(/\s+\S*$/, "") : slice;
-  return `${from > 0 ? "…" : ""}${cut}${from + cut.length < text.length ? "…" : ""}`;
 }
