@@ -68,7 +68,7 @@ export function normalizeTag(raw: string): string | null {
  */
 export function textWithoutTags(text: string): string {
   return text
-    .replace(TAG_IN_TEXT, (whole, raw: string) => (/^\d+$/.test(raw) ? whole : ""))
+    .replace(TAG_IN_TEXT, (whole, raw: string) => (writtenTag(raw) === null ? whole : ""))
     .replace(/\s+/g, " ")
     .trim();
 }
@@ -77,12 +77,15 @@ export function textWithoutTags(text: string): string {
 export function tagsInText(text: string): string[] {
   const found: string[] = [];
   for (const match of text.matchAll(TAG_IN_TEXT)) {
-    const raw = match[1] ?? "";
-    if (/^\d+$/.test(raw)) continue;
-    const tag = normalizeTag(raw);
+    const tag = writtenTag(match[1] ?? "");
     if (tag) found.push(tag);
   }
   return found;
+}
+
+/** The tag a `#word` written in a text stands for, or null (a pure number, #42, is not a tag). */
+function writtenTag(raw: string): string | null {
+  return /^\d+$/.test(raw) ? null : normalizeTag(raw);
 }
 
 /** Given tags plus the text's #tags, normalised and without repeats. */
