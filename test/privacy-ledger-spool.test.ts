@@ -1,6 +1,9 @@
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { openDatabase } from "../src/core/db/open.ts";
+import { insertEgress, type EgressRow } from "../src/core/privacy/egress-ledger.ts";
 import { runBrain } from "./support/cli.ts";
 import { holdLock } from "./support/hold-lock.ts";
 import { startMcp, textOf, type McpSession } from "./support/mcp-client.ts";
@@ -72,5 +75,32 @@ describe("the ledger row of an MCP call that met another process's write lock", 
     expect(fs.existsSync(`${db}-ledger`)).toBe(false);
     // Opened again: not written twice.
     expect((await ledgerRows(db)).filter((r) => r.road === "mcp")).toHaveLength(1);
+  });
+
+  it("a killed server's row that was written before its file was removed is not written twice", async () => {
+    const db = await brainWithNote();
+    const row = (subject: string, at: number): EgressRow => ({
+      at: new Date(at),
+      road: "mcp",
+      class: "assistant",
+      destination: "mcp-test 1.0.0",
+      subject,
+      entryIds: [1],
+      withheld: 0,
+      bytes: 120,
+      outcome: "sent",
+    });
+    const [written, waiting] = [row("search boathouse", 1_800_000_000_000), row("get 1", 1_800_000_000_500)];
+    // The server wrote its first row, then was killed before it wrote the second or removed its file.
+    const handle = openDatabase(db);
+    insertEgress(handle, written);
+    handle.close();
+    const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
+    fs.mkdirSync(`${db}-ledger`, { mode: 0o700 });
+    const spooled = [written, waiting].map((r) => JSON.stringify({ ...r, at: r.at.getTime() }));
+    fs.writeFileSync(path.join(`${db}-ledger`, `${dead}.jsonl`), `${spooled.join("\n")}\n`);
+    const rows = (await ledgerRows(db)).filter((r) => r.road === "mcp");
+    expect(rows.map((r) => r.subject).sort()).toEqual(["get 1", "search boathouse"]);
+    expect(fs.existsSync(`${db}-ledger`)).toBe(false);
   });
 });
