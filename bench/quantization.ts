@@ -2,6 +2,7 @@
 // vector form keeps when every one of N bench vectors is rescored (no candidate limit): the
 // ceiling a form sets on vector search's recall, whatever the candidate count. Streams the
 // vectors, so N can be a million (slow: about 1 ms a vector on 2 busy cores).
+import { cosineWithResidual, encodeResidual } from "../src/core/embed/residuals.ts";
 import { cosineToStored, encodeInt8, normalize } from "../src/core/embed/vector-math.ts";
 import { seeded } from "./lib.ts";
 import { DIM, vectorStream } from "./vector-data.ts";
@@ -49,16 +50,32 @@ function queries(): Float32Array[] {
   return found;
 }
 
-/** Each form: from a stored vector, its score against a query. */
+/** What a brain's 150,000th and later chunks keep (migration 018's residuals_from). */
+const RESIDUALS_FROM = 150_000;
+
+/** Each form: from a stored vector and its place in the stream, its score against a query. */
 const decoded = (d: Float32Array) => (q: Float32Array) => dot(q, d);
-const forms: Record<string, (v: Float32Array) => (q: Float32Array) => number> = {
+const forms: Record<string, (v: Float32Array, id: number) => (q: Float32Array) => number> = {
   "float32 (exact)": decoded,
   "int8, float32 scale per 64 (migration 012)": (v) => decoded(int8Float32Scales(v, 64)),
   "int8, float32 scale per 32": (v) => decoded(int8Float32Scales(v, 32)),
   "int8, float32 scale per 16": (v) => decoded(int8Float32Scales(v, 16)),
-  "int8, stepped scale per 16 (stored now)": (v) => {
+  "int8, stepped scale per 16 (alone: what a brain stores below residuals_from)": (v) => {
     const stored = encodeInt8(v);
     return (q) => cosineToStored(q, stored, DIM);
+  },
+  "int8 with residuals (every vector)": (v) => {
+    const stored = encodeInt8(v);
+    const residual = encodeResidual(v, stored);
+    return (q) => cosineWithResidual(q, stored, residual, DIM);
+  },
+  [`as stored now: int8 with residuals from the ${RESIDUALS_FROM.toLocaleString("en")}th vector on`]: (
+    v,
+    id,
+  ) => {
+    const stored = encodeInt8(v);
+    const residual = id >= RESIDUALS_FROM ? encodeResidual(v, stored) : null;
+    return (q) => (residual ? cosineWithResidual(q, stored, residual, DIM) : cosineToStored(q, stored, DIM));
   },
   float16: (v) => decoded(float16(v)),
 };
@@ -69,7 +86,7 @@ const tops = names.map(() => qs.map(() => [] as { id: number; s: number }[]));
 let id = 0;
 for (const v of vectorStream(N)) {
   names.forEach((name, f) => {
-    const score = forms[name]!(v);
+    const score = forms[name]!(v, id);
     qs.forEach((q, k) => {
       const top = tops[f]![k]!;
       const s = score(q);

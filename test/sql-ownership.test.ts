@@ -23,6 +23,7 @@ const OWNERS: Record<string, string> = {
   chunks: "embed",
   bit_blocks: "embed",
   chunk_heads: "embed",
+  chunk_residuals: "embed",
   nodes: "graph",
   edges: "graph",
   entry_titles: "graph",

@@ -22,7 +22,8 @@ export const status: CliCommand = {
             `          ${m.name} (${m.dimensions}-d): ${m.chunks} vectors${m.active ? ", used by search" : ""}` +
             (m.float32_vectors
               ? `, ${m.float32_vectors} still float32 (the next \`brain embed\` converts them)`
-              : ""),
+              : "") +
+            (m.chunks >= m.residuals_from ? `, new vectors keep residuals (past ${m.residuals_from})` : ""),
         ),
         ...(status.sqlite_vec.loaded
           ? []

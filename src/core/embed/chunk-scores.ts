@@ -1,4 +1,5 @@
 import { prepareCached, type Db } from "../db/index.ts";
+import { cosineWithResidual, readResiduals } from "./residuals.ts";
 import {
   cosineToStored,
   HEADS_JOIN,
@@ -28,6 +29,7 @@ export interface VectorHit {
  * and its whole stored vector (vector-math.ts, STORED_SQL).
  */
 export interface ChunkRow {
+  id: number;
   entry_id: number;
   start: number;
   end: number;
@@ -36,7 +38,7 @@ export interface ChunkRow {
 }
 
 /** The columns of a {@link ChunkRow}, for a query over `chunks c` joined with HEADS_JOIN. */
-export const CHUNK_ROW_SQL = `c.entry_id, c.start, c.end, substr(c.hash, 1, 16) AS hash, ${STORED_SQL} AS stored`;
+export const CHUNK_ROW_SQL = `c.id, c.entry_id, c.start, c.end, substr(c.hash, 1, 16) AS hash, ${STORED_SQL} AS stored`;
 
 /**
  * True when chunk `c` was made from the text entry `e` has now: a chunk keeps the first 16
@@ -72,16 +74,39 @@ export function currentEntryIds(db: Db, chunks: readonly { entryId: number; hash
 /**
  * The best chunk per entry by cosine, best first. The cosine is taken here, on the stored bytes:
  * sqlite-vec's int8 distance has one scale per vector, and int8 with a scale per 16 components
- * is what keeps recall@10 at 0.99 against float32 (vector-math.ts, INT8_BLOCK).
+ * is what keeps recall@10 at 0.99 against float32 (vector-math.ts, INT8_BLOCK). The `refine` best
+ * chunks are scored again with their residuals, where they have one (residuals.ts).
  */
-export function bestPerEntry(rows: ChunkRow[], query: Float32Array): VectorHit[] {
+export function bestPerEntry(db: Db, rows: ChunkRow[], query: Float32Array, refine: number): VectorHit[] {
+  const scores = rows.map((row) => cosineToStored(query, row.stored, query.length));
+  refineScores(db, rows, scores, query, refine);
   const best = new Map<number, VectorHit>();
-  for (const { entry_id: entryId, start, end, stored } of rows) {
-    const similarity = cosineToStored(query, stored, query.length);
+  rows.forEach(({ entry_id: entryId, start, end }, i) => {
+    const similarity = scores[i]!;
     const seen = best.get(entryId);
     if (!seen || similarity > seen.similarity) best.set(entryId, { entryId, similarity, start, end });
-  }
+  });
   return [...best.values()].sort((a, b) => b.similarity - a.similarity);
+}
+
+/**
+ * Scores the `count` best of `rows` again with their residuals (the chunks that have none keep
+ * their int8 cosine): one seek each into `chunk_residuals`, and a cosine in JavaScript (about 3 µs
+ * at 1024-d), so only the few that can reach the top are refined.
+ */
+function refineScores(db: Db, rows: ChunkRow[], scores: number[], query: Float32Array, count: number): void {
+  const all = rows.map((_, i) => i);
+  const best = count < rows.length ? all.sort((a, b) => scores[b]! - scores[a]!).slice(0, count) : all;
+  const residuals = readResiduals(
+    db,
+    best.map((i) => rows[i]!.id),
+  );
+  for (const i of best) {
+    const residual = residuals.get(rows[i]!.id);
+    if (!residual) continue;
+    const refined = cosineWithResidual(query, rows[i]!.stored, residual, query.length);
+    if (!Number.isNaN(refined)) scores[i] = refined;
+  }
 }
 
 /**
@@ -105,7 +130,8 @@ export function rescoreEntries(
   query: Float32Array,
   entryIds: readonly number[],
 ): VectorHit[] {
-  return bestPerEntry(entryChunks(db, model, entryIds), query);
+  const rows = entryChunks(db, model, entryIds);
+  return bestPerEntry(db, rows, query, rows.length);
 }
 
 /**

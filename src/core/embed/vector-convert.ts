@@ -1,7 +1,14 @@
 import { sealBitBlocks } from "./bit-blocks.ts";
 import { prepareCached, readMeta, writeMeta, type Db } from "../db/index.ts";
-import { blobToVector, encodeInt8, splitStored } from "./vector-math.ts";
-import { getModel, listModels, writeHead, type EmbeddingModel } from "./vectors.ts";
+import { blobToVector, splitStored } from "./vector-math.ts";
+import {
+  getModel,
+  keepsResiduals,
+  listModels,
+  storedParts,
+  writeParts,
+  type EmbeddingModel,
+} from "./vectors.ts";
 
 /*
  * Upkeep of the stored vectors, run by the embedder (which holds the embed lock): chunk rows from
@@ -84,11 +91,16 @@ function convertPage(
     `INSERT INTO chunks(id, entry_id, model_id, seq, hash, start, end, bits, vector)
      VALUES (?, ?, ?, ?, substr(?, 1, 16), ?, ?, x'', ?)`,
   );
+  // A float32 vector (from before migration 012) still has what int8 rounds away: it keeps its
+  // residual when the model is past residualsFrom, as it would if it were embedded now.
+  const residuals = keepsResiduals(db, model);
   for (const row of rows) {
     const float32 = row.vector.byteLength === model.dimensions * 4;
-    const { head, tail } = splitStored(float32 ? encodeInt8(blobToVector(row.vector)) : row.vector);
-    insert.run(row.id, row.entry_id, model.id, row.seq, row.hash, row.start, row.end, tail);
-    if (head) writeHead(db, row.id, head);
+    const parts = float32
+      ? storedParts(blobToVector(row.vector), residuals)
+      : { ...splitStored(row.vector), residual: null };
+    insert.run(row.id, row.entry_id, model.id, row.seq, row.hash, row.start, row.end, parts.tail);
+    writeParts(db, row.id, parts);
   }
   return { rows: rows.length, lastId: rows.length ? rows[rows.length - 1]!.id : after };
 }

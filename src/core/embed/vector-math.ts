@@ -108,7 +108,7 @@ let scratch = new Float64Array(256);
  * written into one reused array (rescoring reads a thousand vectors a search): use them before
  * the next call.
  */
-function int8Scales(blob: Uint8Array, dimensions: number): { block: number; scales: Float64Array } {
+export function int8Scales(blob: Uint8Array, dimensions: number): { block: number; scales: Float64Array } {
   const view = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
   const old = blob.byteLength === int8Per64Bytes(dimensions);
   const block = old ? 64 : INT8_BLOCK;

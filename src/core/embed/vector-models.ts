@@ -81,6 +81,8 @@ export interface ModelStatus {
   active: boolean;
   /** Vectors still stored as float32, to be converted to int8 by the next `brain embed`. */
   float32_vectors: number;
+  /** From this many vectors on, the model's new vectors keep their residuals (residuals.ts). */
+  residuals_from: number;
 }
 
 /** Per-model counts for `brain status`. */
@@ -93,6 +95,7 @@ export function modelStatus(db: Db, configured: string): { models: ModelStatus[]
     pending: countPending(db, m),
     active: active?.id === m.id,
     float32_vectors: floatVectorCount(db, m),
+    residuals_from: m.residualsFrom,
   }));
   return { models, pending: countPending(db, getModel(db, configured)) };
 }
