@@ -50,8 +50,8 @@ function queries(): Float32Array[] {
   return found;
 }
 
-/** What a brain's 150,000th and later chunks keep (migration 018's residuals_from). */
-const RESIDUALS_FROM = 150_000;
+/** What a brain's 100,000th and later chunks keep (migration 018's residuals_from). */
+const RESIDUALS_FROM = 100_000;
 
 /** Each form: from a stored vector and its place in the stream, its score against a query. */
 const decoded = (d: Float32Array) => (q: Float32Array) => dot(q, d);

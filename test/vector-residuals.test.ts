@@ -89,8 +89,9 @@ describe("residuals: what int8 rounds away, kept for a large brain's chunks", ()
   });
 
   it("are kept for the chunks written once the model holds residuals_from chunks, and go with them", () => {
-    expect(getModel(brainWithResiduals(randomVectors(1, 64, 2), 150_000).db, "m")!.residualsFrom).toBe(
-      150_000,
+    const fresh = testBrain();
+    expect(fresh.db.transaction(() => ensureModel(fresh.db, "m", 64, 0)).immediate().residualsFrom).toBe(
+      100_000,
     );
     const vectors = randomVectors(5, 1024, 3);
     const brain = brainWithResiduals(vectors, 3);
@@ -119,7 +120,7 @@ describe("residuals: what int8 rounds away, kept for a large brain's chunks", ()
     const { query, nearer, farther } = nearTie();
     for (const [residualsFrom, winner] of [
       [0, "entry 0"],
-      [150_000, "entry 1"],
+      [100_000, "entry 1"],
     ] as const) {
       const brain = brainWithResiduals([nearer, farther], residualsFrom);
       const model = getModel(brain.db, "m")!;
