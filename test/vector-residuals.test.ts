@@ -3,35 +3,13 @@ import type { Brain } from "../src/core/brain.ts";
 import { convertVectors } from "../src/core/embed/vector-convert.ts";
 import { cosineToStored, encodeInt8, normalize, vectorToBlob } from "../src/core/embed/vector-math.ts";
 import { cosineWithResidual, encodeResidual, residualBytes } from "../src/core/embed/residuals.ts";
-import { ensureModel, exactScan, getModel, nearest, writeEntryVectors } from "../src/core/embed/vectors.ts";
+import { ensureModel, exactScan, getModel, nearest } from "../src/core/embed/vectors.ts";
 import { encodeInt8Per64 } from "./support/int8-per-64.ts";
 import { runBrain } from "./support/cli.ts";
 import { testBrain } from "./support/tmp.ts";
-import { randomVectors, toOldChunkRows } from "./support/vectors.ts";
+import { brainWithVectors, randomVectors, toOldChunkRows } from "./support/vectors.ts";
 
 const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
-
-/**
- * A brain with one entry per vector ("entry i", ids from 1), written the current way under model
- * "m", whose chunks keep residuals once the model holds `residualsFrom` chunks.
- */
-function brainWithResiduals(vectors: Float32Array[], residualsFrom: number): Brain {
-  const brain = testBrain();
-  brain.db
-    .transaction(() => {
-      ensureModel(brain.db, "m", vectors[0]!.length, 0);
-      brain.db.prepare("UPDATE embedding_models SET residuals_from = ? WHERE name = 'm'").run(residualsFrom);
-      const model = getModel(brain.db, "m")!;
-      const captured = brain.entries.captureMany(vectors.map((_, i) => ({ text: `entry ${i}` })));
-      captured.forEach(({ entry }, i) =>
-        writeEntryVectors(brain.db, model, entry.id, entry.hash, [
-          { seq: 0, start: 0, end: 1, vector: vectors[i]! },
-        ]),
-      );
-    })
-    .immediate();
-  return brain;
-}
 
 const residualIds = (brain: Brain) =>
   brain.db.prepare("SELECT id FROM chunk_residuals ORDER BY id").pluck().all() as number[];
@@ -94,7 +72,7 @@ describe("residuals: what int8 rounds away, kept for a large brain's chunks", ()
       100_000,
     );
     const vectors = randomVectors(5, 1024, 3);
-    const brain = brainWithResiduals(vectors, 3);
+    const brain = brainWithVectors(vectors, 3);
     expect(residualIds(brain)).toEqual([4, 5]);
     const stored = brain.db
       .prepare("SELECT residual FROM chunk_residuals WHERE id = 4")
@@ -106,11 +84,11 @@ describe("residuals: what int8 rounds away, kept for a large brain's chunks", ()
   });
 
   it("show in `brain status` once the model's new vectors keep them", async () => {
-    const small = brainWithResiduals(randomVectors(2, 64, 7), 3);
+    const small = brainWithVectors(randomVectors(2, 64, 7), 3);
     expect((await runBrain(["status"], { db: small.config.dbPath })).stdout).toContain(
       "m (64-d): 2 vectors\n",
     );
-    const large = brainWithResiduals(randomVectors(3, 64, 7), 3);
+    const large = brainWithVectors(randomVectors(3, 64, 7), 3);
     expect((await runBrain(["status"], { db: large.config.dbPath })).stdout).toContain(
       "m (64-d): 3 vectors, new vectors keep residuals (past 3)\n",
     );
@@ -122,7 +100,7 @@ describe("residuals: what int8 rounds away, kept for a large brain's chunks", ()
       [0, "entry 0"],
       [100_000, "entry 1"],
     ] as const) {
-      const brain = brainWithResiduals([nearer, farther], residualsFrom);
+      const brain = brainWithVectors([nearer, farther], residualsFrom);
       const model = getModel(brain.db, "m")!;
       const text = (hits: { entryId: number }[]) => brain.entries.get(hits[0]!.entryId)!.text;
       expect(text(nearest(brain.db, model, query, 1))).toBe(winner);
@@ -132,7 +110,7 @@ describe("residuals: what int8 rounds away, kept for a large brain's chunks", ()
 
   it("are made for float32 vectors of an older brain as they convert, never for vectors already int8", () => {
     const vectors = randomVectors(6, 1024, 5);
-    const brain = brainWithResiduals(vectors, 0);
+    const brain = brainWithVectors(vectors, 0);
     brain.db.prepare("DELETE FROM chunk_residuals").run();
     toOldChunkRows(brain, vectors, vectorToBlob, null);
     const toInt8 = brain.db.prepare("UPDATE chunks SET vector = ? WHERE id = ?");

@@ -1,6 +1,6 @@
 import type { Brain } from "../../src/core/brain.ts";
 import { normalize, signBits } from "../../src/core/embed/vector-math.ts";
-import { ensureModel, writeEntryVectors } from "../../src/core/embed/vectors.ts";
+import { ensureModel, getModel, writeEntryVectors } from "../../src/core/embed/vectors.ts";
 import { testBrain } from "./tmp.ts";
 
 /** `count` unit vectors of `dims` components, the same for the same seed (a linear congruential sequence). */
@@ -10,13 +10,21 @@ export function randomVectors(count: number, dims: number, seed: number): Float3
   return Array.from({ length: count }, () => normalize(Float32Array.from({ length: dims }, next)));
 }
 
-/** A test brain with one entry per vector ("entry i"), its one chunk written the current way under model "m". */
-export function brainWithVectors(vectors: Float32Array[]): Brain {
+/**
+ * A test brain with one entry per vector ("entry i"), its one chunk written the current way under
+ * model "m"; given `residualsFrom`, the model's chunks keep residuals once it holds that many.
+ */
+export function brainWithVectors(vectors: Float32Array[], residualsFrom?: number): Brain {
   const brain = testBrain();
   const dims = vectors[0]!.length;
   brain.db
     .transaction(() => {
-      const model = ensureModel(brain.db, "m", dims, 0);
+      ensureModel(brain.db, "m", dims, 0);
+      if (residualsFrom !== undefined)
+        brain.db
+          .prepare("UPDATE embedding_models SET residuals_from = ? WHERE name = 'm'")
+          .run(residualsFrom);
+      const model = getModel(brain.db, "m")!;
       const captured = brain.entries.captureMany(vectors.map((_, i) => ({ text: `entry ${i}` })));
       captured.forEach(({ entry }, i) =>
         writeEntryVectors(brain.db, model, entry.id, entry.hash, [
