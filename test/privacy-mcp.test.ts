@@ -217,3 +217,39 @@ describe("a topic only private memories link to", () => {
     brain.close();
   });
 });
+
+describe("a text only a private memory holds", () => {
+  it("is saved by remember as a memory of its own, answered as any new text, and the private one is left alone", async () => {
+    const brain = createBrain(
+      resolveConfig({ dbPath: path.join(tempDir(), "brain.db"), ollamaHost: ollama.url }, {}),
+    );
+    const privateId = brain.entries.capture({ text: "Door code 4711", tags: ["private"] }).entry.id;
+    const publicId = brain.entries.capture({ text: "Standup at 9:30" }).entry.id;
+    const { server } = createMcpServer(brain, { version: "0.0.0", log: () => {} });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const client = new Client({ name: "probe-test", version: "1.0.0" });
+    await client.connect(clientSide);
+    const remember = async (args: Record<string, unknown>) =>
+      ((await client.callTool({ name: "remember", arguments: args })).content as { text: string }[])[0]!.text;
+    const line = (id: number, text: string, tags = "") =>
+      `[${id}] (note, ${new Date().toISOString().slice(0, 10)}${tags}) ${text}`;
+
+    const saved = await remember({ text: "Door code 4711" });
+    const twin = Number(/^Saved \[(\d+)\]/.exec(saved)![1]);
+    expect(twin).toBeGreaterThan(publicId);
+    expect(saved).toBe(`Saved ${line(twin, "Door code 4711")}`);
+    expect(await remember({ text: "Door code 4711" })).toBe(
+      `Already saved as entry ${twin}: ${line(twin, "Door code 4711")}`,
+    );
+    expect(await remember({ text: "Door code 4711", tags: ["home"] })).toBe(
+      `Updated ${line(twin, "Door code 4711", ", #home")} (the previous value is kept in its history)`,
+    );
+    expect(await remember({ text: "Standup at 9:30" })).toBe(
+      `Already saved as entry ${publicId}: ${line(publicId, "Standup at 9:30")}`,
+    );
+    expect(brain.entries.get(privateId)).toMatchObject({ text: "Door code 4711", tags: ["private"] });
+    await client.close();
+    brain.close();
+  });
+});

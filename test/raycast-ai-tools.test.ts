@@ -143,6 +143,16 @@ describe("Raycast AI tools through the privacy gate", () => {
     expect(onlyRow(output)).toMatchObject({ entry_ids: [], withheld: 1 });
   });
 
+  it("remember of a text only a private memory holds saves it as its own, as any new text", async () => {
+    const hidden = seed.entries.capture({ text: "Door code 4711", tags: ["private"] }).entry.id;
+    const output = await remember({ text: "Door code 4711" });
+    const saved = seed.entries.list({ limit: 1 })[0]!;
+    expect(saved.id).toBeGreaterThan(hidden);
+    expect(output).toBe(`Saved [${saved.id}] (note, ${saved.created_at.slice(0, 10)}) Door code 4711`);
+    expect(seed.entries.get(hidden).tags).toEqual(["private"]);
+    expect(onlyRow(output)).toMatchObject({ entry_ids: [saved.id], withheld: 0 });
+  });
+
   it("forget asks with a destructive confirmation naming the memory, then deletes it", async () => {
     const asked = await confirmForget({ id: publicId });
     expect(asked?.style).toBe("destructive");

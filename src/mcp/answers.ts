@@ -50,9 +50,13 @@ const SAVED = {
   duplicate: (id: number) => `Already saved as entry ${id}:`,
 };
 
-/** Saves a memory and says what became of it. */
+/**
+ * Saves a memory and says what became of it. A text that only a memory the road may not read
+ * already holds is saved as a memory of its own, answered as any new one: "Already saved as entry
+ * 12" would confirm a guessed private text.
+ */
 export function rememberAnswer(brain: Brain, out: Egress, input: CaptureInput): Answer {
-  const { entry, status } = brain.entries.capture(input);
+  const { entry, status } = brain.entries.capture({ ...input, hidden: (e) => !out.allows(e) });
   const note = status === "updated" ? " (the previous value is kept in its history)" : "";
   const text = `${SAVED[status](entry.id)} ${lineThrough(out, entry, 200)}${note}`;
   return { text, data: { status, entry: dataThrough(out, entry) } };

@@ -19,6 +19,12 @@ export interface CaptureInput {
    * entries it tracks by their source (a file's part), which dedup by source and hash instead.
    */
   allowDuplicate?: boolean;
+  /**
+   * Entries the caller may not see (a road out of the machine may not read a #private memory). The
+   * same text is never matched to one of them: it is saved as an entry of its own, so what the
+   * caller is told cannot confirm that a memory it may not read holds that text.
+   */
+  hidden?: (entry: Entry) => boolean;
 }
 
 export interface CaptureResult {
@@ -56,10 +62,16 @@ export function captureEntry(s: EntryStatements, clock: Clock, input: CaptureInp
   };
   const existing = c.key ? s.byKey(c.key) : undefined;
   if (!c.key && !input.allowDuplicate) {
-    const same = s.byHash(c.hash, c.kind);
+    const same = firstVisible(s.byHash(c.hash, c.kind), input.hidden);
     if (same) return sameText(s, c, same);
   }
   return existing ? updateKeyed(s, c, existing) : insertEntry(s, c);
+}
+
+/** The first of `rows` the caller may see. */
+function firstVisible(rows: Iterable<EntryRow>, hidden?: (entry: Entry) => boolean): EntryRow | undefined {
+  for (const row of rows) if (!hidden?.(rowToEntry(row))) return row;
+  return undefined;
 }
 
 /**

@@ -28,7 +28,8 @@ export interface EntryStatements {
   byId: (id: number) => EntryRow | undefined;
   byKey: (key: string) => EntryRow | undefined;
   /** The oldest entry with this text hash and kind. */
-  byHash: (hash: string, kind: string) => EntryRow | undefined;
+  /** The entries with this text (its hash) and kind, oldest first, read as they are asked for. */
+  byHash: (hash: string, kind: string) => IterableIterator<EntryRow>;
   insert: (row: EntryWrite & { key: string | null; created_at: number }) => number;
   update: (row: EntryWrite & { id: number }) => void;
   remove: (id: number) => void;
@@ -41,7 +42,7 @@ export function prepareEntryStatements(db: Db, hooks: readonly EntryHook[]): Ent
   // lookup per capture.
   const byHash = db.prepare<[string, string, string], EntryRow>(
     `SELECT ${ENTRY_COLUMNS} FROM entries e
-     WHERE substr(e.hash, 1, 16) = substr(?, 1, 16) AND e.hash = ? AND e.kind = ? ORDER BY e.id LIMIT 1`,
+     WHERE substr(e.hash, 1, 16) = substr(?, 1, 16) AND e.hash = ? AND e.kind = ? ORDER BY e.id`,
   );
   const insert = db.prepare(
     `INSERT INTO entries(kind, key, text, tags, source, pinned, created_at, updated_at, hash)
@@ -57,7 +58,7 @@ export function prepareEntryStatements(db: Db, hooks: readonly EntryHook[]): Ent
     hooks,
     byId: (id) => byId.get(id),
     byKey: (key) => byKey.get(key),
-    byHash: (hash, kind) => byHash.get(hash, hash, kind),
+    byHash: (hash, kind) => byHash.iterate(hash, hash, kind),
     insert: (row) => Number(insert.run(row).lastInsertRowid),
     update: (row) => void update.run(row),
     remove: (id) => void remove.run(id),
