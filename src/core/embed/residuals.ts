@@ -74,9 +74,16 @@ export function writeResidual(db: Db, chunkId: number | bigint, residual: Buffer
   );
 }
 
-/** The residuals of those of the chunks that have one. */
+/**
+ * The residuals of those of the chunks that have one. A brain that has none (below residuals_from,
+ * most brains) is told by one seek, not one per chunk.
+ */
 export function readResiduals(db: Db, chunkIds: readonly number[]): Map<number, Buffer> {
   if (chunkIds.length === 0) return new Map();
+  if (
+    !prepareCached<[], { any: number }>(db, "SELECT EXISTS (SELECT 1 FROM chunk_residuals) AS any").get()!.any
+  )
+    return new Map();
   const rows = prepareCached<[string], { id: number; residual: Buffer }>(
     db,
     "SELECT id, residual FROM chunk_residuals WHERE id IN (SELECT value FROM json_each(?))",

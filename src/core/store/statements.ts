@@ -28,12 +28,19 @@ export interface EntryStatements {
   byId: (id: number) => EntryRow | undefined;
   byKey: (key: string) => EntryRow | undefined;
   /** The oldest entry with this text hash and kind. */
-  /** The entries with this text (its hash) and kind, oldest first, read as they are asked for. */
-  byHash: (hash: string, kind: string) => IterableIterator<EntryRow>;
+  /** The entries with this text (its hash) and kind, oldest first: at most SAME_TEXT_ROWS. */
+  byHash: (hash: string, kind: string) => EntryRow[];
   insert: (row: EntryWrite & { key: string | null; created_at: number }) => number;
   update: (row: EntryWrite & { id: number }) => void;
   remove: (id: number) => void;
 }
+
+/**
+ * Entries of one text a capture looks at for one it may match (capture.ts): the oldest, and the
+ * next when a caller may not see it. Imports keep many of one text apart by source; a capture's
+ * text that 20 memories hidden from the caller hold is saved once more.
+ */
+const SAME_TEXT_ROWS = 20;
 
 export function prepareEntryStatements(db: Db, hooks: readonly EntryHook[]): EntryStatements {
   const byId = db.prepare<[number], EntryRow>(`SELECT ${ENTRY_COLUMNS} FROM entries e WHERE e.id = ?`);
@@ -42,7 +49,7 @@ export function prepareEntryStatements(db: Db, hooks: readonly EntryHook[]): Ent
   // lookup per capture.
   const byHash = db.prepare<[string, string, string], EntryRow>(
     `SELECT ${ENTRY_COLUMNS} FROM entries e
-     WHERE substr(e.hash, 1, 16) = substr(?, 1, 16) AND e.hash = ? AND e.kind = ? ORDER BY e.id`,
+     WHERE substr(e.hash, 1, 16) = substr(?, 1, 16) AND e.hash = ? AND e.kind = ? ORDER BY e.id LIMIT ${SAME_TEXT_ROWS}`,
   );
   const insert = db.prepare(
     `INSERT INTO entries(kind, key, text, tags, source, pinned, created_at, updated_at, hash)
@@ -58,7 +65,7 @@ export function prepareEntryStatements(db: Db, hooks: readonly EntryHook[]): Ent
     hooks,
     byId: (id) => byId.get(id),
     byKey: (key) => byKey.get(key),
-    byHash: (hash, kind) => byHash.iterate(hash, hash, kind),
+    byHash: (hash, kind) => byHash.all(hash, hash, kind),
     insert: (row) => Number(insert.run(row).lastInsertRowid),
     update: (row) => void update.run(row),
     remove: (id) => void remove.run(id),
