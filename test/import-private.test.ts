@@ -230,20 +230,41 @@ describe("a .jsonl line imported again with more tags", () => {
     ]);
   });
 
-  it("a source that more than 20 lines share does not tell its lines apart: #private written in one adds a private entry", async () => {
+  it("a source that more than 20 lines share: #private written into a line makes its entry private too", async () => {
     const lines = (last: string) =>
       [...Array.from({ length: 20 }, (_, i) => `message ${i}`), last].map((text) => ({
         text,
         source: "slack-export",
       }));
     const { brain, counts } = await importAgain(
-      lines("my salary is 250k"),
+      lines("my salary is 250k, ask @sam"),
+      lines("my salary is #private/money 250k, ask @sam"),
+    );
+    expect(counts).toEqual([
+      { added: 21, updated: 0, unchanged: 0 },
+      { added: 0, updated: 1, unchanged: 20 },
+      { added: 0, updated: 0, unchanged: 21 },
+    ]);
+    expect(brain.entries.list({ limit: 2 }).map((e) => [e.text, e.tags])).toEqual([
+      ["my salary is #private/money 250k, ask @sam", ["private/money"]],
+      ["message 19", []],
+    ]);
+  });
+
+  it("a source that more than 20 lines share does not tell its lines apart otherwise: a tag also taken out adds a private entry", async () => {
+    const lines = (last: string) =>
+      [...Array.from({ length: 20 }, (_, i) => `message ${i}`), last].map((text) => ({
+        text,
+        source: "slack-export",
+      }));
+    const { brain, counts } = await importAgain(
+      lines("my salary is 250k #money"),
       lines("my salary is 250k #private"),
     );
     expect(counts.map((c) => c.added)).toEqual([21, 1, 0]);
     expect(brain.entries.list({ limit: 2 }).map((e) => [e.text, e.tags])).toEqual([
       ["my salary is 250k #private", ["private"]],
-      ["my salary is 250k", []],
+      ["my salary is 250k #money", ["money"]],
     ]);
   });
 });

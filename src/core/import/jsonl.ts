@@ -9,6 +9,7 @@ import {
   type EntryStore,
   KINDS,
   type Kind,
+  withoutWrittenTags,
 } from "../store/index.ts";
 import { parseTime } from "../base/index.ts";
 import { isPrivate } from "../privacy/index.ts";
@@ -66,9 +67,10 @@ export function writeJsonlLine(
 
 /**
  * The entry an earlier import made from this line of `source`: the one with its text, or, for a
- * line that is `#private` now, the one with its text but for its #tags (`#private` written into
- * the line), which then becomes private rather than stay public beside a new entry. Another
- * change of the text is another line: a new entry.
+ * line that is `#private` now, the one that had its text before a `#private` was written into it
+ * (a seek by that text's hash, however many lines share the source) or, when at most 20 entries
+ * have the source, its text but for any #tags; that entry then becomes private rather than stay
+ * public beside a new one. Another change of the text is another line: a new entry.
  */
 function earlierEntry(
   db: Db,
@@ -78,8 +80,13 @@ function earlierEntry(
 ): { id: number; tags: string[]; sameText: boolean } | undefined {
   const same = entryWithSourceText(db, source, contentHash(text));
   if (same) return { ...same, sameText: true };
-  const words = isPrivate({ tags: lineTags }) ? entryWithSourceWords(db, source, text) : undefined;
-  return words && { ...words, sameText: false };
+  if (!isPrivate({ tags: lineTags })) return undefined;
+  const before = withoutWrittenTags(text, (tag) => isPrivate({ tags: [tag] }));
+  const found =
+    (before !== text && before.length > 0
+      ? entryWithSourceText(db, source, contentHash(before))
+      : undefined) ?? entryWithSourceWords(db, source, text);
+  return found && { ...found, sameText: false };
 }
 
 /**

@@ -67,9 +67,26 @@ export function normalizeTag(raw: string): string | null {
  * textWithoutTags("my salary is 250k #private") // "my salary is 250k"
  */
 export function textWithoutTags(text: string): string {
+  return withoutWrittenTags(text, () => true).replace(/\s+/g, " ");
+}
+
+/** A #tag written in a text with the spaces and tabs before it. */
+const SPACED_TAG_IN_TEXT = new RegExp(`[ \\t]*${TAG_IN_TEXT.source}`, "gu");
+
+/**
+ * The text without the #tags `drop` picks (each with the spaces before it), the rest as it was,
+ * trimmed: the text a line had before such a tag was written into it.
+ *
+ * @example
+ * withoutWrittenTags("met Anna #private about the raise #hr", (tag) => tag === "private")
+ * // "met Anna about the raise #hr"
+ */
+export function withoutWrittenTags(text: string, drop: (tag: string) => boolean): string {
   return text
-    .replace(TAG_IN_TEXT, (whole, raw: string) => (writtenTag(raw) === null ? whole : ""))
-    .replace(/\s+/g, " ")
+    .replace(SPACED_TAG_IN_TEXT, (whole, raw: string) => {
+      const tag = writtenTag(raw);
+      return tag !== null && drop(tag) ? "" : whole;
+    })
     .trim();
 }
 
