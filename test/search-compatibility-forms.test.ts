@@ -66,6 +66,39 @@ describe("keyword search finds words written in compatibility forms", () => {
     expect(alone.results.map((r) => r.id)).toEqual([ids.finance, ids.ligature]);
   });
 
+  it("finds a fullwidth word by its plain letters too, once the index holds a fullwidth word", async () => {
+    const { brain, ids } = brainWithForms();
+    const plain = await brain.search("api", { mode: "keyword" });
+    expect(plain.results.map((r) => [r.id, r.snippet])).toEqual([
+      [ids.fullwidth, "fullwidth **ＡＰＩ** note"],
+      [ids.api, "plain **api** note"],
+      [ids.gateway, "the **api** gateway design"],
+    ]);
+    const typing = await brain.search("ap", { mode: "keyword", prefix: true });
+    expect(typing.results.map((r) => r.id)).toEqual([ids.gateway, ids.api, ids.fullwidth]);
+    const fallback = await brain.search("api budget", { mode: "keyword" });
+    expect(fallback.results.map((r) => r.id)).toEqual([ids.fullwidth, ids.api, ids.gateway]);
+
+    // Another process writes the first fullwidth word into a brain that had none: the next search sees it.
+    const db = path.join(tempDir(), "brain.db");
+    expect((await runBrain(["capture", "plain api note"], { db })).code).toBe(0);
+    const open = testBrain({}, { dbPath: db });
+    expect((await open.search("api", { mode: "keyword" })).results.map((r) => r.id)).toEqual([1]);
+    expect((await runBrain(["capture", "ＡＰＩ keys rotated"], { db })).code).toBe(0);
+    expect((await open.search("api", { mode: "keyword" })).results.map((r) => r.id)).toEqual([2, 1]);
+  });
+
+  it("looks a plain word up in fullwidth only when asked, and only a word of ASCII letters and digits", () => {
+    expect(buildFtsQuery("api notes")!.forms).toEqual(["api", "notes"]);
+    expect(buildFtsQuery("api café 2026", { fullwidth: true })).toEqual({
+      all: '("api" OR "ａｐｉ") AND "café" AND ("2026" OR "２０２６")',
+      any: '"api" OR "ａｐｉ" OR "café" OR "2026" OR "２０２６"',
+      terms: ["api", "café", "2026"],
+      forms: ["api", "ａｐｉ", "café", "2026", "２０２６"],
+    });
+    expect(buildFtsQuery("ＡＰ", { prefix: true, fullwidth: true })!.all).toBe('"ap"* OR "ａｐ"*');
+  });
+
   it("spells AND out only next to a word in two forms, and adds no form that unicode61 folds alike", () => {
     expect(buildFtsQuery("ＡＰＩ notes")).toEqual({
       all: '("api" OR "ａｐｉ") AND "notes"',

@@ -19,6 +19,7 @@ const OWNERS: Record<string, string> = {
   entry_tags: "store",
   entry_history: "store",
   entries_fts: "store",
+  entries_fts_vocab: "store",
   embedding_models: "embed",
   chunks: "embed",
   bit_blocks: "embed",

@@ -22,3 +22,15 @@ export function prepareCached<P extends unknown[] | Record<string, unknown> = un
   }
   return statement as Database.Statement<P, R>;
 }
+
+/**
+ * What changes whenever any connection writes the database: `data_version` moves when another
+ * connection commits, `total_changes()` when this one writes. Cheap enough to ask before every
+ * read of something derived and kept in memory (the bit index, what the keyword index holds).
+ */
+export function writeVersion(db: Database.Database): string {
+  return prepareCached<[], { v: string }>(
+    db,
+    "SELECT (SELECT data_version FROM pragma_data_version) || ':' || total_changes() AS v",
+  ).get()!.v;
+}

@@ -1,6 +1,6 @@
 import { readBlocks, type ModelRef } from "./bit-blocks.ts";
 import { chunkBits, chunkCount, maxChunkId } from "./stored-vectors.ts";
-import { prepareCached, type Db } from "../db/index.ts";
+import { writeVersion, type Db } from "../db/index.ts";
 import { HammingRows } from "./hamming.ts";
 
 /**
@@ -27,11 +27,7 @@ export class BitIndex {
   /** Brings the index up to date with the database. */
   refresh(db: Db, model: ModelRef): void {
     const { generation } = model;
-    // data_version moves when another connection commits; total_changes when this one writes.
-    const version = prepareCached<[], { v: string }>(
-      db,
-      "SELECT (SELECT data_version FROM pragma_data_version) || ':' || total_changes() AS v",
-    ).get()!.v;
+    const version = writeVersion(db);
     if (version === this.dataVersion && generation === this.generation) return;
     this.dataVersion = version;
     const stats = { n: chunkCount(db, { id: this.modelId }), max: maxChunkId(db, this.modelId) };

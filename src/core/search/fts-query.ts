@@ -6,7 +6,9 @@
  *
  * The index keeps text as it was written and unicode61 does not apply NFKC: a note with "ＡＰＩ",
  * "ﬁnance" or "①" has those tokens, not "api", "finance" or "1". So a word that NFKC changes is
- * looked up in both forms (see queryWords).
+ * looked up in both forms (see queryWords). The other way round, a word typed in plain letters or
+ * digits also looks up its fullwidth spelling ("api" finds "ＡＰＩ") when the index holds any
+ * fullwidth word (store's hasFullwidthWords, passed as `fullwidth`).
  */
 
 const MAX_TERMS = 32;
@@ -35,6 +37,7 @@ export interface FtsQuery {
 
 /**
  * @param prefix treat the last word as a prefix (search as you type)
+ * @param fullwidth also look each plain ASCII word up in fullwidth letters and digits
  *
  * @example
  * buildFtsQuery('c++ "AND" (pnpm', { prefix: true })
@@ -42,8 +45,11 @@ export interface FtsQuery {
  * buildFtsQuery("ＡＰＩ notes")
  * // { all: '("api" OR "ａｐｉ") AND "notes"', any: '"api" OR "ａｐｉ" OR "notes"', terms: ["api", "notes"], ... }
  */
-export function buildFtsQuery(input: string, options: { prefix?: boolean } = {}): FtsQuery | null {
-  const typed = queryWords(input);
+export function buildFtsQuery(
+  input: string,
+  options: { prefix?: boolean; fullwidth?: boolean } = {},
+): FtsQuery | null {
+  const typed = queryWords(input, options.fullwidth === true);
   // A one-letter prefix after other words ("migrate a" while typing "migrate api") would match
   // every word with that letter first: FTS5 has no one-letter prefix index and merges them all
   // (60-100 ms at 100k entries). It counts from its second letter on.
@@ -90,12 +96,15 @@ function matchExpressions(words: string[][]): { all: string; any: string | null 
  * that matches the same tokens would count the word twice. A typed word NFKC splits ("½" is
  * "1⁄2") keeps its NFKC words alone.
  */
-function queryWords(input: string): { term: string; forms: string[] }[] {
+function queryWords(input: string, fullwidth: boolean): { term: string; forms: string[] }[] {
   const terms = ftsWords(input);
   const lower = input.toLowerCase();
+  const withWide = (term: string, forms: string[]) => {
+    const wide = fullwidth ? fullwidthForm(term) : null;
+    return { term, forms: wide && !forms.includes(wide) ? [...forms, wide] : forms };
+  };
   // Most queries have nothing NFKC changes: one pass tells, before any word is looked at.
-  if (lower.normalize("NFKC") === lower.normalize("NFC"))
-    return terms.map((term) => ({ term, forms: [term] }));
+  if (lower.normalize("NFKC") === lower.normalize("NFC")) return terms.map((term) => withWide(term, [term]));
   const typed = new Map<string, Set<string>>();
   // Each typed word is one NFKC word or more: the first MAX_TERMS cover every term.
   for (const word of (lower.match(WORD) ?? []).slice(0, MAX_TERMS)) {
@@ -103,7 +112,19 @@ function queryWords(input: string): { term: string; forms: string[] }[] {
     if (nfkc.length !== 1 || nfkc[0] === word.normalize("NFC")) continue;
     typed.set(nfkc[0]!, (typed.get(nfkc[0]!) ?? new Set()).add(word));
   }
-  return terms.map((term) => ({ term, forms: [term, ...(typed.get(term) ?? [])] }));
+  return terms.map((term) => withWide(term, [term, ...(typed.get(term) ?? [])]));
+}
+
+/**
+ * A word of ASCII letters and digits in fullwidth ones, as unicode61 keeps them (lower case:
+ * "ａｐｉ"); null for any other word.
+ *
+ * @example
+ * fullwidthForm("api2") // "ａｐｉ２"
+ */
+export function fullwidthForm(term: string): string | null {
+  if (!/^[a-z0-9]+$/.test(term)) return null;
+  return String.fromCharCode(...[...term].map((c) => c.charCodeAt(0) + 0xfee0));
 }
 
 /**

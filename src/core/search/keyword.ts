@@ -4,6 +4,7 @@ import {
   ftsMatchAny,
   ftsSnippets,
   ftsWordCounts,
+  hasFullwidthWords,
   type Entry,
   type SearchFilters,
 } from "../store/index.ts";
@@ -45,6 +46,14 @@ export function keywordSearch(
 }
 
 /**
+ * The MATCH expressions of a keyword search, the same for its ranking and its shares: a plain
+ * word looks up its fullwidth spelling too when the index holds fullwidth words.
+ */
+function keywordQuery(db: Db, text: string, prefix?: boolean): FtsQuery | null {
+  return buildFtsQuery(text, { prefix, fullwidth: hasFullwidthWords(db) });
+}
+
+/**
  * The ranking alone: ids and scores, no entry read and no snippet. SQLite computes every selected
  * column before it sorts, so snippets are built afterwards, for the winners only.
  */
@@ -53,7 +62,7 @@ export function rankKeyword(
   text: string,
   options: SearchFilters & { limit: number; prefix?: boolean },
 ): KeywordRank[] {
-  const query = buildFtsQuery(text, { prefix: options.prefix });
+  const query = keywordQuery(db, text, options.prefix);
   if (!query) return [];
   // A lone prefix of 1-3 letters ("pn" while typing) matches a large share of all entries, and
   // BM25 would score every one of them. Newest first is what a person expects at that point and
@@ -136,7 +145,7 @@ export function keywordDetails(db: Db, ranks: KeywordRank[]): Map<number, Keywor
  * partial matches of three words or more are counted (store's ftsWordCounts).
  */
 export function withShares(db: Db, text: string, ranks: KeywordRank[]): KeywordRank[] {
-  const query = buildFtsQuery(text);
+  const query = keywordQuery(db, text);
   const words = [...new Set(query?.terms ?? [])];
   if (!query || words.length < 2 || words.length > SHARE_MAX_WORDS || ranks.length === 0) return ranks;
   const partial = ranks.filter((r) => r.match !== query.all).map((r) => r.id);

@@ -1,4 +1,4 @@
-import { prepareCached, type Db } from "../db/index.ts";
+import { prepareCached, writeVersion, type Db } from "../db/index.ts";
 import { filterSql, type SearchFilters } from "./filters.ts";
 
 /**
@@ -39,6 +39,32 @@ export function tidyKeywordIndex(db: Db, maxSteps = 64): number {
   });
   while (steps < maxSteps && step.immediate()) steps++;
   return steps;
+}
+
+/** Whether the keyword index held a fullwidth word when the database was last this write version. */
+const fullwidthSeen = new WeakMap<Db, { version: string; found: boolean }>();
+
+/**
+ * Whether the keyword index holds a word in fullwidth letters or digits ("ＡＰＩ", "２０２６": what
+ * an input method for Japanese, Chinese or Korean often writes). Only then does a query word in
+ * plain letters look up its fullwidth spelling too (search/fts-query.ts). One range read of FTS5's
+ * vocabulary (a temp `fts5vocab` table of this connection; about 50 µs at 100k entries), kept
+ * until any connection writes.
+ */
+export function hasFullwidthWords(db: Db): boolean {
+  const version = writeVersion(db);
+  const seen = fullwidthSeen.get(db);
+  if (seen?.version === version) return seen.found;
+  db.exec(
+    "CREATE VIRTUAL TABLE IF NOT EXISTS temp.entries_fts_vocab USING fts5vocab(main, entries_fts, 'row')",
+  );
+  const found =
+    prepareCached<[], { one: number }>(
+      db,
+      "SELECT 1 AS one FROM temp.entries_fts_vocab WHERE term >= '\uFF10' AND term < '\uFF5B' LIMIT 1",
+    ).get() !== undefined;
+  fullwidthSeen.set(db, { version: writeVersion(db), found });
+  return found;
 }
 
 /** The SQL that rebuilds the keyword index from the entries (what `brain doctor` suggests). */
