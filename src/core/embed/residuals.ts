@@ -6,7 +6,7 @@ import { int8Bytes, int8Scales } from "./vector-math.ts";
  * stores. int8 moves a cosine by about 1e-4, and at a million chunks of the bench's vectors (about
  * 500 notes a sub-topic) the 10th and 11th nearest are closer than that: recall@10 against exact
  * float32 is 0.970 with int8 alone. RESIDUAL_BITS more bits a component, read only for the best
- * candidates of a search, bring it to 0.99 (ARCHITECTURE.md, "Residuals"). A model's chunks keep
+ * candidates of a search, bring it to 0.995 (ARCHITECTURE.md, "Residuals for a large brain"). A model's chunks keep
  * them once it holds `embedding_models.residuals_from` chunks (100,000: migration 018); below
  * that int8 alone keeps recall@10 at 0.99 or more, and the bytes are left out.
  */
