@@ -3,7 +3,7 @@ import type { Brain } from "../src/core/brain.ts";
 import { convertVectors } from "../src/core/embed/vector-convert.ts";
 import { cosineToStored, encodeInt8, normalize, vectorToBlob } from "../src/core/embed/vector-math.ts";
 import { cosineWithResidual, encodeResidual, residualBytes } from "../src/core/embed/residuals.ts";
-import { ensureModel, exactScan, getModel, nearest } from "../src/core/embed/vectors.ts";
+import { ensureModel, exactScan, getModel, nearest, writeEntryVectors } from "../src/core/embed/vectors.ts";
 import { encodeInt8Per64 } from "./support/int8-per-64.ts";
 import { runBrain } from "./support/cli.ts";
 import { testBrain } from "./support/tmp.ts";
@@ -81,6 +81,17 @@ describe("residuals: what int8 rounds away, kept for a large brain's chunks", ()
     expect(stored).toEqual(encodeResidual(vectors[3]!, encodeInt8(vectors[3]!)));
     brain.entries.delete(4);
     expect(residualIds(brain)).toEqual([5]);
+    // Embedded again (an edit), entry 1's chunk is a new row past the mark: it keeps one now.
+    const model = getModel(brain.db, "m")!;
+    const entry = brain.entries.get(1);
+    brain.db
+      .transaction(() =>
+        writeEntryVectors(brain.db, model, entry.id, entry.hash, [
+          { seq: 0, start: 0, end: 1, vector: vectors[0]! },
+        ]),
+      )
+      .immediate();
+    expect(residualIds(brain)).toEqual([5, 6]);
   });
 
   it("show in `brain status` once the model's new vectors keep them", async () => {
