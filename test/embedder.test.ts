@@ -247,6 +247,50 @@ describe("the embedder and meaning search", () => {
     expect(switched.status().embedding.models.map((m) => m.name)).toEqual(["nomic-embed-text"]);
   });
 
+  it("a model whose vectors changed length: the pass says how to start over, and --reset does", async () => {
+    const db = path.join(tempDir(), "brain.db");
+    const before = await FakeOllamaServer.start({ models: ["my-embedder"] });
+    // The same model name then answers with 512 components (another variant pulled under its name).
+    const after = await FakeOllamaServer.start({ models: ["my-embedder"], dimensions: 512 });
+    try {
+      const env = (server: FakeOllamaServer) => ({
+        OLLAMA_HOST: server.url,
+        BRAIN_EMBED_MODEL: "my-embedder",
+      });
+      await runBrain(["capture", "persistent memory in AI systems"], { db, env: env(before) });
+      expect((await runBrain(["embed"], { db, env: env(before) })).code).toBe(0);
+      await runBrain(["capture", "lunch with maria"], { db, env: env(after) });
+      const failed = await runBrain(["embed"], { db, env: env(after) });
+      expect(failed).toMatchObject({
+        code: 1,
+        stderr:
+          "brain: The model my-embedder now returns 512-dimensional vectors; its stored vectors have 1024. " +
+          "Remove its old vectors and embed every memory again with `brain embed --reset`.\n",
+      });
+      const reset = await runBrain(["embed", "--reset", "--json"], { db, env: env(after) });
+      expect(reset.code).toBe(0);
+      expect(JSON.parse(reset.stdout)).toMatchObject({
+        model: "my-embedder",
+        removed: 1,
+        embedded: 2,
+        failed: 0,
+        pending: 0,
+        errors: [],
+        active_model: "my-embedder",
+      });
+      const status = await runBrain(["status"], { db, env: env(after) });
+      expect(status.stdout).toContain("          my-embedder (512-d): 2 vectors, used by search\n");
+      const found = await runBrain(["search", "lunch maria", "--mode", "semantic", "--json"], {
+        db,
+        env: env(after),
+      });
+      expect(JSON.parse(found.stdout).results[0]).toMatchObject({ text: "lunch with maria" });
+    } finally {
+      await before.close();
+      await after.close();
+    }
+  });
+
   it("lets only one embedder run at a time", async () => {
     const brain = brainOnFake(5000);
     brain.entries.capture({ text: "something" });

@@ -28,6 +28,8 @@ export type EmbedOptions = {
   batchSize?: number;
   /** Only this entry, if it is waiting (right after a capture). */
   entryId?: number;
+  /** First remove the configured model's vectors, to embed every entry again (its vectors changed length). */
+  reset?: boolean;
 };
 
 function dimensionsOf(model: string): number | undefined {

@@ -7,8 +7,8 @@ import { jsonLine, progressBar } from "../progress.ts";
 export const embed: CliCommand = {
   name: "embed",
   summary: "One pass of the background embedder: vectors for new and changed memories",
-  usage: "embed [--batch N]",
-  options: { batch: { type: "string" } },
+  usage: "embed [--batch N] [--reset]",
+  options: { batch: { type: "string" }, reset: { type: "boolean" } },
   args: { min: 0, max: 0 },
   async run(ctx) {
     const tty = ctx.io.stderr.isTTY === true && !ctx.json;
@@ -22,6 +22,7 @@ export const embed: CliCommand = {
       const report = await ctx.brain().embed({
         signal: controller.signal,
         batchSize: ctx.flags.batch ? Number(ctx.flags.batch) : undefined,
+        reset: ctx.flags.reset === true,
         onEvent: (event) => {
           if (logLines) jsonLine(ctx.io, event.event === "done" ? { event: "done", ...event.report } : event);
           else if (event.event === "progress") bar?.update(event.done, event.total);
@@ -47,6 +48,9 @@ export const embed: CliCommand = {
 function humanReport(report: EmbedReport): string {
   const head = `${report.model}: ${report.embedded} embedded, ${report.skipped} skipped (edited meanwhile), ${report.failed} failed, ${report.pending} pending`;
   return [
+    ...(report.removed === undefined
+      ? []
+      : [`${report.model}: removed its ${report.removed} old vectors; every memory is embedded again`]),
     head,
     ...report.errors.slice(0, 5).map((e) => `  ${e.entry_id ? `entry ${e.entry_id}: ` : ""}${e.message}`),
     ...(report.enrichment ? [enrichmentLine(report.enrichment)] : []),

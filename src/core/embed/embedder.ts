@@ -13,7 +13,7 @@ import {
   writeEntryVectors,
   type EmbeddingModel,
 } from "./vectors.ts";
-import { activateIfComplete, recentreIfStale } from "./vector-models.ts";
+import { activateIfComplete, recentreIfStale, resetModel } from "./vector-models.ts";
 import { convertVectors, upkeepVectors, vacuumWhenQuiet } from "./vector-convert.ts";
 
 export interface EmbedReport {
@@ -32,6 +32,8 @@ export interface EmbedReport {
   active_model: string | null;
   /** Stored float32 vectors converted to int8 in this pass (databases from before 0.13). */
   converted: number;
+  /** The model's vectors removed before the pass (`reset`). */
+  removed?: number;
   ms: number;
   /** What the enrichment run after the pass did, when it is on (see enrich-job.ts). */
   enrichment?: EnrichOutcome;
@@ -60,6 +62,11 @@ export interface EmbedOptions {
   entryId?: number;
   /** Runs after the pass while the embedder's lock is still held (enrichment). */
   afterPass?: (report: EmbedReport) => Promise<void>;
+  /**
+   * First remove the model's stored vectors (`brain embed --reset`): when the model now gives
+   * vectors of another length, the old ones no longer compare, and every entry is embedded again.
+   */
+  reset?: boolean;
 }
 
 /**
@@ -73,7 +80,8 @@ export interface EmbedOptions {
 export async function embedPass(db: Db, dbPath: string, options: EmbedOptions): Promise<EmbedReport> {
   const release = acquireEmbedLock(dbPath);
   try {
-    const report = await runPass(db, options);
+    const removed = options.reset ? resetModel(db, options.embedder.model) : undefined;
+    const report = await runPass(db, options, removed);
     await options.afterPass?.(report);
     return report;
   } finally {
@@ -96,9 +104,9 @@ interface Pass {
   emit: (event: EmbedEvent) => void;
 }
 
-async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
+async function runPass(db: Db, options: EmbedOptions, removed: number | undefined): Promise<EmbedReport> {
   const started = performance.now();
-  const pass = startPass(db, options);
+  const pass = startPass(db, options, removed);
   // Nothing waits (usually known without a scan: backlog.ts, countPending): no batch to look for.
   for (; pass.total > 0 || pass.only !== undefined; ) {
     const batch = nextBatch(pass);
@@ -116,7 +124,7 @@ async function runPass(db: Db, options: EmbedOptions): Promise<EmbedReport> {
   return finishPass(pass, started);
 }
 
-function startPass(db: Db, options: EmbedOptions): Pass {
+function startPass(db: Db, options: EmbedOptions, removed: number | undefined): Pass {
   const only = options.entryId;
   const model = getModel(db, options.embedder.model);
   const total = countPending(db, model, { remember: true });
@@ -124,6 +132,7 @@ function startPass(db: Db, options: EmbedOptions): Pass {
     model: options.embedder.model,
     ...{ embedded: 0, chunks: 0, skipped: 0, failed: 0, pending: total, errors: [], active_model: null },
     converted: convertVectors(db),
+    ...(removed === undefined ? {} : { removed }),
     ms: 0,
   };
   const emit = options.onEvent ?? (() => {});

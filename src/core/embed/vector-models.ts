@@ -1,4 +1,4 @@
-import { readMeta, writeMeta, type Db } from "../db/index.ts";
+import { deleteMeta, readMeta, writeMeta, type Db } from "../db/index.ts";
 import { sealBitBlocks } from "./bit-blocks.ts";
 import { vectorToBlob } from "./vector-math.ts";
 import {
@@ -50,6 +50,20 @@ export function dropModel(db: Db, model: EmbeddingModel): void {
   );
   while (db.transaction(() => page.run(model.id).changes).immediate() > 0);
   db.prepare("DELETE FROM embedding_models WHERE id = ?").run(model.id);
+}
+
+/**
+ * Removes a model's vectors and its record (`brain embed --reset`), so that every entry waits
+ * for it again; search uses keywords alone until the model has vectors again. Returns how many
+ * vectors were removed.
+ */
+export function resetModel(db: Db, name: string): number {
+  const model = getModel(db, name);
+  if (!model) return 0;
+  const removed = chunkCount(db, model);
+  dropModel(db, model);
+  if (readMeta(db, ACTIVE_KEY) === name) deleteMeta(db, ACTIVE_KEY);
+  return removed;
 }
 
 /**

@@ -93,7 +93,7 @@ export function ensureModel(db: Db, name: string, dimensions: number, now: numbe
         "embedding_invalid",
         `The model ${name} now returns ${dimensions}-dimensional vectors; its stored vectors have ${existing.dimensions}.`,
         {
-          hint: `Remove the old vectors with \`brain embed --reset ${name}\`, then run \`brain embed\` again.`,
+          hint: "Remove its old vectors and embed every memory again with `brain embed --reset`.",
         },
       );
     }
