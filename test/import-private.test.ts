@@ -176,6 +176,13 @@ async function importAgain(before: object[], after: object[]): Promise<{ brain: 
   return { brain, counts };
 }
 
+/** The lines of an export whose 21 lines share one source: 20 messages, then `last`. */
+const exportLines = (last: string) =>
+  [...Array.from({ length: 20 }, (_, i) => `message ${i}`), last].map((text) => ({
+    text,
+    source: "slack-export",
+  }));
+
 describe("a .jsonl line imported again with more tags", () => {
   it("adds them to the entry it made: a line given the private tag makes that entry private", async () => {
     const { brain, counts } = await importAgain(
@@ -231,14 +238,9 @@ describe("a .jsonl line imported again with more tags", () => {
   });
 
   it("a source that more than 20 lines share: #private written into a line makes its entry private too", async () => {
-    const lines = (last: string) =>
-      [...Array.from({ length: 20 }, (_, i) => `message ${i}`), last].map((text) => ({
-        text,
-        source: "slack-export",
-      }));
     const { brain, counts } = await importAgain(
-      lines("my salary is 250k, ask @sam"),
-      lines("my salary is #private/money 250k, ask @sam"),
+      exportLines("my salary is 250k, ask @sam"),
+      exportLines("my salary is #private/money 250k, ask @sam"),
     );
     expect(counts).toEqual([
       { added: 21, updated: 0, unchanged: 0 },
@@ -252,14 +254,9 @@ describe("a .jsonl line imported again with more tags", () => {
   });
 
   it("a source that more than 20 lines share does not tell its lines apart otherwise: a tag also taken out adds a private entry", async () => {
-    const lines = (last: string) =>
-      [...Array.from({ length: 20 }, (_, i) => `message ${i}`), last].map((text) => ({
-        text,
-        source: "slack-export",
-      }));
     const { brain, counts } = await importAgain(
-      lines("my salary is 250k #money"),
-      lines("my salary is 250k #private"),
+      exportLines("my salary is 250k #money"),
+      exportLines("my salary is 250k #private"),
     );
     expect(counts.map((c) => c.added)).toEqual([21, 1, 0]);
     expect(brain.entries.list({ limit: 2 }).map((e) => [e.text, e.tags])).toEqual([
