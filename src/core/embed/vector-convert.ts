@@ -1,14 +1,8 @@
 import { sealBitBlocks } from "./bit-blocks.ts";
 import { prepareCached, readMeta, writeMeta, type Db } from "../db/index.ts";
 import { blobToVector, splitStored } from "./vector-math.ts";
-import {
-  getModel,
-  keepsResiduals,
-  listModels,
-  storedParts,
-  writeParts,
-  type EmbeddingModel,
-} from "./vectors.ts";
+import { keepsResiduals, storedParts, writeParts } from "./chunk-writes.ts";
+import { getModel, listModels, type EmbeddingModel } from "./vectors.ts";
 
 /*
  * Upkeep of the stored vectors, run by the embedder (which holds the embed lock): chunk rows from

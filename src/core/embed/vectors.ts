@@ -1,6 +1,6 @@
 import { prepareCached, type Db } from "../db/index.ts";
 import { bitIndexFor } from "./bit-index.ts";
-import { chunkCount, storedVectors } from "./stored-vectors.ts";
+import { storedVectors } from "./stored-vectors.ts";
 import {
   bestPerEntry,
   CHUNK_ROW_SQL,
@@ -10,26 +10,17 @@ import {
   type VectorHit,
 } from "./chunk-scores.ts";
 import { BrainError } from "../base/index.ts";
-import { entryHash } from "../store/index.ts";
-import { encodeResidual, writeResidual } from "./residuals.ts";
-import {
-  blobToVector,
-  encodeInt8,
-  HEADS_JOIN,
-  MeanAccumulator,
-  signBits,
-  splitStored,
-  storedToVector,
-} from "./vector-math.ts";
+import { blobToVector, HEADS_JOIN, MeanAccumulator, signBits, storedToVector } from "./vector-math.ts";
 
 export { chunkCount } from "./stored-vectors.ts";
+export { keepsResiduals, storedParts, writeEntryVectors, writeParts } from "./chunk-writes.ts";
 export { countPending, pendingEntries } from "./backlog.ts";
 
 /**
  * The vector store: per-model chunk vectors (int8, for rescoring; float32 in databases not yet
  * converted), a longer one split between `chunk_heads` and `chunks` (vector-math.ts, HEAD_BYTES).
- * Their mean-centred sign bits, for the candidate scan, are in `bit_blocks`. All SQL on vectors
- * lives here.
+ * Their mean-centred sign bits, for the candidate scan, are in `bit_blocks`. The models, the
+ * searches and the reads are here; an entry's vectors are written by chunk-writes.ts.
  */
 export interface EmbeddingModel {
   id: number;
@@ -105,72 +96,6 @@ export function ensureModel(db: Db, name: string, dimensions: number, now: numbe
     now,
   );
   return getModel(db, name)!;
-}
-
-/**
- * Replaces an entry's vectors for the model, unless its text changed since it was embedded
- * (then it is left for the next pass and `false` is returned). Call inside a write transaction.
- */
-export function writeEntryVectors(
-  db: Db,
-  model: EmbeddingModel,
-  entryId: number,
-  hash: string,
-  chunks: ChunkVector[],
-): boolean {
-  if (entryHash(db, entryId) !== hash) return false;
-  prepareCached(db, "DELETE FROM chunks WHERE entry_id = ? AND model_id = ?").run(entryId, model.id);
-  const insert = prepareCached(
-    db,
-    `INSERT INTO chunks(entry_id, model_id, seq, hash, start, end, bits, vector) VALUES (?, ?, ?, ?, ?, ?, x'', ?)`,
-  );
-  const residuals = keepsResiduals(db, model);
-  for (const chunk of chunks) {
-    const parts = storedParts(chunk.vector, residuals);
-    const id = insert.run(
-      entryId,
-      model.id,
-      chunk.seq,
-      hash.slice(0, CHUNK_HASH_CHARS),
-      chunk.start,
-      chunk.end,
-      parts.tail,
-    ).lastInsertRowid;
-    writeParts(db, id, parts);
-  }
-  return true;
-}
-
-/** Whether a chunk written now keeps its residual: once the model holds `residualsFrom` chunks. */
-export function keepsResiduals(db: Db, model: EmbeddingModel): boolean {
-  return chunkCount(db, model) >= model.residualsFrom;
-}
-
-/** A vector in its stored parts: int8, split (vector-math.ts, HEAD_BYTES), and its residual if kept. */
-export function storedParts(
-  vector: Float32Array,
-  residual: boolean,
-): { head: Buffer | null; tail: Buffer; residual: Buffer | null } {
-  const stored = encodeInt8(vector);
-  return { ...splitStored(stored), residual: residual ? encodeResidual(vector, stored) : null };
-}
-
-/** Writes the parts of a chunk's vector kept beside its `chunks` row (written first). */
-export function writeParts(
-  db: Db,
-  chunkId: number | bigint,
-  parts: { head: Buffer | null; residual: Buffer | null },
-): void {
-  if (parts.head) writeHead(db, chunkId, parts.head);
-  if (parts.residual) writeResidual(db, chunkId, parts.residual);
-}
-
-/** Characters of the text's hash a chunk keeps: enough to tell that the text changed. */
-const CHUNK_HASH_CHARS = 16;
-
-/** Stores the first part of a split vector (vector-math.ts, HEAD_BYTES). */
-function writeHead(db: Db, chunkId: number | bigint, head: Buffer): void {
-  prepareCached(db, "INSERT OR REPLACE INTO chunk_heads(id, head) VALUES (?, ?)").run(chunkId, head);
 }
 
 /**
