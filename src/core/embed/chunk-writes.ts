@@ -3,7 +3,6 @@ import { entryHash } from "../store/index.ts";
 import { encodeResidual, writeResidual } from "./residuals.ts";
 import { chunkCount } from "./stored-vectors.ts";
 import { encodeInt8, splitStored } from "./vector-math.ts";
-import type { ChunkVector, EmbeddingModel } from "./vectors.ts";
 
 /*
  * Writing an entry's chunk vectors: the int8 form, split when long (`chunk_heads`), and the
@@ -11,13 +10,27 @@ import type { ChunkVector, EmbeddingModel } from "./vectors.ts";
  * write through these.
  */
 
+/** One chunk of an entry's text (its place in it) and its vector, as the embedder made it. */
+export interface ChunkVector {
+  seq: number;
+  start: number;
+  end: number;
+  vector: Float32Array;
+}
+
+/** What writing needs of a model (vectors.ts `EmbeddingModel`). */
+interface WrittenModel {
+  id: number;
+  residualsFrom: number;
+}
+
 /**
  * Replaces an entry's vectors for the model, unless its text changed since it was embedded
  * (then it is left for the next pass and `false` is returned). Call inside a write transaction.
  */
 export function writeEntryVectors(
   db: Db,
-  model: EmbeddingModel,
+  model: WrittenModel,
   entryId: number,
   hash: string,
   chunks: ChunkVector[],
@@ -46,7 +59,7 @@ export function writeEntryVectors(
 }
 
 /** Whether a chunk written now keeps its residual: once the model holds `residualsFrom` chunks. */
-export function keepsResiduals(db: Db, model: EmbeddingModel): boolean {
+export function keepsResiduals(db: Db, model: WrittenModel): boolean {
   return chunkCount(db, model) >= model.residualsFrom;
 }
 

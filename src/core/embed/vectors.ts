@@ -14,6 +14,7 @@ import { blobToVector, HEADS_JOIN, MeanAccumulator, signBits, storedToVector } f
 
 export { chunkCount } from "./stored-vectors.ts";
 export { keepsResiduals, storedParts, writeEntryVectors, writeParts } from "./chunk-writes.ts";
+export type { ChunkVector } from "./chunk-writes.ts";
 export { countPending, pendingEntries } from "./backlog.ts";
 
 /**
@@ -31,13 +32,6 @@ export interface EmbeddingModel {
   meanCount: number;
   /** From this many chunks of the model on, a new chunk keeps its residual (residuals.ts). */
   residualsFrom: number;
-}
-
-export interface ChunkVector {
-  seq: number;
-  start: number;
-  end: number;
-  vector: Float32Array;
 }
 
 interface ModelRow {
