@@ -13,7 +13,7 @@ import { BrainError } from "../base/index.ts";
 import { blobToVector, HEADS_JOIN, MeanAccumulator, signBits, storedToVector } from "./vector-math.ts";
 
 export { chunkCount } from "./stored-vectors.ts";
-export { keepsResiduals, storedParts, writeEntryVectors, writeParts } from "./chunk-writes.ts";
+export { writeEntryVectors } from "./chunk-writes.ts";
 export type { ChunkVector } from "./chunk-writes.ts";
 export { countPending, pendingEntries } from "./backlog.ts";
 

@@ -48,7 +48,7 @@ const fullwidthSeen = new WeakMap<Db, { version: string; found: boolean }>();
  * Whether the keyword index holds a word in fullwidth letters or digits ("ＡＰＩ", "２０２６": what
  * an input method for Japanese, Chinese or Korean often writes). Only then does a query word in
  * plain letters look up its fullwidth spelling too (search/fts-query.ts). One range read of FTS5's
- * vocabulary (a temp `fts5vocab` table of this connection; about 50 µs at 100k entries), kept
+ * vocabulary (a temp `fts5vocab` table of this connection; about 50 µs at 200,000 distinct words), kept
  * until any connection writes.
  */
 export function hasFullwidthWords(db: Db): boolean {
